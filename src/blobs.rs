@@ -1,0 +1,225 @@
+//! Content-addressed blob storage behind the [`BlobStore`] trait (an S3 store comes later).
+//!
+//! [`FsBlobStore`] keeps each blob at `<root>/sha256/ab/cd/<hex>`. A write streams the body
+//! into a temp file under `<root>/tmp` while hashing it, fsyncs it, then renames it into
+//! place, so a reader never sees a partial blob and a failed or oversized upload leaves
+//! nothing behind. Identical contents are stored once.
+
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+/// A stored blob: the hex SHA-256 of its content and its length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRef {
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("body exceeds the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("body could not be read: {0}")]
+    Body(String),
+    #[error("blob {0} not found")]
+    NotFound(String),
+    #[error("blob store I/O error: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// A stream of body chunks, as an HTTP body yields them.
+pub type ChunkStream<'a> = Pin<Box<dyn Stream<Item = Result<Bytes, BlobError>> + Send + 'a>>;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+pub trait BlobStore: Send + Sync {
+    /// Stores the stream's bytes, refusing more than `limit` bytes; nothing is kept on error.
+    fn put<'a>(&'a self, body: ChunkStream<'a>, limit: u64) -> BoxFuture<'a, Result<BlobRef, BlobError>>;
+    /// Opens a blob for reading.
+    fn open<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<tokio::fs::File, BlobError>>;
+}
+
+pub struct FsBlobStore {
+    root: PathBuf,
+}
+
+impl FsBlobStore {
+    /// Uses (and creates) `root`; stale temp files from a crash are removed.
+    pub fn open_dir(root: &Path) -> io::Result<FsBlobStore> {
+        std::fs::create_dir_all(root.join("tmp"))?;
+        std::fs::create_dir_all(root.join("sha256"))?;
+        for entry in std::fs::read_dir(root.join("tmp"))? {
+            let _ = std::fs::remove_file(entry?.path());
+        }
+        Ok(FsBlobStore { root: root.to_owned() })
+    }
+
+    fn path_of(&self, sha256: &str) -> Option<PathBuf> {
+        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        valid.then(|| {
+            self.root
+                .join("sha256")
+                .join(&sha256[..2])
+                .join(&sha256[2..4])
+                .join(sha256)
+        })
+    }
+
+    async fn write_temp(&self, mut body: ChunkStream<'_>, limit: u64, temp: &Path) -> Result<BlobRef, BlobError> {
+        let mut file = tokio::fs::File::create(temp).await?;
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk?;
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(BlobError::TooLarge { limit });
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        file.sync_all().await?;
+        Ok(BlobRef {
+            sha256: hex::encode(hasher.finalize()),
+            size,
+        })
+    }
+}
+
+impl BlobStore for FsBlobStore {
+    fn put<'a>(&'a self, body: ChunkStream<'a>, limit: u64) -> BoxFuture<'a, Result<BlobRef, BlobError>> {
+        Box::pin(async move {
+            let temp = self.root.join("tmp").join(uuid::Uuid::new_v4().simple().to_string());
+            let written = self.write_temp(body, limit, &temp).await;
+            let blob = match written {
+                Ok(blob) => blob,
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&temp).await;
+                    return Err(e);
+                }
+            };
+            let Some(dest) = self.path_of(&blob.sha256) else {
+                let _ = tokio::fs::remove_file(&temp).await;
+                return Err(BlobError::Io(io::Error::other("invalid digest")));
+            };
+            if tokio::fs::try_exists(&dest).await.unwrap_or(false) {
+                tokio::fs::remove_file(&temp).await?;
+                return Ok(blob);
+            }
+            if let Some(parent) = dest.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            if let Err(e) = tokio::fs::rename(&temp, &dest).await {
+                let _ = tokio::fs::remove_file(&temp).await;
+                return Err(e.into());
+            }
+            Ok(blob)
+        })
+    }
+
+    fn open<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<tokio::fs::File, BlobError>> {
+        Box::pin(async move {
+            let path = self
+                .path_of(sha256)
+                .ok_or_else(|| BlobError::NotFound(sha256.to_owned()))?;
+            match tokio::fs::File::open(&path).await {
+                Ok(f) => Ok(f),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Err(BlobError::NotFound(sha256.to_owned())),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    fn chunks(parts: Vec<Result<Bytes, BlobError>>) -> ChunkStream<'static> {
+        Box::pin(futures_util::stream::iter(parts))
+    }
+
+    fn temp_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir.join("tmp")).unwrap().count()
+    }
+
+    #[tokio::test]
+    async fn stores_and_reads_back_by_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsBlobStore::open_dir(dir.path()).unwrap();
+        let blob = store
+            .put(
+                chunks(vec![
+                    Ok(Bytes::from_static(b"hello ")),
+                    Ok(Bytes::from_static(b"world")),
+                ]),
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(blob.size, 11);
+        assert_eq!(blob.sha256, hex::encode(Sha256::digest(b"hello world")));
+        let mut text = String::new();
+        store
+            .open(&blob.sha256)
+            .await
+            .unwrap()
+            .read_to_string(&mut text)
+            .await
+            .unwrap();
+        assert_eq!(text, "hello world");
+        assert_eq!(temp_files(dir.path()), 0);
+    }
+
+    #[tokio::test]
+    async fn oversized_body_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsBlobStore::open_dir(dir.path()).unwrap();
+        let err = store
+            .put(
+                chunks(vec![Ok(Bytes::from(vec![0u8; 50])), Ok(Bytes::from(vec![0u8; 51]))]),
+                100,
+            )
+            .await;
+        assert!(matches!(err, Err(BlobError::TooLarge { limit: 100 })));
+        assert_eq!(temp_files(dir.path()), 0);
+        let digest = hex::encode(Sha256::digest(vec![0u8; 101]));
+        assert!(matches!(store.open(&digest).await, Err(BlobError::NotFound(_))));
+    }
+
+    #[tokio::test]
+    async fn broken_body_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsBlobStore::open_dir(dir.path()).unwrap();
+        let err = store
+            .put(
+                chunks(vec![
+                    Ok(Bytes::from_static(b"part")),
+                    Err(BlobError::Body("truncated".into())),
+                ]),
+                100,
+            )
+            .await;
+        assert!(matches!(err, Err(BlobError::Body(_))));
+        assert_eq!(temp_files(dir.path()), 0);
+    }
+
+    #[tokio::test]
+    async fn rejects_non_digest_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsBlobStore::open_dir(dir.path()).unwrap();
+        assert!(matches!(
+            store.open("../../etc/passwd").await,
+            Err(BlobError::NotFound(_))
+        ));
+    }
+}

@@ -1,0 +1,97 @@
+//! `/api/app-passwords`: a user lists, creates and revokes their own app passwords (JSON).
+//!
+//! `GET` lists (never the secrets), `POST {"label": "…"}` creates one and returns its secret
+//! once, `DELETE /api/app-passwords/{id}` revokes it.
+
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use hyper::body::Incoming;
+use serde::Deserialize;
+
+use super::Ctx;
+use super::body::{Body, empty, full, read_limited};
+use super::error::AppError;
+use crate::authz::{Action, Resource, can};
+use crate::store::{AppPassword, Principal};
+
+const BODY_LIMIT: u64 = 4096;
+const LABEL_MAX: usize = 100;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateRequest {
+    label: String,
+}
+
+pub async fn app_passwords(
+    ctx: &Ctx,
+    principal: &Principal,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, AppError> {
+    let action = if req.method() == Method::GET {
+        Action::Read
+    } else {
+        Action::Write
+    };
+    if !can(
+        principal,
+        action,
+        Resource::Account {
+            login: &principal.login,
+        },
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let id_part = req
+        .uri()
+        .path()
+        .trim_start_matches("/api/app-passwords")
+        .trim_matches('/')
+        .to_owned();
+    match (req.method().clone(), id_part.is_empty()) {
+        (Method::GET, true) => {
+            let list = ctx.app.store.list_app_passwords(principal.id).await?;
+            let items: Vec<_> = list.iter().map(describe).collect();
+            json(StatusCode::OK, &serde_json::Value::Array(items))
+        }
+        (Method::POST, true) => {
+            let body = read_limited(req.into_body(), BODY_LIMIT).await?;
+            let create: CreateRequest = serde_json::from_slice(&body)
+                .map_err(|e| AppError::BadRequest(format!("expected {{\"label\": \"…\"}}: {e}")))?;
+            let label = create.label.trim();
+            if label.is_empty() || label.chars().count() > LABEL_MAX || label.chars().any(char::is_control) {
+                return Err(AppError::BadRequest(format!(
+                    "label must be 1 to {LABEL_MAX} printable characters"
+                )));
+            }
+            let (record, secret) = ctx.app.auth.new_app_password(principal, label).await?;
+            let mut value = describe(&record);
+            value["password"] = serde_json::Value::String(secret);
+            json(StatusCode::CREATED, &value)
+        }
+        (Method::DELETE, false) => {
+            let id: i64 = id_part.parse().map_err(|_| AppError::NotFound)?;
+            if ctx.app.store.revoke_app_password(principal.id, id).await? {
+                let mut resp = Response::new(empty());
+                *resp.status_mut() = StatusCode::NO_CONTENT;
+                Ok(resp)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        (_, true) => Err(AppError::MethodNotAllowed { allow: "GET, POST" }),
+        (_, false) => Err(AppError::MethodNotAllowed { allow: "DELETE" }),
+    }
+}
+
+fn describe(p: &AppPassword) -> serde_json::Value {
+    serde_json::json!({ "id": p.id, "label": p.label, "created_at": p.created_at, "last_used_at": p.last_used_at })
+}
+
+fn json(status: StatusCode, value: &serde_json::Value) -> Result<Response<Body>, AppError> {
+    let text = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut resp = Response::new(full(text));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(resp)
+}

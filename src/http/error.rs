@@ -1,0 +1,102 @@
+//! The one place where errors become HTTP responses.
+//!
+//! Handlers return [`AppError`]; [`AppError::into_response`] picks the status, headers and a
+//! human-readable body. Internal errors are logged with the request id and answered with a
+//! 500 that names the id, never the cause (which may hold paths or SQL).
+
+use http::{HeaderValue, Response, StatusCode, header};
+
+use super::body::{Body, full};
+use crate::auth::AuthError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("too many failed logins; retry in {0} s")]
+    Throttled(u64),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: &'static str },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("request body exceeds the limit of {0} bytes")]
+    PayloadTooLarge(u64),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(msg) => AppError::Conflict(msg),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Missing | AuthError::Invalid => AppError::Unauthorized,
+            AuthError::Throttled { retry_after } => AppError::Throttled(retry_after),
+            AuthError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn into_response(self, request_id: &str) -> Response<Body> {
+        let status = self.status();
+        let text = match &self {
+            AppError::Internal(cause) => {
+                tracing::error!(request_id, %cause, "internal error");
+                format!("internal server error (request id {request_id})\n")
+            }
+            other => format!("{other}\n"),
+        };
+        let mut resp = Response::new(full(text));
+        *resp.status_mut() = status;
+        let headers = resp.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        match self {
+            AppError::Unauthorized => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"Portico\", charset=\"UTF-8\""),
+                );
+            }
+            AppError::Throttled(secs) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            AppError::MethodNotAllowed { allow } => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            _ => {}
+        }
+        resp
+    }
+}

@@ -1,0 +1,185 @@
+//! The HTTP server: accept loop (plain or TLS), per-request context and logging, graceful
+//! shutdown. Routing lives in [`router`], error mapping in [`error`].
+
+mod account;
+pub mod body;
+mod dav_entry;
+pub mod error;
+mod login;
+mod router;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use http::{HeaderValue, Request, Response};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use tracing::Instrument;
+
+use crate::app::App;
+use body::Body;
+use error::AppError;
+
+/// What a handler knows about the request besides the request itself.
+pub struct Ctx {
+    pub app: Arc<App>,
+    pub request_id: String,
+    pub peer: SocketAddr,
+    pub tls: bool,
+}
+
+/// A running server: its bound address and the means to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish (up to the grace period), and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server stops by itself (it does not, unless the runtime ends).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+
+    /// The sender that stops the server, for wiring to signals.
+    pub fn take_stop(&mut self) -> Option<oneshot::Sender<()>> {
+        self.stop.take()
+    }
+}
+
+/// Starts serving on an already bound listener.
+pub fn start(app: Arc<App>, listener: TcpListener, tls: Option<TlsAcceptor>) -> std::io::Result<Running> {
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = oneshot::channel();
+    let grace = Duration::from_secs(app.config.server.shutdown_grace_seconds);
+    let task = tokio::spawn(accept_loop(app, listener, tls, stop_rx, grace));
+    Ok(Running {
+        addr,
+        stop: Some(stop_tx),
+        task,
+    })
+}
+
+async fn accept_loop(
+    app: Arc<App>,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    mut stop: oneshot::Receiver<()>,
+    grace: Duration,
+) {
+    let graceful = GracefulShutdown::new();
+    let request_seq = Arc::new(AtomicU64::new(0));
+    let run_id = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let run_id: Arc<str> = Arc::from(run_id);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let seq = request_seq.clone();
+        let run_id = run_id.clone();
+        let is_tls = tls.is_some();
+        let service = service_fn(move |req| {
+            let n = seq.fetch_add(1, Ordering::Relaxed);
+            let ctx = Ctx {
+                app: app.clone(),
+                request_id: format!("{run_id}-{n}"),
+                peer,
+                tls: is_tls,
+            };
+            handle(ctx, req)
+        });
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let result = match tls {
+                Some(acceptor) => match acceptor.accept(stream).await {
+                    Ok(tls_stream) => {
+                        let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls_stream), service);
+                        watcher.watch(conn.into_owned()).await
+                    }
+                    Err(e) => {
+                        tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                        return;
+                    }
+                },
+                None => {
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    watcher.watch(conn.into_owned()).await
+                }
+            };
+            if let Err(e) = result {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => tracing::info!("all connections closed"),
+        _ = tokio::time::sleep(grace) => tracing::warn!("grace period over; closing remaining connections"),
+    }
+}
+
+/// One request: a request id, a log line, and no panic escapes (it becomes a 500).
+async fn handle(ctx: Ctx, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let span = tracing::info_span!("request", id = %ctx.request_id, method = %req.method(), path = %req.uri().path());
+    let started = std::time::Instant::now();
+    let request_id = ctx.request_id.clone();
+    let outcome = AssertUnwindSafe(router::route(&ctx, req))
+        .catch_unwind()
+        .instrument(span.clone())
+        .await;
+    let mut response = match outcome {
+        Ok(Ok(resp)) => resp,
+        Ok(Err(err)) => span.in_scope(|| err.into_response(&request_id)),
+        Err(panic) => {
+            let cause = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            span.in_scope(|| AppError::Internal(format!("handler panicked: {cause}")).into_response(&request_id))
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "done"
+        )
+    });
+    Ok(response)
+}

@@ -1,0 +1,106 @@
+//! Maps request paths to handlers and establishes who is asking.
+//!
+//! Everything except `/healthz`, the login page and the root `OPTIONS` probe (Windows asks it
+//! before sending credentials) requires an authenticated principal.
+
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use hyper::body::Incoming;
+
+use super::body::{Body, empty, full};
+use super::error::AppError;
+use super::{Ctx, account, dav_entry, login};
+use crate::auth::session_token_from_cookies;
+use crate::store::Principal;
+
+pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
+    let path = req.uri().path().to_owned();
+    match path.as_str() {
+        "/healthz" => healthz(ctx).await,
+        "/.well-known/caldav" | "/.well-known/carddav" => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/dav/")),
+        "/login" => login::login(ctx, req).await,
+        "/logout" => login::logout(ctx, req).await,
+        "/" if req.method() == Method::OPTIONS => Ok(dav_entry::options_response()),
+        "/" => {
+            let principal = session_principal(ctx, &req).await?;
+            Ok(match principal {
+                Some(p) => login::home_page(&p),
+                None => redirect(StatusCode::SEE_OTHER, "/login"),
+            })
+        }
+        p if p == "/dav" || p.starts_with("/dav/") => {
+            let principal = authenticate(ctx, &req).await?;
+            dav_entry::handle(ctx, &principal, req).await
+        }
+        p if p == "/api/app-passwords" || p.starts_with("/api/app-passwords/") => {
+            let principal = authenticate(ctx, &req).await?;
+            account::app_passwords(ctx, &principal, req).await
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn healthz(ctx: &Ctx) -> Result<Response<Body>, AppError> {
+    ctx.app.store.ping().await?;
+    let mut resp = Response::new(full("ok\n"));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    Ok(resp)
+}
+
+pub fn redirect(status: StatusCode, location: &str) -> Response<Body> {
+    let mut resp = Response::new(empty());
+    *resp.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+/// The principal of a live session cookie, if any.
+pub async fn session_principal(ctx: &Ctx, req: &Request<Incoming>) -> Result<Option<Principal>, AppError> {
+    let Some(token) = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session_token_from_cookies)
+    else {
+        return Ok(None);
+    };
+    Ok(ctx.app.auth.session(token).await?)
+}
+
+/// The requesting principal: from HTTP Basic, else from the session cookie; 401 otherwise.
+pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Principal, AppError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
+        return Ok(ctx.app.auth.basic(value, ctx.peer.ip()).await?);
+    }
+    if let Some(p) = session_principal(ctx, req).await? {
+        check_same_origin(req)?;
+        return Ok(p);
+    }
+    Err(AppError::Unauthorized)
+}
+
+/// Cookie-authenticated writes must come from our own pages: a cross-site form post carries
+/// an `Origin` of another host (the `SameSite=Lax` cookie already stops most of them).
+fn check_same_origin(req: &Request<Incoming>) -> Result<(), AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+    if origin_host == host {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

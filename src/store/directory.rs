@@ -1,0 +1,81 @@
+//! The department tree and employee records (`departments`, `employees`).
+//!
+//! Only what the demo company and the principals need today; the LDAP sync will add the
+//! staff-change log and identity columns.
+
+use super::{Store, StoreError, now};
+
+pub struct NewDepartment<'a> {
+    pub name: &'a str,
+    pub parent_id: Option<i64>,
+}
+
+/// Employee attributes of a user principal.
+#[derive(Debug, Clone, Default)]
+pub struct EmployeeFields {
+    pub department_id: Option<i64>,
+    pub manager_id: Option<i64>,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub birthday: Option<String>,
+    pub hire_date: Option<String>,
+}
+
+impl Store {
+    pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError> {
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO departments (name, parent_id, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(new.name)
+                .bind(new.parent_id)
+                .bind(now())
+                .fetch_one(self.pool())
+                .await?;
+        Ok(id)
+    }
+
+    pub async fn set_department_head(&self, department_id: i64, head_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE departments SET head_id = $1 WHERE id = $2")
+            .bind(head_id)
+            .bind(department_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates or replaces the employee record of a principal.
+    pub async fn upsert_employee(&self, principal_id: i64, f: &EmployeeFields) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO employees (principal_id, department_id, manager_id, title, phone, mobile, birthday, hire_date) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (principal_id) DO UPDATE SET department_id = excluded.department_id, \
+             manager_id = excluded.manager_id, title = excluded.title, phone = excluded.phone, \
+             mobile = excluded.mobile, birthday = excluded.birthday, hire_date = excluded.hire_date",
+        )
+        .bind(principal_id)
+        .bind(f.department_id)
+        .bind(f.manager_id)
+        .bind(f.title.as_deref())
+        .bind(f.phone.as_deref())
+        .bind(f.mobile.as_deref())
+        .bind(f.birthday.as_deref())
+        .bind(f.hire_date.as_deref())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn count_departments(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
+    pub async fn count_employees(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}

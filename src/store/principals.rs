@@ -1,0 +1,167 @@
+//! The `principals` table: users, groups and resources (meeting rooms), and their passwords.
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError, is_unique_violation, now};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    User,
+    Group,
+    Resource,
+}
+
+impl PrincipalKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Group => "group",
+            PrincipalKind::Resource => "resource",
+        }
+    }
+
+    fn parse(s: &str) -> PrincipalKind {
+        match s {
+            "group" => PrincipalKind::Group,
+            "resource" => PrincipalKind::Resource,
+            _ => PrincipalKind::User,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub id: i64,
+    pub kind: PrincipalKind,
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub is_admin: bool,
+    pub active: bool,
+    pub source: String,
+}
+
+#[derive(FromRow)]
+struct PrincipalRow {
+    id: i64,
+    kind: String,
+    login: String,
+    display_name: String,
+    email: Option<String>,
+    is_admin: i64,
+    active: i64,
+    source: String,
+}
+
+impl From<PrincipalRow> for Principal {
+    fn from(r: PrincipalRow) -> Self {
+        Principal {
+            id: r.id,
+            kind: PrincipalKind::parse(&r.kind),
+            login: r.login,
+            display_name: r.display_name,
+            email: r.email,
+            is_admin: r.is_admin != 0,
+            active: r.active != 0,
+            source: r.source,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct PrincipalWithHash {
+    #[sqlx(flatten)]
+    principal: PrincipalRow,
+    password_hash: Option<String>,
+}
+
+/// What is needed to create a principal; `password_hash` is an argon2 PHC string.
+pub struct NewPrincipal<'a> {
+    pub kind: PrincipalKind,
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+/// The columns of [`PrincipalRow`], as a literal so queries stay static strings.
+macro_rules! columns {
+    () => {
+        "id, kind, login, display_name, email, is_admin, active, source"
+    };
+}
+
+impl Store {
+    pub async fn create_principal(&self, new: NewPrincipal<'_>) -> Result<Principal, StoreError> {
+        let sql = concat!(
+            "INSERT INTO principals (kind, login, display_name, email, password_hash, is_admin, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+            columns!()
+        );
+        let row: PrincipalRow = sqlx::query_as(sql)
+            .bind(new.kind.as_str())
+            .bind(new.login)
+            .bind(new.display_name)
+            .bind(new.email)
+            .bind(new.password_hash)
+            .bind(i64::from(new.is_admin))
+            .bind(now())
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("login {:?} is already taken", new.login))
+                } else {
+                    e.into()
+                }
+            })?;
+        Ok(row.into())
+    }
+
+    pub async fn principal_by_login(&self, login: &str) -> Result<Option<Principal>, StoreError> {
+        let sql = concat!("SELECT ", columns!(), " FROM principals WHERE login = $1");
+        let row: Option<PrincipalRow> = sqlx::query_as(sql).bind(login).fetch_optional(self.pool()).await?;
+        Ok(row.map(Into::into))
+    }
+
+    pub async fn principal_by_id(&self, id: i64) -> Result<Option<Principal>, StoreError> {
+        let sql = concat!("SELECT ", columns!(), " FROM principals WHERE id = $1");
+        let row: Option<PrincipalRow> = sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?;
+        Ok(row.map(Into::into))
+    }
+
+    /// A principal with its stored argon2 hash (`None` for accounts without a local password).
+    pub async fn password_hash(&self, login: &str) -> Result<Option<(Principal, Option<String>)>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            ", password_hash FROM principals WHERE login = $1"
+        );
+        let row: Option<PrincipalWithHash> = sqlx::query_as(sql).bind(login).fetch_optional(self.pool()).await?;
+        Ok(row.map(|r| (r.principal.into(), r.password_hash)))
+    }
+
+    /// Sets a principal's password hash; false when no such login exists.
+    pub async fn set_password_hash(&self, login: &str, hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE principals SET password_hash = $1 WHERE login = $2")
+            .bind(hash)
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError> {
+        let sql = concat!("SELECT ", columns!(), " FROM principals WHERE kind = $1 ORDER BY login");
+        let rows: Vec<PrincipalRow> = sqlx::query_as(sql).bind(kind.as_str()).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn count_principals(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM principals")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,204 @@
+//! The `portico` binary's command-line contract and its one-line start-up errors.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn portico() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portico"));
+    cmd.env_remove("PORTICO_ADMIN_PASSWORD").env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("run portico");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let (ok, out, _) = run(portico().arg("--help"));
+    assert!(ok);
+    for word in ["serve", "user", "check-config", "dev-cert", "demo"] {
+        assert!(out.contains(word), "{word} missing from help:\n{out}");
+    }
+}
+
+#[test]
+fn unknown_config_key_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:0\"\nlisten_port = 1\n").unwrap();
+    let (ok, _, err) = run(portico().args(["check-config", "--config"]).arg(&file));
+    assert!(!ok);
+    assert!(err.contains("listen_port"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn check_config_reports_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(portico()
+        .args(["check-config", "--data"])
+        .arg(dir.path())
+        .env("PORTICO_SERVER__LISTEN", "127.0.0.1:9999"));
+    assert!(ok, "{err}");
+    assert!(out.contains("127.0.0.1:9999"), "{out}");
+}
+
+#[test]
+fn bad_database_url_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(portico()
+        .args(["user", "list", "--data"])
+        .arg(dir.path())
+        .env("PORTICO_DATABASE__URL", "mysql://root@localhost/x"));
+    assert!(!ok);
+    assert!(err.contains("mysql://"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn unusable_data_dir_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let (ok, _, err) = run(portico().args(["user", "list", "--data"]).arg(&file));
+    assert!(!ok);
+    assert!(err.contains("not-a-dir"), "{err}");
+}
+
+#[test]
+fn port_in_use_is_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(portico().args(["serve", "--listen", &addr, "--data"]).arg(dir.path()));
+    assert!(!ok);
+    assert!(err.contains(&addr) && err.to_lowercase().contains("in use"), "{err}");
+}
+
+#[test]
+fn user_add_list_passwd() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let mut add = portico()
+        .args([
+            "user",
+            "add",
+            "alice",
+            "--password-stdin",
+            "--email",
+            "alice@example.test",
+            "--name",
+            "Alice Smith",
+            "--data",
+            data,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let (ok, _, err) = run(portico().args(["user", "add", "alice", "--data", data]));
+    assert!(!ok && err.contains("already taken"), "{err}");
+    let (ok, _, err) = run(portico().args(["user", "add", "bad name", "--data", data]));
+    assert!(!ok && err.contains("login"), "{err}");
+
+    let (ok, out, _) = run(portico().args(["user", "add", "bob", "--data", data]));
+    assert!(ok && out.contains("password: "), "generated password is printed: {out}");
+
+    let (ok, out, _) = run(portico().args(["user", "list", "--data", data]));
+    assert!(ok);
+    assert!(out.contains("alice\tAlice Smith\talice@example.test"), "{out}");
+    assert!(out.contains("bob"), "{out}");
+
+    let mut passwd = portico()
+        .args(["user", "passwd", "nobody", "--password-stdin", "--data", data])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    passwd.stdin.take().unwrap().write_all(b"x\n").unwrap();
+    let out = passwd.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+}
+
+#[test]
+fn dev_cert_writes_a_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(portico().args(["dev-cert", "--out"]).arg(dir.path()));
+    assert!(ok, "{err}");
+    assert!(out.contains("cert.pem"));
+    let cert = std::fs::read_to_string(dir.path().join("cert.pem")).unwrap();
+    assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(dir.path().join("key.pem").exists());
+}
+
+#[test]
+fn serve_prints_generated_admin_password_once_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = portico()
+        .args(["serve", "--listen", &addr, "--data"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "graceful exit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created administrator 'admin' with password: "),
+        "{stdout}"
+    );
+
+    // A second start reuses the admin and prints no password.
+    let again = portico()
+        .args(["serve", "--listen", &addr, "--data"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "server did not restart");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Command::new("kill")
+        .args(["-TERM", &again.id().to_string()])
+        .status()
+        .unwrap();
+    let out = again.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("password"));
+}
