@@ -26,6 +26,9 @@ pub struct App {
     pub store: Store,
     pub blobs: Arc<dyn BlobStore>,
     pub auth: Authenticator,
+    /// Document library roots known to exist (they are never deleted), so requests skip
+    /// the existence check after the first.
+    pub known_doc_roots: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl App {
@@ -47,6 +50,7 @@ impl App {
             store,
             blobs: Arc::new(blobs),
             auth,
+            known_doc_roots: Default::default(),
         })
     }
 

@@ -2,13 +2,37 @@
 //!
 //! Every handler asks [`can`] before touching data. Resource kinds grow with the features
 //! (document folders, calendars, address books); each new kind gets its rule here.
+//!
+//! Document library defaults (grants add to them, inherited downwards):
+//! - `shared/`: every user reads; administrators manage.
+//! - `departments/{slug}/`: the department's members write; its head and administrators manage.
+//! - `users/{login}/`: the owner manages; nobody else has access unless granted, not even
+//!   administrators (a personal drive is private).
 
-use crate::store::Principal;
+use crate::store::{AccessLevel, DocGrant, Grantee, Memberships, Principal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Read,
     Write,
+    /// Change permissions, or act on a library root itself.
+    Manage,
+}
+
+/// Which library a document path belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Library {
+    Shared,
+    Department { id: i64, head_id: Option<i64> },
+    User { login: String },
+}
+
+/// Everything the document rule needs: the library and the grants covering the path.
+#[derive(Debug, Clone)]
+pub struct DocumentFacts<'a> {
+    pub library: &'a Library,
+    pub grants: &'a [DocGrant],
+    pub memberships: &'a Memberships,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +41,8 @@ pub enum Resource<'a> {
     DavRoot,
     /// The account settings (app passwords, sessions) of the named principal.
     Account { login: &'a str },
+    /// A folder or file of the document library.
+    Document(&'a DocumentFacts<'a>),
 }
 
 pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> bool {
@@ -26,6 +52,57 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
     match resource {
         Resource::DavRoot => action == Action::Read,
         Resource::Account { login } => principal.login == login,
+        Resource::Document(facts) => document_level(principal, facts).is_some_and(|level| level >= needed(action)),
+    }
+}
+
+fn needed(action: Action) -> AccessLevel {
+    match action {
+        Action::Read => AccessLevel::Read,
+        Action::Write => AccessLevel::Write,
+        Action::Manage => AccessLevel::Manage,
+    }
+}
+
+/// The principal's effective level on a document: the library default raised by grants.
+pub fn document_level(principal: &Principal, facts: &DocumentFacts<'_>) -> Option<AccessLevel> {
+    if !principal.active {
+        return None;
+    }
+    let default = match facts.library {
+        Library::Shared if principal.is_admin => Some(AccessLevel::Manage),
+        Library::Shared => Some(AccessLevel::Read),
+        Library::Department { head_id, .. } if principal.is_admin || *head_id == Some(principal.id) => {
+            Some(AccessLevel::Manage)
+        }
+        Library::Department { id, .. } if facts.memberships.department_id == Some(*id) => Some(AccessLevel::Write),
+        Library::Department { .. } => None,
+        Library::User { login } if *login == principal.login => Some(AccessLevel::Manage),
+        Library::User { .. } => None,
+    };
+    let granted = facts
+        .grants
+        .iter()
+        .filter(|g| grant_applies(g, principal, facts.memberships))
+        .filter_map(|g| AccessLevel::from_i64(g.level))
+        .max();
+    default.max(granted)
+}
+
+fn grant_applies(grant: &DocGrant, principal: &Principal, m: &Memberships) -> bool {
+    match (grant.principal_id, grant.department_id) {
+        (Some(p), _) => p == principal.id || m.group_ids.contains(&p),
+        (None, Some(d)) => m.department_id == Some(d),
+        (None, None) => false,
+    }
+}
+
+/// The grantee a grant row names.
+pub fn grantee_of(grant: &DocGrant) -> Option<Grantee> {
+    match (grant.principal_id, grant.department_id) {
+        (Some(p), _) => Some(Grantee::Principal(p)),
+        (None, Some(d)) => Some(Grantee::Department(d)),
+        (None, None) => None,
     }
 }
 
@@ -59,6 +136,93 @@ mod tests {
         let gone = user("gone", false);
         assert!(!can(&gone, Action::Read, Resource::DavRoot));
         assert!(!can(&gone, Action::Read, Resource::Account { login: "gone" }));
+    }
+
+    fn grant(principal_id: Option<i64>, department_id: Option<i64>, level: AccessLevel) -> DocGrant {
+        DocGrant {
+            id: 1,
+            path: "x".into(),
+            principal_id,
+            department_id,
+            level: level as i64,
+        }
+    }
+
+    fn level(p: &Principal, library: &Library, grants: &[DocGrant], m: &Memberships) -> Option<AccessLevel> {
+        document_level(
+            p,
+            &DocumentFacts {
+                library,
+                grants,
+                memberships: m,
+            },
+        )
+    }
+
+    #[test]
+    fn personal_drive_is_private_even_from_admins() {
+        let alice = user("alice", true);
+        let mut admin = user("admin", true);
+        admin.id = 2;
+        admin.is_admin = true;
+        let lib = Library::User { login: "alice".into() };
+        let none = Memberships::default();
+        assert_eq!(level(&alice, &lib, &[], &none), Some(AccessLevel::Manage));
+        assert_eq!(level(&admin, &lib, &[], &none), None);
+        let g = [grant(Some(2), None, AccessLevel::Read)];
+        assert_eq!(level(&admin, &lib, &g, &none), Some(AccessLevel::Read));
+    }
+
+    #[test]
+    fn department_members_write_others_need_a_grant() {
+        let mut bob = user("bob", true);
+        bob.id = 7;
+        let lib = Library::Department {
+            id: 3,
+            head_id: Some(9),
+        };
+        let member = Memberships {
+            department_id: Some(3),
+            ..Default::default()
+        };
+        let outsider = Memberships {
+            department_id: Some(4),
+            group_ids: vec![11],
+            ..Default::default()
+        };
+        assert_eq!(level(&bob, &lib, &[], &member), Some(AccessLevel::Write));
+        assert_eq!(level(&bob, &lib, &[], &outsider), None);
+        let via_group = [grant(Some(11), None, AccessLevel::Read)];
+        assert_eq!(level(&bob, &lib, &via_group, &outsider), Some(AccessLevel::Read));
+        let via_dept = [grant(None, Some(4), AccessLevel::Write)];
+        assert_eq!(level(&bob, &lib, &via_dept, &outsider), Some(AccessLevel::Write));
+        bob.id = 9;
+        assert_eq!(
+            level(&bob, &lib, &[], &outsider),
+            Some(AccessLevel::Manage),
+            "the head manages"
+        );
+    }
+
+    #[test]
+    fn shared_is_readable_by_all_writable_by_grant() {
+        let carol = user("carol", true);
+        let none = Memberships::default();
+        let facts = DocumentFacts {
+            library: &Library::Shared,
+            grants: &[],
+            memberships: &none,
+        };
+        assert!(can(&carol, Action::Read, Resource::Document(&facts)));
+        assert!(!can(&carol, Action::Write, Resource::Document(&facts)));
+        let g = [grant(Some(1), None, AccessLevel::Write)];
+        let facts = DocumentFacts {
+            library: &Library::Shared,
+            grants: &g,
+            memberships: &none,
+        };
+        assert!(can(&carol, Action::Write, Resource::Document(&facts)));
+        assert!(!can(&carol, Action::Manage, Resource::Document(&facts)));
     }
 
     #[test]

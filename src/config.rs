@@ -31,6 +31,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub documents: DocumentsConfig,
     pub log: LogConfig,
 }
 
@@ -82,6 +83,17 @@ pub struct AuthConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// Space each user's personal drive may use, in bytes (current file contents).
+    pub quota_bytes: u64,
+    /// Longest lock a client may take, in seconds (also the answer to `Timeout: Infinite`).
+    pub max_lock_seconds: u64,
+    /// Lock duration when the client asks for none.
+    pub default_lock_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// A `tracing` filter such as `info` or `portico=debug,info`.
     pub level: String,
@@ -127,6 +139,16 @@ impl Default for AuthConfig {
             max_failures_per_ip: 50,
             throttle_window_seconds: 300,
             secure_cookies: false,
+        }
+    }
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        DocumentsConfig {
+            quota_bytes: 10 * 1024 * 1024 * 1024,
+            max_lock_seconds: 7 * 24 * 3600,
+            default_lock_seconds: 3600,
         }
     }
 }

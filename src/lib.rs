@@ -12,3 +12,4 @@ pub mod http;
 pub mod logging;
 pub mod store;
 pub mod tls;
+pub mod webdav;

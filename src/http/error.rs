@@ -28,6 +28,23 @@ pub enum AppError {
     PayloadTooLarge(u64),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the requested range cannot be satisfied")]
+    RangeNotSatisfiable { size: u64 },
+    #[error("the quota of this drive would be exceeded")]
+    InsufficientStorage,
+    #[error("{0}")]
+    BadGateway(String),
+    /// A WebDAV status with a `DAV:error` precondition body (RFC 4918 §16).
+    #[error("{reason}")]
+    Dav {
+        status: StatusCode,
+        reason: String,
+        xml: Option<String>,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -62,6 +79,12 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            AppError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            AppError::Dav { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +117,11 @@ impl AppError {
             }
             AppError::MethodNotAllowed { allow } => {
                 headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            AppError::RangeNotSatisfiable { size } => {
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    headers.insert(header::CONTENT_RANGE, v);
+                }
             }
             _ => {}
         }

@@ -31,6 +31,10 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             let principal = authenticate(ctx, &req).await?;
             dav_entry::handle(ctx, &principal, req).await
         }
+        p if p == "/docs" || p.starts_with("/docs/") => {
+            let principal = authenticate(ctx, &req).await?;
+            crate::webdav::handle(ctx, &principal, req).await
+        }
         p if p == "/api/app-passwords" || p.starts_with("/api/app-passwords/") => {
             let principal = authenticate(ctx, &req).await?;
             account::app_passwords(ctx, &principal, req).await

@@ -22,6 +22,20 @@ pub struct EmployeeFields {
     pub hire_date: Option<String>,
 }
 
+/// A URL-friendly folder name: lowercase letters and digits (any script), words joined by '-'.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() { "department".into() } else { slug }
+}
+
 impl Store {
     pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError> {
         let (id,): (i64,) =
@@ -77,5 +91,18 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Human Resources"), "human-resources");
+        assert_eq!(slugify("  R&D / Lab 2 "), "r-d-lab-2");
+        assert_eq!(slugify("Отдел продаж"), "отдел-продаж");
+        assert_eq!(slugify("***"), "department");
     }
 }

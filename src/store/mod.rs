@@ -7,11 +7,19 @@
 
 mod app_passwords;
 mod directory;
+mod documents;
+mod grants;
+mod locks;
 mod principals;
 mod sessions;
 
 pub use app_passwords::AppPassword;
-pub use directory::{EmployeeFields, NewDepartment};
+pub use directory::{EmployeeFields, NewDepartment, slugify};
+pub use documents::{
+    DeadProp, DocNode, DocVersion, MkcolOutcome, PropChange, PutCondition, PutOutcome, parent_of, subtree_bounds,
+};
+pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
+pub use locks::{DocLock, NewLock};
 pub use principals::{NewPrincipal, Principal, PrincipalKind};
 
 use std::path::Path;

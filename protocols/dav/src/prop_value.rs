@@ -47,9 +47,7 @@ impl PropValue {
         if self.xml.contains('<') {
             return None;
         }
-        quick_xml::escape::unescape(&self.xml)
-            .ok()
-            .map(|s| s.into_owned())
+        quick_xml::escape::unescape(&self.xml).ok().map(|s| s.into_owned())
     }
 
     /// Captures the content and language of a parsed property element.

@@ -42,7 +42,16 @@ mod tests {
 
     #[test]
     fn invalid_tokens() {
-        for bad in ["", "<>", "<urn:uuid:x", "urn:uuid:x>", "<a b:c>", "<<urn:x>>", "nocolon", "<urn:x> <urn:y>"] {
+        for bad in [
+            "",
+            "<>",
+            "<urn:uuid:x",
+            "urn:uuid:x>",
+            "<a b:c>",
+            "<<urn:x>>",
+            "nocolon",
+            "<urn:x> <urn:y>",
+        ] {
             assert!(parse_lock_token(bad).is_err(), "{bad:?}");
         }
     }

@@ -81,28 +81,22 @@ mod tests {
     #[test]
     fn first_understood_value_wins() {
         assert_eq!(parse_timeout("Second-3600", WEEK), Ok(Some(Timeout::Seconds(3600))));
-        assert_eq!(
-            parse_timeout("Infinite, Second-4100000000", WEEK),
-            Ok(Some(WEEK))
-        );
+        assert_eq!(parse_timeout("Infinite, Second-4100000000", WEEK), Ok(Some(WEEK)));
         assert_eq!(
             parse_timeout("Extend-foo, second-60", WEEK),
             Ok(Some(Timeout::Seconds(60)))
         );
-        assert_eq!(parse_timeout("Infinite", Timeout::Infinite), Ok(Some(Timeout::Infinite)));
+        assert_eq!(
+            parse_timeout("Infinite", Timeout::Infinite),
+            Ok(Some(Timeout::Infinite))
+        );
     }
 
     #[test]
     fn values_are_capped() {
         assert_eq!(parse_timeout("Second-4100000000", WEEK), Ok(Some(WEEK)));
-        assert_eq!(
-            parse_timeout("Second-99999999999999999999999", WEEK),
-            Ok(Some(WEEK))
-        );
-        assert_eq!(
-            parse_timeout("Second-0", WEEK),
-            Ok(Some(Timeout::Seconds(0)))
-        );
+        assert_eq!(parse_timeout("Second-99999999999999999999999", WEEK), Ok(Some(WEEK)));
+        assert_eq!(parse_timeout("Second-0", WEEK), Ok(Some(Timeout::Seconds(0))));
     }
 
     #[test]
@@ -113,7 +107,17 @@ mod tests {
 
     #[test]
     fn malformed() {
-        for bad in ["", " ", "Second-", "Second-abc", "Second--5", "Second-+5", "Second-1.5", "Second-5,", ",Second-5"] {
+        for bad in [
+            "",
+            " ",
+            "Second-",
+            "Second-abc",
+            "Second--5",
+            "Second-+5",
+            "Second-1.5",
+            "Second-5,",
+            ",Second-5",
+        ] {
             assert!(parse_timeout(bad, WEEK).is_err(), "{bad:?}");
         }
     }

@@ -27,9 +27,7 @@ const PROPFIND: QName = QName::dav("propfind");
 /// `propname` is required.
 pub fn parse_propfind(body: &[u8]) -> Result<Propfind, XmlError> {
     if is_blank(body) {
-        return Ok(Propfind::AllProp {
-            include: Vec::new(),
-        });
+        return Ok(Propfind::AllProp { include: Vec::new() });
     }
     let root = parse_document(body)?;
     root.expect_name(&PROPFIND)?;
@@ -38,9 +36,7 @@ pub fn parse_propfind(body: &[u8]) -> Result<Propfind, XmlError> {
     let mut include: Option<Vec<QName>> = None;
     for child in root.elements() {
         let found = match child.dav_local() {
-            Some("allprop") => Propfind::AllProp {
-                include: Vec::new(),
-            },
+            Some("allprop") => Propfind::AllProp { include: Vec::new() },
             Some("propname") => Propfind::PropName,
             Some("prop") => Propfind::Prop(names(child)),
             Some("include") => {
@@ -202,7 +198,10 @@ mod tests {
             "expected root element {DAV:}propfind, found {DAV:}propertyupdate"
         );
         // right local name, wrong namespace
-        assert!(matches!(parse("<propfind><allprop/></propfind>"), Err(XmlError::WrongRoot { .. })));
+        assert!(matches!(
+            parse("<propfind><allprop/></propfind>"),
+            Err(XmlError::WrongRoot { .. })
+        ));
     }
 
     #[test]

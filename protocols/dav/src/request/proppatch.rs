@@ -163,7 +163,10 @@ mod tests {
         let body = format!(
             r#"<?xml version="1.0" encoding="utf-8" ?><propertyupdate xmlns='DAV:'><set><prop><t:valnspace xmlns:t='{LITMUS}'><foo xmlns='bar'/></t:valnspace></prop></set></propertyupdate>"#
         );
-        assert_eq!(parse(&body).unwrap(), vec![set(LITMUS, "valnspace", r#"<foo xmlns="bar"/>"#)]);
+        assert_eq!(
+            parse(&body).unwrap(),
+            vec![set(LITMUS, "valnspace", r#"<foo xmlns="bar"/>"#)]
+        );
     }
 
     #[test]
@@ -174,7 +177,8 @@ mod tests {
             .enumerate()
             .map(|(i, ns)| format!("<n{i}:somename xmlns:n{i}=\"{ns}\">manynsvalue</n{i}:somename>"))
             .collect();
-        let body = format!(r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop>{props}</D:prop></D:set></D:propertyupdate>"#);
+        let body =
+            format!(r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop>{props}</D:prop></D:set></D:propertyupdate>"#);
         let ops = parse(&body).unwrap();
         let got: Vec<_> = ops.iter().map(|o| o.name().ns.to_string()).collect();
         assert_eq!(got, names);
@@ -252,7 +256,9 @@ mod tests {
 
     #[test]
     fn malformed_values() {
-        let wrap = |v: &str| format!(r#"<propertyupdate xmlns="DAV:"><set><prop><p xmlns="urn:p">{v}</p></prop></set></propertyupdate>"#);
+        let wrap = |v: &str| {
+            format!(r#"<propertyupdate xmlns="DAV:"><set><prop><p xmlns="urn:p">{v}</p></prop></set></propertyupdate>"#)
+        };
         assert!(parse(&wrap("<a>")).is_err());
         assert!(parse(&wrap("&unknown;")).is_err());
         assert!(parse(&wrap("<q:a/>")).is_err());

@@ -61,11 +61,7 @@ impl XmlElement {
     }
 
     pub(crate) fn write(&self, w: &mut XmlWriter) {
-        let attrs: Vec<(&str, &str)> = self
-            .attrs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let attrs: Vec<(&str, &str)> = self.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if self.children.is_empty() {
             w.empty_with(&self.name, &attrs);
             return;

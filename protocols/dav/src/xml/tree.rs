@@ -243,15 +243,14 @@ fn resolve_reference(r: &BytesRef<'_>) -> Result<char, XmlError> {
 
 /// Builds an element (without children) from a start tag, resolving the
 /// element and attribute names against the declarations in scope.
-fn read_start<R>(
-    reader: &NsReader<R>,
-    start: &BytesStart<'_>,
-    parent_lang: Option<&str>,
-) -> Result<Element, XmlError> {
+fn read_start<R>(reader: &NsReader<R>, start: &BytesStart<'_>, parent_lang: Option<&str>) -> Result<Element, XmlError> {
     let qname = start.name();
     let (resolved, local) = reader.resolve_element(qname);
     let name = QName::new(namespace(resolved)?, utf8(local.as_ref())?.to_owned());
-    let prefix = qname.prefix().map(|p| utf8(p.as_ref()).map(str::to_owned)).transpose()?;
+    let prefix = qname
+        .prefix()
+        .map(|p| utf8(p.as_ref()).map(str::to_owned))
+        .transpose()?;
 
     let mut attrs = Vec::new();
     for attr in start.attributes() {
@@ -296,9 +295,7 @@ fn attribute_value(raw: &str) -> Result<String, XmlError> {
     if raw.contains('<') {
         return Err(XmlError::Malformed("'<' in attribute value".into()));
     }
-    let normalised = raw
-        .replace("\r\n", " ")
-        .replace(['\t', '\n', '\r'], " ");
+    let normalised = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
     let value = quick_xml::escape::unescape(&normalised).map_err(|e| match e {
         quick_xml::escape::EscapeError::UnrecognizedEntity(_, name) => XmlError::UnknownEntity(name),
         other => malformed(other),
@@ -318,9 +315,7 @@ fn namespace(resolved: ResolveResult<'_>) -> Result<String, XmlError> {
             Ok(value.into_owned())
         }
         ResolveResult::Unbound => Ok(String::new()),
-        ResolveResult::Unknown(prefix) => Err(XmlError::UnboundPrefix(
-            String::from_utf8_lossy(&prefix).into_owned(),
-        )),
+        ResolveResult::Unknown(prefix) => Err(XmlError::UnboundPrefix(String::from_utf8_lossy(&prefix).into_owned())),
     }
 }
 

@@ -43,10 +43,7 @@ impl Namespaces {
         if ns == NS_XML {
             return Some("xml");
         }
-        self.list
-            .iter()
-            .find(|(n, _)| n == ns)
-            .map(|(_, p)| p.as_str())
+        self.list.iter().find(|(n, _)| n == ns).map(|(_, p)| p.as_str())
     }
 }
 

@@ -1,0 +1,518 @@
+//! The document library tree (`doc_nodes`), its versions and dead properties.
+//!
+//! Nodes are keyed by their decoded path below `/docs/` ("shared/Reports/q1.xlsx"); a
+//! subtree is the node plus every path in the half-open range `[path + "/", path + "0")`
+//! ('0' is the character after '/'), which both SQLite's binary collation and PostgreSQL's
+//! `COLLATE "C"` order byte-wise, so subtree queries use the path index. Every write is one
+//! transaction whose first statement writes, so SQLite takes its write lock up front.
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError, now};
+use crate::blobs::BlobRef;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DocNode {
+    pub id: i64,
+    pub path: String,
+    pub parent: String,
+    pub name: String,
+    pub is_collection: i64,
+    pub blob_sha256: Option<String>,
+    pub size: i64,
+    pub content_type: Option<String>,
+    pub etag: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub modified_at: i64,
+}
+
+impl DocNode {
+    pub fn is_collection(&self) -> bool {
+        self.is_collection != 0
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DocVersion {
+    pub version: i64,
+    pub blob_sha256: String,
+    pub size: i64,
+    pub content_type: Option<String>,
+    pub author: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DeadProp {
+    pub ns: String,
+    pub name: String,
+    pub value_xml: String,
+    pub lang: Option<String>,
+}
+
+/// What a PUT requires of the current state (from `If-Match` / `If-None-Match: *`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutCondition {
+    Any,
+    MatchEtag(String),
+    MustNotExist,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PutOutcome {
+    Created { etag: String },
+    Replaced { etag: String, version: i64 },
+    PreconditionFailed,
+    ParentMissing,
+    IsCollection,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum MkcolOutcome {
+    Created,
+    Exists,
+    ParentMissing,
+}
+
+/// One PROPPATCH instruction, already validated by the handler.
+pub enum PropChange<'a> {
+    Set {
+        ns: &'a str,
+        name: &'a str,
+        value_xml: &'a str,
+        lang: Option<&'a str>,
+    },
+    Remove {
+        ns: &'a str,
+        name: &'a str,
+    },
+}
+
+macro_rules! node_columns {
+    () => {
+        "id, path, parent, name, is_collection, blob_sha256, size, content_type, etag, version, created_at, modified_at"
+    };
+}
+
+/// The bounds of the strict descendants of `path`: `[path/, path0)`.
+pub fn subtree_bounds(path: &str) -> (String, String) {
+    (format!("{path}/"), format!("{path}0"))
+}
+
+/// The folder part of a path ("" for a top-level name).
+pub fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(p, _)| p).unwrap_or("")
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(_, n)| n).unwrap_or(path)
+}
+
+fn collection_etag() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// A strong entity tag for file content: the digest identifies the bytes exactly.
+pub fn content_etag(sha256: &str) -> String {
+    sha256.get(..40).unwrap_or(sha256).to_owned()
+}
+
+impl Store {
+    pub async fn doc_node(&self, path: &str) -> Result<Option<DocNode>, StoreError> {
+        let sql = concat!("SELECT ", node_columns!(), " FROM doc_nodes WHERE path = $1");
+        Ok(sqlx::query_as(sql).bind(path).fetch_optional(self.pool()).await?)
+    }
+
+    pub async fn doc_children(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            node_columns!(),
+            " FROM doc_nodes WHERE parent = $1 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql).bind(parent).fetch_all(self.pool()).await?)
+    }
+
+    /// The node and all its descendants, parents before children.
+    pub async fn doc_subtree(&self, path: &str) -> Result<Vec<DocNode>, StoreError> {
+        let (lo, hi) = subtree_bounds(path);
+        let sql = concat!(
+            "SELECT ",
+            node_columns!(),
+            " FROM doc_nodes WHERE path = $1 OR (path >= $2 AND path < $3) ORDER BY path"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(path)
+            .bind(lo)
+            .bind(hi)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Creates a library root folder (a user's drive, a department's) if it is missing.
+    pub async fn doc_ensure_root(&self, path: &str) -> Result<(), StoreError> {
+        let t = now();
+        sqlx::query(
+            "INSERT INTO doc_nodes (path, parent, name, is_collection, etag, created_at, modified_at) \
+             VALUES ($1, $2, $3, 1, $4, $5, $5) ON CONFLICT (path) DO NOTHING",
+        )
+        .bind(path)
+        .bind(parent_of(path))
+        .bind(name_of(path))
+        .bind(collection_etag())
+        .bind(t)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// MKCOL: creates a folder whose parent folder exists.
+    pub async fn doc_mkcol(&self, path: &str) -> Result<MkcolOutcome, StoreError> {
+        let t = now();
+        let inserted = sqlx::query(
+            "INSERT INTO doc_nodes (path, parent, name, is_collection, etag, created_at, modified_at) \
+             SELECT $1, $2, $3, 1, $4, $5, $5 WHERE EXISTS \
+             (SELECT 1 FROM doc_nodes WHERE path = $2 AND is_collection = 1) ON CONFLICT (path) DO NOTHING",
+        )
+        .bind(path)
+        .bind(parent_of(path))
+        .bind(name_of(path))
+        .bind(collection_etag())
+        .bind(t)
+        .execute(self.pool())
+        .await?;
+        if inserted.rows_affected() > 0 {
+            return Ok(MkcolOutcome::Created);
+        }
+        Ok(if self.doc_node(path).await?.is_some() {
+            MkcolOutcome::Exists
+        } else {
+            MkcolOutcome::ParentMissing
+        })
+    }
+
+    /// PUT: stores `blob` as the new content of the file at `path`, keeping every version.
+    pub async fn doc_put(
+        &self,
+        path: &str,
+        blob: &BlobRef,
+        content_type: &str,
+        author_id: i64,
+        condition: &PutCondition,
+    ) -> Result<PutOutcome, StoreError> {
+        let t = now();
+        let etag = content_etag(&blob.sha256);
+        let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
+        let mut tx = self.pool().begin().await?;
+        if *condition != PutCondition::MustNotExist {
+            let expected = match condition {
+                PutCondition::MatchEtag(e) => Some(e.as_str()),
+                _ => None,
+            };
+            let updated: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE doc_nodes SET blob_sha256 = $1, size = $2, content_type = $3, etag = $4, \
+                 version = version + 1, modified_at = $5 \
+                 WHERE path = $6 AND is_collection = 0 AND ($7 IS NULL OR etag = $7) RETURNING id, version",
+            )
+            .bind(&blob.sha256)
+            .bind(size)
+            .bind(content_type)
+            .bind(&etag)
+            .bind(t)
+            .bind(path)
+            .bind(expected)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((id, version)) = updated {
+                insert_version(&mut tx, id, version, blob, size, content_type, author_id, t).await?;
+                tx.commit().await?;
+                return Ok(PutOutcome::Replaced { etag, version });
+            }
+        }
+        let existing: Option<(i64, String)> =
+            sqlx::query_as("SELECT is_collection, etag FROM doc_nodes WHERE path = $1")
+                .bind(path)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match (existing, condition) {
+            (Some((1, _)), _) => return Ok(PutOutcome::IsCollection),
+            (Some(_), _) | (None, PutCondition::MatchEtag(_)) => return Ok(PutOutcome::PreconditionFailed),
+            (None, _) => {}
+        }
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
+             version, created_at, modified_at) \
+             SELECT $1, $2, $3, 0, $4, $5, $6, $7, 1, $8, $8 WHERE EXISTS \
+             (SELECT 1 FROM doc_nodes WHERE path = $2 AND is_collection = 1) \
+             ON CONFLICT (path) DO NOTHING RETURNING id",
+        )
+        .bind(path)
+        .bind(parent_of(path))
+        .bind(name_of(path))
+        .bind(&blob.sha256)
+        .bind(size)
+        .bind(content_type)
+        .bind(&etag)
+        .bind(t)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = inserted else {
+            return Ok(PutOutcome::ParentMissing);
+        };
+        insert_version(&mut tx, id, 1, blob, size, content_type, author_id, t).await?;
+        tx.commit().await?;
+        Ok(PutOutcome::Created { etag })
+    }
+
+    /// Deletes a node and everything below it, with their locks; returns the number of nodes.
+    pub async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
+        let (lo, hi) = subtree_bounds(path);
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("DELETE FROM doc_nodes WHERE path = $1 OR (path >= $2 AND path < $3)")
+            .bind(path)
+            .bind(&lo)
+            .bind(&hi)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM doc_locks WHERE path = $1 OR (path >= $2 AND path < $3)")
+            .bind(path)
+            .bind(&lo)
+            .bind(&hi)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// MOVE: renames a subtree in place (its versions and properties follow); locks on the
+    /// source are dropped (RFC 4918 §9.9.4: locks are not moved).
+    pub async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
+        let (lo, hi) = subtree_bounds(from);
+        let cut = i64::try_from(from.chars().count()).unwrap_or(i64::MAX) + 1;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE doc_nodes SET path = $1, parent = $2, name = $3 WHERE path = $4")
+            .bind(to)
+            .bind(parent_of(to))
+            .bind(name_of(to))
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE doc_nodes SET path = $1 || substr(path, CAST($2 AS INTEGER)), \
+             parent = $1 || substr(parent, CAST($2 AS INTEGER)) \
+             WHERE path >= $3 AND path < $4",
+        )
+        .bind(to)
+        .bind(cut)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM doc_locks WHERE path = $1 OR (path >= $2 AND path < $3)")
+            .bind(from)
+            .bind(&lo)
+            .bind(&hi)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// COPY: duplicates a node (and with `deep`, its subtree) under a new path, with dead
+    /// properties; the copies start a fresh version history at version 1.
+    pub async fn doc_copy_tree(&self, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError> {
+        let nodes = if deep {
+            self.doc_subtree(from).await?
+        } else {
+            self.doc_node(from).await?.into_iter().collect()
+        };
+        let t = now();
+        let mut tx = self.pool().begin().await?;
+        for node in nodes {
+            let new_path = format!("{to}{}", &node.path[from.len()..]);
+            let etag = if node.is_collection() {
+                collection_etag()
+            } else {
+                node.etag.clone()
+            };
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
+                 version, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            )
+            .bind(&new_path)
+            .bind(parent_of(&new_path))
+            .bind(name_of(&new_path))
+            .bind(node.is_collection)
+            .bind(&node.blob_sha256)
+            .bind(node.size)
+            .bind(&node.content_type)
+            .bind(etag)
+            .bind(i64::from(!node.is_collection()))
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) \
+                 SELECT $1, ns, name, value_xml, lang FROM doc_props WHERE node_id = $2",
+            )
+            .bind(id)
+            .bind(node.id)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(sha) = &node.blob_sha256 {
+                let blob = BlobRef {
+                    sha256: sha.clone(),
+                    size: u64::try_from(node.size).unwrap_or(0),
+                };
+                let ctype = node.content_type.as_deref().unwrap_or("application/octet-stream");
+                insert_version(&mut tx, id, 1, &blob, node.size, ctype, author_id, t).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn doc_versions(&self, node_id: i64) -> Result<Vec<DocVersion>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT v.version, v.blob_sha256, v.size, v.content_type, p.login AS author, v.created_at \
+             FROM doc_versions v LEFT JOIN principals p ON p.id = v.author_id \
+             WHERE v.node_id = $1 ORDER BY v.version",
+        )
+        .bind(node_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn doc_props(&self, node_id: i64) -> Result<Vec<DeadProp>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT ns, name, value_xml, lang FROM doc_props WHERE node_id = $1 ORDER BY ns, name")
+                .bind(node_id)
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    /// The dead properties of every child of `parent`, with the child's node id.
+    pub async fn doc_props_of_children(&self, parent: &str) -> Result<Vec<(i64, DeadProp)>, StoreError> {
+        let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT p.node_id, p.ns, p.name, p.value_xml, p.lang FROM doc_props p \
+             JOIN doc_nodes n ON n.id = p.node_id WHERE n.parent = $1 ORDER BY p.node_id, p.ns, p.name",
+        )
+        .bind(parent)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, ns, name, value_xml, lang)| {
+                (
+                    id,
+                    DeadProp {
+                        ns,
+                        name,
+                        value_xml,
+                        lang,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Applies all PROPPATCH changes, and optionally a new modification time, atomically.
+    pub async fn doc_proppatch(
+        &self,
+        node_id: i64,
+        changes: &[PropChange<'_>],
+        modified_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE doc_nodes SET modified_at = COALESCE($1, modified_at) WHERE id = $2")
+            .bind(modified_at)
+            .bind(node_id)
+            .execute(&mut *tx)
+            .await?;
+        for change in changes {
+            match change {
+                PropChange::Set {
+                    ns,
+                    name,
+                    value_xml,
+                    lang,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (node_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
+                    )
+                    .bind(node_id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .bind(*value_xml)
+                    .bind(*lang)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                PropChange::Remove { ns, name } => {
+                    sqlx::query("DELETE FROM doc_props WHERE node_id = $1 AND ns = $2 AND name = $3")
+                        .bind(node_id)
+                        .bind(*ns)
+                        .bind(*name)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Total size of the current file contents below `root` (a user's drive, for quota).
+    pub async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError> {
+        let (lo, hi) = subtree_bounds(root);
+        let (used,): (Option<i64>,) =
+            sqlx::query_as("SELECT CAST(SUM(size) AS BIGINT) FROM doc_nodes WHERE path >= $1 AND path < $2")
+                .bind(lo)
+                .bind(hi)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(used.unwrap_or(0))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    node_id: i64,
+    version: i64,
+    blob: &BlobRef,
+    size: i64,
+    content_type: &str,
+    author_id: i64,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO doc_versions (node_id, version, blob_sha256, size, content_type, author_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(node_id)
+    .bind(version)
+    .bind(&blob.sha256)
+    .bind(size)
+    .bind(content_type)
+    .bind(author_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(parent_of("shared/a/b.txt"), "shared/a");
+        assert_eq!(parent_of("shared"), "");
+        assert_eq!(name_of("shared/a/b.txt"), "b.txt");
+        assert_eq!(subtree_bounds("shared/a"), ("shared/a/".into(), "shared/a0".into()));
+    }
+}

@@ -1,0 +1,293 @@
+//! GET and HEAD: file downloads with strong ETags, Last-Modified, single byte ranges
+//! (RFC 9110 §14) and conditional requests (§13), streamed from the blob store; folders
+//! answer a small HTML index for browsers.
+
+use std::io::SeekFrom;
+
+use futures_util::TryStreamExt;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use crate::http::body::{Body, empty, full};
+use crate::http::error::AppError;
+use crate::store::{DocNode, Store};
+
+use super::header_str;
+use super::locate::DocTarget;
+
+/// Which part of a file to send.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RangeChoice {
+    Full,
+    Part { start: u64, end: u64 },
+}
+
+/// Interprets a `Range` header for a file of `size` bytes. Only a single `bytes=` range is
+/// honoured; multiple ranges or other units get the full body, which RFC 9110 §14.2 allows.
+pub fn choose_range(value: Option<&str>, size: u64) -> Result<RangeChoice, AppError> {
+    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
+        return Ok(RangeChoice::Full);
+    };
+    if spec.contains(',') {
+        return Ok(RangeChoice::Full);
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return Ok(RangeChoice::Full);
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let range = match (a.parse::<u64>().ok(), b.parse::<u64>().ok()) {
+        (Some(start), Some(end)) if start <= end => (start, end.min(size.saturating_sub(1))),
+        (Some(start), None) if b.is_empty() => (start, size.saturating_sub(1)),
+        (None, Some(suffix)) if a.is_empty() && suffix > 0 => (size.saturating_sub(suffix), size.saturating_sub(1)),
+        _ => return Ok(RangeChoice::Full),
+    };
+    if size == 0 || range.0 >= size {
+        return Err(AppError::RangeNotSatisfiable { size });
+    }
+    Ok(RangeChoice::Part {
+        start: range.0,
+        end: range.1,
+    })
+}
+
+pub fn quoted(etag: &str) -> String {
+    format!("\"{etag}\"")
+}
+
+/// True when an `If-None-Match` / `If-Match` list names this entity tag (or `*`).
+pub fn etag_listed(list: &str, etag: &str) -> bool {
+    list.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == quoted(etag))
+}
+
+/// RFC 9110 §13.2.2 order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since.
+/// Returns Some(304) for a fresh cached copy; 412 failures are errors.
+fn evaluate_conditions(headers: &HeaderMap, node: &DocNode) -> Result<Option<StatusCode>, AppError> {
+    let modified = u64::try_from(node.modified_at).unwrap_or(0);
+    if let Some(list) = header_str(headers, header::IF_MATCH.as_str())
+        && !etag_listed(list, &node.etag)
+    {
+        return Err(AppError::PreconditionFailed(
+            "If-Match does not match the current ETag".into(),
+        ));
+    }
+    if header_str(headers, header::IF_MATCH.as_str()).is_none()
+        && let Some(since) = header_str(headers, header::IF_UNMODIFIED_SINCE.as_str()).and_then(parse_http_date)
+        && modified > since
+    {
+        return Err(AppError::PreconditionFailed(
+            "modified since If-Unmodified-Since".into(),
+        ));
+    }
+    if let Some(list) = header_str(headers, header::IF_NONE_MATCH.as_str()) {
+        return Ok(etag_listed(list, &node.etag).then_some(StatusCode::NOT_MODIFIED));
+    }
+    if let Some(since) = header_str(headers, header::IF_MODIFIED_SINCE.as_str()).and_then(parse_http_date)
+        && modified <= since
+    {
+        return Ok(Some(StatusCode::NOT_MODIFIED));
+    }
+    Ok(None)
+}
+
+fn parse_http_date(value: &str) -> Option<u64> {
+    let t = httpdate::parse_http_date(value).ok()?;
+    t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs())
+}
+
+pub fn http_date(unix: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0));
+    httpdate::fmt_http_date(t)
+}
+
+/// A stored content to send: the current file or an old version.
+pub struct Content<'a> {
+    pub sha256: &'a str,
+    pub size: u64,
+    pub content_type: &'a str,
+    pub etag: Option<&'a str>,
+    pub modified_at: i64,
+}
+
+/// Sends stored content, honouring `Range` (and `If-Range`) on GET.
+pub async fn send_blob(
+    store_blobs: &dyn crate::blobs::BlobStore,
+    method: &Method,
+    headers: &HeaderMap,
+    content: Content<'_>,
+) -> Result<Response<Body>, AppError> {
+    let Content {
+        sha256,
+        size,
+        content_type,
+        etag,
+        modified_at,
+    } = content;
+    let choice = if *method == Method::GET {
+        let if_range_ok = match header_str(headers, header::IF_RANGE.as_str()) {
+            Some(v) => etag.is_some_and(|e| v.trim() == quoted(e)),
+            None => true,
+        };
+        if if_range_ok {
+            choose_range(header_str(headers, header::RANGE.as_str()), size)?
+        } else {
+            RangeChoice::Full
+        }
+    } else {
+        RangeChoice::Full
+    };
+    let (status, start, len) = match choice {
+        RangeChoice::Full => (StatusCode::OK, 0, size),
+        RangeChoice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+    };
+    let body = if *method == Method::HEAD || len == 0 {
+        empty()
+    } else {
+        let mut file = store_blobs
+            .open(sha256)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if start > 0 {
+            file.seek(SeekFrom::Start(start))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        let stream = tokio_util::io::ReaderStream::with_capacity(file.take(len), 64 * 1024).map_ok(Frame::data);
+        BodyExt::boxed(StreamBody::new(stream))
+    };
+    let mut resp = Response::new(body);
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Some(etag) = etag
+        && let Ok(v) = HeaderValue::from_str(&quoted(etag))
+    {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(modified_at)) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{size}", start + len - 1))
+    {
+        h.insert(header::CONTENT_RANGE, v);
+    }
+    Ok(resp)
+}
+
+/// GET/HEAD of a file node.
+pub async fn get_file(
+    blobs: &dyn crate::blobs::BlobStore,
+    method: &Method,
+    headers: &HeaderMap,
+    node: &DocNode,
+) -> Result<Response<Body>, AppError> {
+    if let Some(status) = evaluate_conditions(headers, node)? {
+        let mut resp = Response::new(empty());
+        *resp.status_mut() = status;
+        if let Ok(v) = HeaderValue::from_str(&quoted(&node.etag)) {
+            resp.headers_mut().insert(header::ETAG, v);
+        }
+        return Ok(resp);
+    }
+    let sha = node
+        .blob_sha256
+        .as_deref()
+        .ok_or_else(|| AppError::Internal("file without content".into()))?;
+    let ctype = node.content_type.as_deref().unwrap_or("application/octet-stream");
+    let size = u64::try_from(node.size).unwrap_or(0);
+    let content = Content {
+        sha256: sha,
+        size,
+        content_type: ctype,
+        etag: Some(&node.etag),
+        modified_at: node.modified_at,
+    };
+    send_blob(blobs, method, headers, content).await
+}
+
+/// A minimal HTML index of a folder, for browsers that open a library URL.
+pub async fn folder_index(store: &Store, target: &DocTarget, method: &Method) -> Result<Response<Body>, AppError> {
+    let children = store.doc_children(&target.path).await?;
+    let mut html = format!(
+        "<!doctype html><html lang=en><meta charset=utf-8><title>{0}</title><h1>{0}</h1><ul>",
+        crate::http::escape_html(&target.path)
+    );
+    for child in &children {
+        let mut segments = target.segments.clone();
+        segments.push(child.name.clone());
+        let href = format!(
+            "{}{}",
+            super::locate::PREFIX,
+            dav::path::encode_href(&segments, child.is_collection())
+        );
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}{}</a></li>",
+            crate::http::escape_html(&href),
+            crate::http::escape_html(&child.name),
+            if child.is_collection() { "/" } else { "" }
+        ));
+    }
+    html.push_str("</ul></html>");
+    let len = html.len();
+    let mut resp = Response::new(if *method == Method::HEAD { empty() } else { full(html) });
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(choose_range(None, 10).unwrap(), RangeChoice::Full);
+        assert_eq!(
+            choose_range(Some("bytes=0-3"), 10).unwrap(),
+            RangeChoice::Part { start: 0, end: 3 }
+        );
+        assert_eq!(
+            choose_range(Some("bytes=5-"), 10).unwrap(),
+            RangeChoice::Part { start: 5, end: 9 }
+        );
+        assert_eq!(
+            choose_range(Some("bytes=-4"), 10).unwrap(),
+            RangeChoice::Part { start: 6, end: 9 }
+        );
+        assert_eq!(
+            choose_range(Some("bytes=8-100"), 10).unwrap(),
+            RangeChoice::Part { start: 8, end: 9 }
+        );
+        assert_eq!(choose_range(Some("bytes=0-1,4-5"), 10).unwrap(), RangeChoice::Full);
+        assert_eq!(choose_range(Some("items=0-1"), 10).unwrap(), RangeChoice::Full);
+        assert_eq!(choose_range(Some("bytes=5-2"), 10).unwrap(), RangeChoice::Full);
+        assert!(matches!(
+            choose_range(Some("bytes=10-"), 10),
+            Err(AppError::RangeNotSatisfiable { size: 10 })
+        ));
+        assert!(matches!(
+            choose_range(Some("bytes=0-"), 0),
+            Err(AppError::RangeNotSatisfiable { size: 0 })
+        ));
+    }
+
+    #[test]
+    fn etag_lists() {
+        assert!(etag_listed("\"a\", \"b\"", "b"));
+        assert!(etag_listed("*", "x"));
+        assert!(etag_listed("W/\"b\"", "b"));
+        assert!(!etag_listed("\"a\"", "b"));
+    }
+}
