@@ -51,6 +51,12 @@ pub enum Command {
     DevCert(DevCertArgs),
     /// Apply database migrations and exit.
     Migrate(Common),
+    /// Document library permissions.
+    #[command(subcommand)]
+    Docs(crate::cli_docs::DocsCommand),
+    /// Groups of users (for permissions).
+    #[command(subcommand)]
+    Group(crate::cli_docs::GroupCommand),
 }
 
 #[derive(Args)]
@@ -152,6 +158,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Docs(cmd) => crate::cli_docs::docs(cmd).await,
+        Command::Group(cmd) => crate::cli_docs::group(cmd).await,
         Command::Migrate(common) => {
             let config = load_config(&common, None)?;
             App::open(config).await?;
@@ -180,7 +188,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     }
     if demo || args.demo {
         let demo_password = std::env::var("PORTICO_DEMO_PASSWORD").unwrap_or_else(|_| "demo".into());
-        let created = crate::demo::seed(&app.store, &demo_password).await?;
+        let created = crate::demo::seed(&app.store, app.blobs.as_ref(), &demo_password).await?;
         if created > 0 {
             println!(
                 "seeded the demo company: {created} employees (password: the value of PORTICO_DEMO_PASSWORD, default 'demo')"

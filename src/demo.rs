@@ -1,10 +1,14 @@
 //! The demo company seeded by `portico serve --demo`: a department tree and ~30 employees
 //! with titles, phones, birthdays and managers, so a newcomer sees something real.
 //! Demo users sign in with the password from `PORTICO_DEMO_PASSWORD` (default `demo`).
+//! It also puts a few documents into the company and department libraries.
 //! Seeding runs once: a database that already has departments is left as it is.
 
+use bytes::Bytes;
+
 use crate::auth::password;
-use crate::store::{EmployeeFields, NewDepartment, NewPrincipal, PrincipalKind, Store, StoreError};
+use crate::blobs::{BlobError, BlobStore};
+use crate::store::{EmployeeFields, NewDepartment, NewPrincipal, PrincipalKind, PutCondition, Store, StoreError};
 
 /// (department, parent index or None, employees as (login, name, title)); the first
 /// employee of each department is its head.
@@ -99,8 +103,74 @@ const COMPANY: &[(&str, Option<usize>, &[Person])] = &[
 
 pub const DEMO_DOMAIN: &str = "northwind.example";
 
+/// Documents of the demo libraries: (folder path, file name, content).
+const DOCUMENTS: &[(&str, &str, &str)] = &[
+    (
+        "shared",
+        "Welcome.txt",
+        "Welcome to Northwind's document library.\nMap it as a network drive: http://SERVER/docs/shared/\n",
+    ),
+    (
+        "shared/Policies",
+        "Holiday policy.txt",
+        "Every employee has 25 days of paid holiday a year.\n",
+    ),
+    (
+        "shared/Policies",
+        "Expenses policy.txt",
+        "Submit receipts within 30 days.\n",
+    ),
+    (
+        "departments/sales",
+        "Price list 2026.csv",
+        "product,price\nWidget,10.00\nGadget,25.50\n",
+    ),
+    (
+        "departments/engineering",
+        "Architecture.md",
+        "# Architecture\n\nServices talk over HTTP.\n",
+    ),
+];
+
+async fn seed_documents(store: &Store, blobs: &dyn BlobStore, author_id: i64) -> Result<(), StoreError> {
+    for (folder, name, text) in DOCUMENTS {
+        let mut path = String::new();
+        for (i, segment) in folder.split('/').enumerate() {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(segment);
+            let is_root = i == 0 || (i == 1 && !folder.starts_with("shared"));
+            if is_root {
+                store.doc_ensure_root(&path).await?;
+            } else {
+                store.doc_mkcol(&path).await?;
+            }
+        }
+        let chunk: Result<Bytes, BlobError> = Ok(Bytes::from_static(text.as_bytes()));
+        let blob = blobs
+            .put(Box::pin(futures_util::stream::iter([chunk])), 1 << 20)
+            .await
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let ctype = mime_guess::from_path(name)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_owned();
+        store
+            .doc_put(
+                &format!("{folder}/{name}"),
+                &blob,
+                &ctype,
+                author_id,
+                &PutCondition::Any,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Seeds the demo company unless departments already exist; returns how many employees it created.
-pub async fn seed(store: &Store, demo_password: &str) -> Result<usize, StoreError> {
+pub async fn seed(store: &Store, blobs: &dyn BlobStore, demo_password: &str) -> Result<usize, StoreError> {
     if store.count_departments().await? > 0 {
         return Ok(0);
     }
@@ -150,5 +220,6 @@ pub async fn seed(store: &Store, demo_password: &str) -> Result<usize, StoreErro
         }
         heads.push(head.unwrap_or_default());
     }
+    seed_documents(store, blobs, heads.first().copied().unwrap_or_default()).await?;
     Ok(created)
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authz;
 pub mod blobs;
 pub mod cli;
+pub mod cli_docs;
 pub mod config;
 pub mod demo;
 pub mod http;

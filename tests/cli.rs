@@ -202,3 +202,67 @@ fn serve_prints_generated_admin_password_once_and_stops_on_sigterm() {
     let out = again.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("password"));
 }
+
+#[test]
+fn docs_grants_and_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, _, err) = run(portico().args(["user", "add", "alice", "--data", data]));
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(portico().args(["group", "add", "finance", "--data", data]));
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(portico().args(["group", "add-member", "finance", "alice", "--data", data]));
+    assert!(ok, "{err}");
+
+    let (ok, out, err) = run(portico().args([
+        "docs",
+        "grant",
+        "/docs/shared/Finance/",
+        "--group",
+        "finance",
+        "--level",
+        "write",
+        "--data",
+        data,
+    ]));
+    assert!(ok, "{err}");
+    assert!(out.contains("granted write"), "{out}");
+    let (ok, out, _) = run(portico().args([
+        "docs",
+        "grant",
+        "shared/Finance",
+        "--user",
+        "alice",
+        "--level",
+        "read",
+        "--data",
+        data,
+    ]));
+    assert!(ok, "{out}");
+    let (ok, out, _) = run(portico().args(["docs", "grants", "shared/Finance", "--data", data]));
+    assert!(ok);
+    assert!(
+        out.contains("group finance\twrite") && out.contains("user alice\tread"),
+        "{out}"
+    );
+
+    let (ok, _, err) = run(portico().args([
+        "docs", "grant", "shared/x", "--user", "nobody", "--level", "read", "--data", data,
+    ]));
+    assert!(!ok && err.contains("nobody"), "{err}");
+    let (ok, _, err) = run(portico().args([
+        "docs", "grant", "shared/x", "--user", "alice", "--level", "owner", "--data", data,
+    ]));
+    assert!(!ok && err.contains("--level"), "{err}");
+    let (ok, _, err) = run(portico().args([
+        "docs", "grant", "/etc/x", "--user", "alice", "--level", "read", "--data", data,
+    ]));
+    assert!(!ok && err.contains("/docs/"), "{err}");
+
+    let (ok, _, err) = run(portico().args(["docs", "revoke", "shared/Finance", "--user", "alice", "--data", data]));
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(portico().args(["docs", "grants", "shared/Finance", "--data", data]));
+    assert!(ok && !out.contains("alice"), "{out}");
+    let (ok, _, err) = run(portico().args(["docs", "revoke", "shared/Finance", "--user", "alice", "--data", data]));
+    assert!(!ok && err.contains("no such grant"), "{err}");
+}

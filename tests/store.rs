@@ -174,11 +174,26 @@ async fn departments_and_employees(store: &Store) {
 on_both!(directory, departments_and_employees);
 
 async fn demo_company_seeds_once(store: &Store) {
-    let created = portico::demo::seed(store, "demo").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = portico::blobs::FsBlobStore::open_dir(dir.path()).unwrap();
+    let created = portico::demo::seed(store, &blobs, "demo").await.unwrap();
     assert!(created >= 25, "{created} employees");
     assert!(store.count_departments().await.unwrap() >= 6);
+    let welcome = store
+        .doc_node("shared/Welcome.txt")
+        .await
+        .unwrap()
+        .expect("demo document");
+    assert!(welcome.size > 0);
+    assert!(
+        store
+            .doc_node("departments/sales/Price list 2026.csv")
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
-        portico::demo::seed(store, "demo").await.unwrap(),
+        portico::demo::seed(store, &blobs, "demo").await.unwrap(),
         0,
         "second seed is a no-op"
     );

@@ -98,13 +98,14 @@ impl AppError {
             }
             other => format!("{other}\n"),
         };
-        let mut resp = Response::new(full(text));
+        let (body, content_type) = match &self {
+            AppError::Dav { xml: Some(xml), .. } => (xml.clone(), "application/xml; charset=utf-8"),
+            _ => (text, "text/plain; charset=utf-8"),
+        };
+        let mut resp = Response::new(full(body));
         *resp.status_mut() = status;
         let headers = resp.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         match self {
             AppError::Unauthorized => {
                 headers.insert(

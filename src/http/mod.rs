@@ -4,6 +4,7 @@
 mod account;
 pub mod body;
 mod dav_entry;
+pub mod dav_util;
 pub mod error;
 mod login;
 mod router;

@@ -37,15 +37,34 @@ pub fn slugify(name: &str) -> String {
 }
 
 impl Store {
+    /// Creates a department; its library folder name (slug) is derived from the name and
+    /// made unique with a numeric suffix when another department already has it.
     pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError> {
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO departments (name, parent_id, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(new.name)
-                .bind(new.parent_id)
-                .bind(now())
-                .fetch_one(self.pool())
-                .await?;
-        Ok(id)
+        let base = slugify(new.name);
+        for attempt in 1..=100 {
+            let slug = if attempt == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{attempt}")
+            };
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO departments (name, parent_id, created_at, slug) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (slug) DO NOTHING RETURNING id",
+            )
+            .bind(new.name)
+            .bind(new.parent_id)
+            .bind(now())
+            .bind(&slug)
+            .fetch_optional(self.pool())
+            .await?;
+            if let Some((id,)) = inserted {
+                return Ok(id);
+            }
+        }
+        Err(StoreError::Conflict(format!(
+            "too many departments named {:?}",
+            new.name
+        )))
     }
 
     pub async fn set_department_head(&self, department_id: i64, head_id: i64) -> Result<(), StoreError> {

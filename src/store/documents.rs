@@ -203,7 +203,7 @@ impl Store {
         let t = now();
         let etag = content_etag(&blob.sha256);
         let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if *condition != PutCondition::MustNotExist {
             let expected = match condition {
                 PutCondition::MatchEtag(e) => Some(e.as_str()),
@@ -267,7 +267,7 @@ impl Store {
     /// Deletes a node and everything below it, with their locks; returns the number of nodes.
     pub async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
         let (lo, hi) = subtree_bounds(path);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM doc_nodes WHERE path = $1 OR (path >= $2 AND path < $3)")
             .bind(path)
             .bind(&lo)
@@ -289,7 +289,7 @@ impl Store {
     pub async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
         let (lo, hi) = subtree_bounds(from);
         let cut = i64::try_from(from.chars().count()).unwrap_or(i64::MAX) + 1;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE doc_nodes SET path = $1, parent = $2, name = $3 WHERE path = $4")
             .bind(to)
             .bind(parent_of(to))
@@ -327,7 +327,7 @@ impl Store {
             self.doc_node(from).await?.into_iter().collect()
         };
         let t = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for node in nodes {
             let new_path = format!("{to}{}", &node.path[from.len()..]);
             let etag = if node.is_collection() {
@@ -424,7 +424,7 @@ impl Store {
         changes: &[PropChange<'_>],
         modified_at: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE doc_nodes SET modified_at = COALESCE($1, modified_at) WHERE id = $2")
             .bind(modified_at)
             .bind(node_id)

@@ -107,7 +107,7 @@ impl Store {
             Grantee::Principal(id) => (Some(id), None),
             Grantee::Department(id) => (None, Some(id)),
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM doc_grants WHERE path = $1 AND \
              COALESCE(principal_id, -1) = COALESCE($2, -1) AND COALESCE(department_id, -1) = COALESCE($3, -1)",

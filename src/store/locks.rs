@@ -98,7 +98,7 @@ impl Store {
     /// other; a shared one with exclusive ones). Returns the conflicting lock when refused.
     pub async fn doc_create_lock(&self, new: &NewLock<'_>) -> Result<Result<DocLock, DocLock>, StoreError> {
         let t = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM doc_locks WHERE expires_at <= $1")
             .bind(t)
             .execute(&mut *tx)

@@ -6,6 +6,7 @@
 //! Submodules own one table family each.
 
 mod app_passwords;
+mod collections;
 mod directory;
 mod documents;
 mod grants;
@@ -14,6 +15,9 @@ mod principals;
 mod sessions;
 
 pub use app_passwords::AppPassword;
+pub use collections::{
+    Change, Collection, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome, NewCollection, NewItem,
+};
 pub use directory::{EmployeeFields, NewDepartment, slugify};
 pub use documents::{
     DeadProp, DocNode, DocVersion, MkcolOutcome, PropChange, PutCondition, PutOutcome, parent_of, subtree_bounds,
@@ -104,6 +108,16 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later can fail
+    /// with SQLITE_BUSY_SNAPSHOT under concurrent writers, which no busy timeout retries.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// A trivial query proving the database answers (for `/healthz`).

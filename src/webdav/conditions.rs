@@ -82,17 +82,33 @@ pub async fn check_if(store: &Store, if_header: Option<&IfHeader>, target: &DocT
     }
 }
 
-/// 423 unless, for every lock, its token was submitted by the principal that holds it.
-pub fn check_locks(principal: &Principal, if_header: Option<&IfHeader>, locks: &[DocLock]) -> Result<(), AppError> {
+/// 423 unless every group of locks is satisfied by a token the principal submitted. A group
+/// is the set of locks protecting one thing (the resource, its parent's membership, a locked
+/// descendant): an exclusive lock needs its own token; where only shared locks protect it,
+/// the token of any one of them will do (RFC 4918 §6.2: each shared-lock holder may write).
+pub fn check_locks(
+    principal: &Principal,
+    if_header: Option<&IfHeader>,
+    groups: &[Vec<DocLock>],
+) -> Result<(), AppError> {
     let submitted = if_header.map(IfHeader::submitted_tokens).unwrap_or_default();
-    let blocking: Vec<&DocLock> = locks
-        .iter()
-        .filter(|l| !(l.principal_id == principal.id && submitted.contains(&l.token.as_str())))
-        .collect();
+    let held = |l: &DocLock| l.principal_id == principal.id && submitted.contains(&l.token.as_str());
+    let mut blocking: Vec<&DocLock> = Vec::new();
+    for group in groups.iter().filter(|g| !g.is_empty()) {
+        let exclusive: Vec<&DocLock> = group.iter().filter(|l| l.is_exclusive()).collect();
+        if exclusive.is_empty() {
+            if !group.iter().any(held) {
+                blocking.extend(group.iter());
+            }
+        } else {
+            blocking.extend(exclusive.into_iter().filter(|l| !held(l)));
+        }
+    }
     if blocking.is_empty() {
         return Ok(());
     }
-    let hrefs: Vec<String> = blocking.iter().map(|l| lock_root_href(&l.path)).collect();
+    let mut hrefs: Vec<String> = blocking.iter().map(|l| lock_root_href(&l.path)).collect();
+    hrefs.dedup();
     Err(AppError::Dav {
         status: http::StatusCode::LOCKED,
         reason: "the resource is locked and its lock token was not submitted".into(),
@@ -115,20 +131,32 @@ pub enum Scope {
     Membership,
 }
 
-/// The live locks protecting `target` for a change of the given scope.
-pub async fn locks_for(store: &Store, target: &DocTarget, scope: Scope) -> Result<Vec<DocLock>, AppError> {
-    let mut locks = store.doc_locks_covering(&target.path).await?;
+/// The live locks protecting `target` for a change of the given scope, grouped by what
+/// each group protects (see [`check_locks`]).
+pub async fn locks_for(store: &Store, target: &DocTarget, scope: Scope) -> Result<Vec<Vec<DocLock>>, AppError> {
+    let own = store.doc_locks_covering(&target.path).await?;
+    let mut groups = Vec::new();
     if let Scope::Membership = scope {
         if !target.is_root() {
-            for lock in store.doc_locks_covering(target.parent_path()).await? {
-                if !locks.iter().any(|l| l.token == lock.token) {
-                    locks.push(lock);
-                }
+            let parent: Vec<DocLock> = store
+                .doc_locks_covering(target.parent_path())
+                .await?
+                .into_iter()
+                .filter(|l| !own.iter().any(|o| o.token == l.token))
+                .collect();
+            groups.push(parent);
+        }
+        let mut below = store.doc_locks_below(&target.path).await?;
+        below.sort_by(|a, b| a.path.cmp(&b.path));
+        for lock in below {
+            match groups.last_mut() {
+                Some(last) if last.first().is_some_and(|l: &DocLock| l.path == lock.path) => last.push(lock),
+                _ => groups.push(vec![lock]),
             }
         }
-        locks.extend(store.doc_locks_below(&target.path).await?);
     }
-    Ok(locks)
+    groups.push(own);
+    Ok(groups)
 }
 
 /// Both checks for a write to `target`.

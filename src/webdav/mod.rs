@@ -17,12 +17,14 @@ mod read;
 mod versions;
 mod write;
 
-use http::{HeaderValue, Method, Request, Response, header};
+use http::{Method, Request, Response};
 use hyper::body::Incoming;
 
 use crate::authz::Action;
 use crate::http::Ctx;
-use crate::http::body::{Body, empty};
+use crate::http::body::Body;
+use crate::http::dav_util;
+pub use crate::http::dav_util::header_str;
 use crate::http::error::AppError;
 use crate::store::{Principal, Store};
 
@@ -44,21 +46,9 @@ impl Dav<'_> {
     }
 }
 
-/// A request header as text, if present and visible ASCII.
-pub fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// `DAV`, `MS-Author-Via` and `Allow` headers (no `X-MSDAVEXT`: Windows would then try
-/// Microsoft's proprietary extensions).
+/// `DAV`, `MS-Author-Via` and `Allow` for a library resource.
 pub fn options_response(allow: &'static str) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    let h = resp.headers_mut();
-    h.insert("dav", HeaderValue::from_static("1, 2"));
-    h.insert("ms-author-via", HeaderValue::from_static("DAV"));
-    h.insert(header::ALLOW, HeaderValue::from_static(allow));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-    resp
+    dav_util::options_response("1, 2", allow)
 }
 
 pub async fn handle(ctx: &Ctx, principal: &Principal, req: Request<Incoming>) -> Result<Response<Body>, AppError> {

@@ -12,13 +12,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use dav::names;
 use dav::{
     ActiveLock, Depth, LockScope, Multistatus, NS_DAV, NS_MS, Precondition, PropPatchOp, PropStat, PropValue, Property,
-    PropertyValue, Propfind, QName, Response as DavResponse, Status, Timeout, parse_propfind, parse_proppatch,
+    PropertyValue, Propfind, QName, Response as DavResponse, Status, Timeout, parse_proppatch,
 };
-use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Method, Response, header};
 use hyper::body::Incoming;
 
 use crate::authz::Action;
 use crate::http::body::{Body, full, read_limited};
+use crate::http::dav_util::{multistatus_response, propfind_depth, read_propfind};
 use crate::http::error::AppError;
 use crate::store::{AccessLevel, DeadProp, DocLock, DocNode, Principal, PropChange};
 
@@ -33,41 +34,6 @@ const WIN32_LAST_MODIFIED: &str = "Win32LastModifiedTime";
 
 fn system_time(unix: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(u64::try_from(unix).unwrap_or(0))
-}
-
-/// The Depth of a PROPFIND: 0 or 1 (missing means 1); infinity is refused.
-fn propfind_depth(headers: &HeaderMap) -> Result<Depth, AppError> {
-    let Some(v) = headers.get("depth") else {
-        return Ok(Depth::One);
-    };
-    let depth = v
-        .to_str()
-        .ok()
-        .and_then(|v| Depth::parse(v).ok())
-        .ok_or_else(|| AppError::BadRequest("Depth must be 0, 1 or infinity".into()))?;
-    if depth == Depth::Infinity {
-        return Err(AppError::Dav {
-            status: StatusCode::FORBIDDEN,
-            reason: "PROPFIND with Depth: infinity is not supported".into(),
-            xml: Some(Precondition::propfind_finite_depth().to_body()),
-        });
-    }
-    Ok(depth)
-}
-
-async fn read_propfind(dav: &Dav<'_>, body: Incoming) -> Result<Propfind, AppError> {
-    let bytes = read_limited(body, dav.ctx.app.config.server.max_request_bytes).await?;
-    parse_propfind(&bytes).map_err(|e| AppError::BadRequest(format!("PROPFIND body: {e}")))
-}
-
-fn multistatus_response(ms: &Multistatus) -> Response<Body> {
-    let mut resp = Response::new(full(ms.render()));
-    *resp.status_mut() = StatusCode::MULTI_STATUS;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/xml; charset=utf-8"),
-    );
-    resp
 }
 
 /// Windows' MiniRedirector refuses a folder listing whose XML exceeds 1,000,000 bytes
@@ -247,7 +213,7 @@ pub async fn propfind(
 ) -> Result<Response<Body>, AppError> {
     access::require(dav.store(), principal, target, Action::Read).await?;
     let depth = propfind_depth(headers)?;
-    let request = read_propfind(dav, body).await?;
+    let request = read_propfind(body, dav.ctx.app.config.server.max_request_bytes).await?;
     let node = load_node(dav.store(), target).await?.ok_or(AppError::NotFound)?;
     let store = dav.store();
     let quota = if wants_quota(&request) && node.is_collection() && target.drive_owner().is_some() {
@@ -482,7 +448,7 @@ pub async fn virtual_dir(
         "OPTIONS" => Ok(options_response(ALLOW_VIRTUAL)),
         "PROPFIND" => {
             let depth = propfind_depth(headers)?;
-            let request = read_propfind(dav, body).await?;
+            let request = read_propfind(body, dav.ctx.app.config.server.max_request_bytes).await?;
             let title = dir
                 .href()
                 .trim_end_matches('/')

@@ -1,0 +1,429 @@
+//! Calendar (and later address-book) collections, their objects and their change log.
+//!
+//! Every change to an object bumps the collection's `sync_seq` and records the item's latest
+//! change in `item_changes` in the same transaction, whose first statement is that bump, so
+//! SQLite takes its write lock up front and concurrent writers serialise. The sequence is
+//! the collection's CTag and the basis of RFC 6578 sync tokens; tombstones are kept so any
+//! token ever handed out stays valid.
+
+use sqlx::FromRow;
+
+use super::documents::PropChange;
+use super::{DeadProp, Store, StoreError, is_unique_violation, now};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Collection {
+    pub id: i64,
+    pub owner_id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub displayname: Option<String>,
+    pub description: Option<String>,
+    pub color: Option<String>,
+    pub timezone: Option<String>,
+    pub components: String,
+    pub visibility: String,
+    pub sync_seq: i64,
+    pub feed_token: Option<String>,
+    pub created_at: i64,
+}
+
+macro_rules! collection_columns {
+    () => {
+        "id, owner_id, kind, slug, displayname, description, color, timezone, components, visibility, sync_seq, \
+         feed_token, created_at"
+    };
+}
+
+/// An object without its body (for listings and ETag checks).
+#[derive(Debug, Clone, FromRow)]
+pub struct ItemMeta {
+    pub name: String,
+    pub etag: String,
+    pub modified_at: i64,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Item {
+    pub name: String,
+    pub uid: String,
+    pub etag: String,
+    pub component: String,
+    pub data: String,
+    pub modified_at: i64,
+}
+
+macro_rules! item_columns {
+    () => {
+        "name, uid, etag, component, data, modified_at"
+    };
+}
+
+pub struct NewCollection<'a> {
+    pub owner_id: i64,
+    pub kind: &'a str,
+    pub slug: &'a str,
+    pub displayname: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub color: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    pub components: &'a str,
+}
+
+/// Changes to a collection's own fields; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Default)]
+pub struct CollectionUpdate<'a> {
+    pub displayname: Option<Option<&'a str>>,
+    pub description: Option<Option<&'a str>>,
+    pub color: Option<Option<&'a str>>,
+    pub timezone: Option<Option<&'a str>>,
+}
+
+/// A new or replaced object with what the server indexed from it.
+pub struct NewItem<'a> {
+    pub name: &'a str,
+    pub uid: &'a str,
+    pub etag: &'a str,
+    pub component: &'a str,
+    pub data: &'a str,
+    pub time_start: i64,
+    pub time_end: i64,
+    pub is_oof: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemCondition {
+    Any,
+    MatchEtag(String),
+    MustNotExist,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ItemPutOutcome {
+    Created,
+    Replaced,
+    PreconditionFailed,
+    /// Another object of the collection has this UID (RFC 4791 §5.3.2.1 no-uid-conflict).
+    UidConflict {
+        name: String,
+    },
+}
+
+/// One entry of the change log: the item's name, when it last changed, and whether it is gone.
+#[derive(Debug, Clone, FromRow)]
+pub struct Change {
+    pub name: String,
+    pub seq: i64,
+    pub deleted: i64,
+}
+
+impl Store {
+    pub async fn create_collection(&self, new: &NewCollection<'_>) -> Result<Collection, StoreError> {
+        let sql = concat!(
+            "INSERT INTO collections (owner_id, kind, slug, displayname, description, color, timezone, components, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
+            collection_columns!()
+        );
+        sqlx::query_as(sql)
+            .bind(new.owner_id)
+            .bind(new.kind)
+            .bind(new.slug)
+            .bind(new.displayname)
+            .bind(new.description)
+            .bind(new.color)
+            .bind(new.timezone)
+            .bind(new.components)
+            .bind(now())
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("a collection named {:?} exists", new.slug))
+                } else {
+                    e.into()
+                }
+            })
+    }
+
+    pub async fn collection(&self, owner_id: i64, kind: &str, slug: &str) -> Result<Option<Collection>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            collection_columns!(),
+            " FROM collections WHERE owner_id = $1 AND kind = $2 AND slug = $3"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(owner_id)
+            .bind(kind)
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    pub async fn collections_of(&self, owner_id: i64, kind: &str) -> Result<Vec<Collection>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            collection_columns!(),
+            " FROM collections WHERE owner_id = $1 AND kind = $2 ORDER BY slug"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(owner_id)
+            .bind(kind)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Changes fields and dead properties of a collection atomically.
+    pub async fn update_collection(
+        &self,
+        id: i64,
+        update: &CollectionUpdate<'_>,
+        props: &[PropChange<'_>],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE collections SET \
+             displayname = CASE WHEN $1 = 1 THEN $2 ELSE displayname END, \
+             description = CASE WHEN $3 = 1 THEN $4 ELSE description END, \
+             color = CASE WHEN $5 = 1 THEN $6 ELSE color END, \
+             timezone = CASE WHEN $7 = 1 THEN $8 ELSE timezone END WHERE id = $9",
+        )
+        .bind(i64::from(update.displayname.is_some()))
+        .bind(update.displayname.flatten())
+        .bind(i64::from(update.description.is_some()))
+        .bind(update.description.flatten())
+        .bind(i64::from(update.color.is_some()))
+        .bind(update.color.flatten())
+        .bind(i64::from(update.timezone.is_some()))
+        .bind(update.timezone.flatten())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        for change in props {
+            match change {
+                PropChange::Set {
+                    ns,
+                    name,
+                    value_xml,
+                    lang,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO collection_props (collection_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (collection_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
+                    )
+                    .bind(id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .bind(*value_xml)
+                    .bind(*lang)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                PropChange::Remove { ns, name } => {
+                    sqlx::query("DELETE FROM collection_props WHERE collection_id = $1 AND ns = $2 AND name = $3")
+                        .bind(id)
+                        .bind(*ns)
+                        .bind(*name)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn collection_props(&self, id: i64) -> Result<Vec<DeadProp>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT ns, name, value_xml, lang FROM collection_props WHERE collection_id = $1 ORDER BY ns, name",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn delete_collection(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM collections WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn item(&self, collection_id: i64, name: &str) -> Result<Option<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 AND name = $2"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(collection_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Names, ETags and sizes of every object, without reading bodies.
+    pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, etag, modified_at, CAST(length(data) AS BIGINT) AS size FROM items \
+             WHERE collection_id = $1 ORDER BY name",
+        )
+        .bind(collection_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn items_all(&self, collection_id: i64) -> Result<Vec<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql).bind(collection_id).fetch_all(self.pool()).await?)
+    }
+
+    /// Objects whose indexed time span overlaps `[start, end)` (a superset of the matches;
+    /// the filter decides exactly).
+    pub async fn items_overlapping(&self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 AND time_start < $2 AND time_end > $3 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(collection_id)
+            .bind(end)
+            .bind(start)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Creates or replaces an object, bumping the collection's sequence and change log.
+    pub async fn put_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+    ) -> Result<ItemPutOutcome, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (seq,): (i64,) =
+            sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
+                .bind(collection_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let current: Option<(String,)> =
+            sqlx::query_as("SELECT etag FROM items WHERE collection_id = $1 AND name = $2")
+                .bind(collection_id)
+                .bind(item.name)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let ok = match (condition, &current) {
+            (ItemCondition::Any, _) => true,
+            (ItemCondition::MustNotExist, existing) => existing.is_none(),
+            (ItemCondition::MatchEtag(e), Some((etag,))) => e == etag,
+            (ItemCondition::MatchEtag(_), None) => false,
+        };
+        if !ok {
+            return Ok(ItemPutOutcome::PreconditionFailed);
+        }
+        let clash: Option<(String,)> =
+            sqlx::query_as("SELECT name FROM items WHERE collection_id = $1 AND uid = $2 AND name <> $3")
+                .bind(collection_id)
+                .bind(item.uid)
+                .bind(item.name)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((name,)) = clash {
+            return Ok(ItemPutOutcome::UidConflict { name });
+        }
+        sqlx::query(
+            "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (collection_id, name) DO UPDATE SET \
+             uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
+             time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
+             modified_at = excluded.modified_at",
+        )
+        .bind(collection_id)
+        .bind(item.name)
+        .bind(item.uid)
+        .bind(item.etag)
+        .bind(item.component)
+        .bind(item.data)
+        .bind(item.time_start)
+        .bind(item.time_end)
+        .bind(i64::from(item.is_oof))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        record_change(&mut tx, collection_id, item.name, seq, false).await?;
+        tx.commit().await?;
+        Ok(if current.is_some() {
+            ItemPutOutcome::Replaced
+        } else {
+            ItemPutOutcome::Created
+        })
+    }
+
+    /// Deletes an object (if its ETag matches `if_match`); false when it did not exist or
+    /// the ETag differs (the caller tells which by reading first).
+    pub async fn delete_item(
+        &self,
+        collection_id: i64,
+        name: &str,
+        if_match: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (seq,): (i64,) =
+            sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
+                .bind(collection_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let done =
+            sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
+                .bind(collection_id)
+                .bind(name)
+                .bind(if_match)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        record_change(&mut tx, collection_id, name, seq, true).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Changes after `since`, oldest first, at most `limit` (+1 so the caller can tell
+    /// whether more remain).
+    pub async fn changes_since(&self, collection_id: i64, since: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, seq, deleted FROM item_changes WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(collection_id)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+async fn record_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    collection_id: i64,
+    name: &str,
+    seq: i64,
+    deleted: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO item_changes (collection_id, name, seq, deleted) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (collection_id, name) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted",
+    )
+    .bind(collection_id)
+    .bind(name)
+    .bind(seq)
+    .bind(i64::from(deleted))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
