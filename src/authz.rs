@@ -43,6 +43,9 @@ pub enum Resource<'a> {
     Account { login: &'a str },
     /// A folder or file of the document library.
     Document(&'a DocumentFacts<'a>),
+    /// A calendar home and the calendars in it: the owner's alone until sharing and
+    /// visibility modes grant others a view.
+    CalendarHome { owner: &'a Principal },
 }
 
 pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> bool {
@@ -52,6 +55,7 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
     match resource {
         Resource::DavRoot => action == Action::Read,
         Resource::Account { login } => principal.login == login,
+        Resource::CalendarHome { owner } => owner.id == principal.id,
         Resource::Document(facts) => document_level(principal, facts).is_some_and(|level| level >= needed(action)),
     }
 }
@@ -223,6 +227,15 @@ mod tests {
         };
         assert!(can(&carol, Action::Write, Resource::Document(&facts)));
         assert!(!can(&carol, Action::Manage, Resource::Document(&facts)));
+    }
+
+    #[test]
+    fn calendar_homes_are_their_owners() {
+        let alice = user("alice", true);
+        let mut bob = user("bob", true);
+        bob.id = 2;
+        assert!(can(&alice, Action::Write, Resource::CalendarHome { owner: &alice }));
+        assert!(!can(&bob, Action::Read, Resource::CalendarHome { owner: &alice }));
     }
 
     #[test]

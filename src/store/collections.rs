@@ -8,6 +8,7 @@
 
 use sqlx::FromRow;
 
+use super::dead_props::{self, PropTable};
 use super::documents::PropChange;
 use super::{DeadProp, Store, StoreError, is_unique_violation, now};
 
@@ -72,12 +73,12 @@ pub struct NewCollection<'a> {
 }
 
 /// Changes to a collection's own fields; `None` leaves a field as it is, `Some(None)` clears it.
-#[derive(Default)]
-pub struct CollectionUpdate<'a> {
-    pub displayname: Option<Option<&'a str>>,
-    pub description: Option<Option<&'a str>>,
-    pub color: Option<Option<&'a str>>,
-    pub timezone: Option<Option<&'a str>>,
+#[derive(Debug, Default)]
+pub struct CollectionUpdate {
+    pub displayname: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub color: Option<Option<String>>,
+    pub timezone: Option<Option<String>>,
 }
 
 /// A new or replaced object with what the server indexed from it.
@@ -177,7 +178,7 @@ impl Store {
     pub async fn update_collection(
         &self,
         id: i64,
-        update: &CollectionUpdate<'_>,
+        update: &CollectionUpdate,
         props: &[PropChange<'_>],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
@@ -189,46 +190,17 @@ impl Store {
              timezone = CASE WHEN $7 = 1 THEN $8 ELSE timezone END WHERE id = $9",
         )
         .bind(i64::from(update.displayname.is_some()))
-        .bind(update.displayname.flatten())
+        .bind(update.displayname.clone().flatten())
         .bind(i64::from(update.description.is_some()))
-        .bind(update.description.flatten())
+        .bind(update.description.clone().flatten())
         .bind(i64::from(update.color.is_some()))
-        .bind(update.color.flatten())
+        .bind(update.color.clone().flatten())
         .bind(i64::from(update.timezone.is_some()))
-        .bind(update.timezone.flatten())
+        .bind(update.timezone.clone().flatten())
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        for change in props {
-            match change {
-                PropChange::Set {
-                    ns,
-                    name,
-                    value_xml,
-                    lang,
-                } => {
-                    sqlx::query(
-                        "INSERT INTO collection_props (collection_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (collection_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
-                    )
-                    .bind(id)
-                    .bind(*ns)
-                    .bind(*name)
-                    .bind(*value_xml)
-                    .bind(*lang)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                PropChange::Remove { ns, name } => {
-                    sqlx::query("DELETE FROM collection_props WHERE collection_id = $1 AND ns = $2 AND name = $3")
-                        .bind(id)
-                        .bind(*ns)
-                        .bind(*name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-        }
+        dead_props::apply(&mut tx, PropTable::Collections, id, props).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -307,11 +279,7 @@ impl Store {
         condition: &ItemCondition,
     ) -> Result<ItemPutOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (seq,): (i64,) =
-            sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
-                .bind(collection_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let seq = bump_seq(&mut tx, collection_id).await?;
         let current: Option<(String,)> =
             sqlx::query_as("SELECT etag FROM items WHERE collection_id = $1 AND name = $2")
                 .bind(collection_id)
@@ -374,11 +342,7 @@ impl Store {
         if_match: Option<&str>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (seq,): (i64,) =
-            sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
-                .bind(collection_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let seq = bump_seq(&mut tx, collection_id).await?;
         let done =
             sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
                 .bind(collection_id)
@@ -406,6 +370,16 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// Takes the collection's next sequence number; the first statement of every object write.
+async fn bump_seq(tx: &mut sqlx::Transaction<'_, sqlx::Any>, collection_id: i64) -> Result<i64, StoreError> {
+    let (seq,): (i64,) =
+        sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
+            .bind(collection_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(seq)
 }
 
 async fn record_change(

@@ -8,6 +8,7 @@
 
 use sqlx::FromRow;
 
+use super::dead_props::{self, PropTable};
 use super::{Store, StoreError, now};
 use crate::blobs::BlobRef;
 
@@ -430,36 +431,7 @@ impl Store {
             .bind(node_id)
             .execute(&mut *tx)
             .await?;
-        for change in changes {
-            match change {
-                PropChange::Set {
-                    ns,
-                    name,
-                    value_xml,
-                    lang,
-                } => {
-                    sqlx::query(
-                        "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (node_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
-                    )
-                    .bind(node_id)
-                    .bind(*ns)
-                    .bind(*name)
-                    .bind(*value_xml)
-                    .bind(*lang)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                PropChange::Remove { ns, name } => {
-                    sqlx::query("DELETE FROM doc_props WHERE node_id = $1 AND ns = $2 AND name = $3")
-                        .bind(node_id)
-                        .bind(*ns)
-                        .bind(*name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-        }
+        dead_props::apply(&mut tx, PropTable::Documents, node_id, changes).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -7,6 +7,7 @@
 
 mod app_passwords;
 mod collections;
+mod dead_props;
 mod directory;
 mod documents;
 mod grants;

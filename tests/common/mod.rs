@@ -428,6 +428,11 @@ pub mod xml {
             out
         }
 
+        /// The value of an unqualified attribute.
+        pub fn attr(&self, name: &str) -> Option<&str> {
+            self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        }
+
         /// The concatenated text of the element and its descendants.
         pub fn text(&self) -> String {
             let mut out = String::new();

@@ -13,6 +13,7 @@ use crate::xml::writer::{Namespaces, UsesNamespaces, XmlWriter};
 pub struct Multistatus {
     responses: Vec<Response>,
     description: Option<String>,
+    sync_token: Option<String>,
 }
 
 /// One `DAV:response`.
@@ -109,6 +110,7 @@ const PROPSTAT: QName = QName::dav("propstat");
 const PROP: QName = QName::dav("prop");
 const STATUS: QName = QName::dav("status");
 const DESCRIPTION: QName = QName::dav("responsedescription");
+const SYNC_TOKEN: QName = QName::dav("sync-token");
 
 impl Multistatus {
     /// An empty document.
@@ -119,6 +121,12 @@ impl Multistatus {
     /// Appends a response.
     pub fn push(&mut self, response: Response) {
         self.responses.push(response);
+    }
+
+    /// Sets the `DAV:sync-token` of a sync-collection answer (RFC 6578 §6.2), written after
+    /// the responses.
+    pub fn set_sync_token(&mut self, token: impl Into<String>) {
+        self.sync_token = Some(token.into());
     }
 
     /// Sets the top-level `DAV:responsedescription`.
@@ -150,6 +158,9 @@ impl Multistatus {
         }
         if let Some(d) = &self.description {
             w.text_element(&DESCRIPTION, d);
+        }
+        if let Some(t) = &self.sync_token {
+            w.text_element(&SYNC_TOKEN, t);
         }
         w.end(&MULTISTATUS);
         w.finish()
@@ -248,6 +259,18 @@ mod tests {
                  <D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>\
                  </D:response></D:multistatus>"
             )
+        );
+    }
+
+    #[test]
+    fn sync_token_follows_the_responses() {
+        let mut ms = Multistatus::new();
+        ms.push(Response::status("/c/gone.ics", Status::NOT_FOUND));
+        ms.set_sync_token("urn:x:1:2");
+        let xml = ms.render();
+        assert!(
+            xml.ends_with("</D:response><D:sync-token>urn:x:1:2</D:sync-token></D:multistatus>"),
+            "{xml}"
         );
     }
 

@@ -1,0 +1,73 @@
+//! Writing dead properties (RFC 4918 §4.3) of document nodes and of collections: the same
+//! upsert/delete over two tables, inside the caller's transaction.
+
+use super::StoreError;
+use super::documents::PropChange;
+
+/// Which table holds the properties, and so which owner column the id refers to.
+#[derive(Clone, Copy)]
+pub(crate) enum PropTable {
+    /// `doc_props`, keyed by `node_id`.
+    Documents,
+    /// `collection_props`, keyed by `collection_id`.
+    Collections,
+}
+
+impl PropTable {
+    fn upsert_sql(self) -> &'static str {
+        match self {
+            PropTable::Documents => {
+                "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (node_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang"
+            }
+            PropTable::Collections => {
+                "INSERT INTO collection_props (collection_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (collection_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang"
+            }
+        }
+    }
+
+    fn delete_sql(self) -> &'static str {
+        match self {
+            PropTable::Documents => "DELETE FROM doc_props WHERE node_id = $1 AND ns = $2 AND name = $3",
+            PropTable::Collections => "DELETE FROM collection_props WHERE collection_id = $1 AND ns = $2 AND name = $3",
+        }
+    }
+}
+
+/// Applies the changes in order (RFC 4918 §9.2) to the properties of `owner_id`.
+pub(crate) async fn apply(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: PropTable,
+    owner_id: i64,
+    changes: &[PropChange<'_>],
+) -> Result<(), StoreError> {
+    for change in changes {
+        match change {
+            PropChange::Set {
+                ns,
+                name,
+                value_xml,
+                lang,
+            } => {
+                sqlx::query(table.upsert_sql())
+                    .bind(owner_id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .bind(*value_xml)
+                    .bind(*lang)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            PropChange::Remove { ns, name } => {
+                sqlx::query(table.delete_sql())
+                    .bind(owner_id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
