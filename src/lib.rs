@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod authz;
 pub mod blobs;
+pub mod caldav;
 pub mod cli;
 pub mod cli_docs;
 pub mod config;

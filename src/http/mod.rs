@@ -3,7 +3,6 @@
 
 mod account;
 pub mod body;
-mod dav_entry;
 pub mod dav_util;
 pub mod error;
 mod login;

@@ -8,7 +8,7 @@ use hyper::body::Incoming;
 
 use super::body::{Body, empty, full};
 use super::error::AppError;
-use super::{Ctx, account, dav_entry, login};
+use super::{Ctx, account, dav_util, login};
 use crate::auth::session_token_from_cookies;
 use crate::store::Principal;
 
@@ -19,7 +19,12 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         "/.well-known/caldav" | "/.well-known/carddav" => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/dav/")),
         "/login" => login::login(ctx, req).await,
         "/logout" => login::logout(ctx, req).await,
-        "/" if req.method() == Method::OPTIONS => Ok(dav_entry::options_response()),
+        // Windows probes the host root, without credentials, before it maps a drive.
+        "/" if req.method() == Method::OPTIONS => Ok(dav_util::options_response("1, 2", "OPTIONS, PROPFIND")),
+        "/" if req.method().as_str() == "PROPFIND" => {
+            let principal = authenticate(ctx, &req).await?;
+            crate::caldav::server_root_propfind(ctx, &principal, req).await
+        }
         "/" => {
             let principal = session_principal(ctx, &req).await?;
             Ok(match principal {
@@ -29,7 +34,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         }
         p if p == "/dav" || p.starts_with("/dav/") => {
             let principal = authenticate(ctx, &req).await?;
-            dav_entry::handle(ctx, &principal, req).await
+            crate::caldav::handle(ctx, &principal, req).await
         }
         p if p == "/docs" || p.starts_with("/docs/") => {
             let principal = authenticate(ctx, &req).await?;

@@ -255,13 +255,13 @@ impl Store {
         Ok(sqlx::query_as(sql).bind(collection_id).fetch_all(self.pool()).await?)
     }
 
-    /// Objects whose indexed time span overlaps `[start, end)` (a superset of the matches;
-    /// the filter decides exactly).
+    /// Objects whose indexed time span touches `[start, end]` (a superset of the matches,
+    /// inclusive at both ends so instants on a boundary are kept; the filter decides exactly).
     pub async fn items_overlapping(&self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError> {
         let sql = concat!(
             "SELECT ",
             item_columns!(),
-            " FROM items WHERE collection_id = $1 AND time_start < $2 AND time_end > $3 ORDER BY name"
+            " FROM items WHERE collection_id = $1 AND time_start <= $2 AND time_end >= $3 ORDER BY name"
         );
         Ok(sqlx::query_as(sql)
             .bind(collection_id)

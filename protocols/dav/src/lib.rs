@@ -10,6 +10,7 @@
 //!   [`parse_timeout`], [`parse_lock_token`], [`parse_destination`],
 //!   [`IfHeader`].
 //! - Paths ([`path`]): [`decode_path`], [`encode_href`].
+//! - The request-body parser itself ([`tree`]), for sibling protocol crates.
 //! - Responses ([`response`], [`lock`], [`error`]): [`Multistatus`],
 //!   [`Property`], [`PropertyValue`], [`lock_response_body`],
 //!   [`error::error_body`] / [`Precondition`].
@@ -50,3 +51,4 @@ pub use response::property::{Property, PropertyValue};
 pub use response::status::Status;
 pub use xml::error::XmlError;
 pub use xml::node::{XmlElement, XmlNode};
+pub use xml::tree;

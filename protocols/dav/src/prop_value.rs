@@ -50,8 +50,9 @@ impl PropValue {
         quick_xml::escape::unescape(&self.xml).ok().map(|s| s.into_owned())
     }
 
-    /// Captures the content and language of a parsed property element.
-    pub(crate) fn from_element(element: &Element) -> Self {
+    /// Captures the content and language of a parsed property element
+    /// (for request bodies parsed with [`crate::tree`], e.g. MKCALENDAR).
+    pub fn from_element(element: &Element) -> Self {
         Self {
             xml: serialize_children(&element.children),
             lang: element.lang.clone(),

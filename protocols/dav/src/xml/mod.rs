@@ -6,5 +6,5 @@ pub(crate) mod error;
 pub(crate) mod escape;
 pub(crate) mod fragment;
 pub(crate) mod node;
-pub(crate) mod tree;
+pub mod tree;
 pub(crate) mod writer;

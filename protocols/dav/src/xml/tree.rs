@@ -1,4 +1,6 @@
 //! Parses a request body into a small namespace-resolved element tree.
+//! Public (as `dav::tree`) so sibling protocol crates (CalDAV, CardDAV)
+//! parse their REPORT and MKCOL bodies with the same safety rules.
 //!
 //! Safety rules: UTF-8 only, no DOCTYPE (so no entity expansion), only the
 //! five predefined entities and character references, every prefix must be
@@ -19,34 +21,42 @@ pub(crate) const MAX_DEPTH: usize = 100;
 /// A parsed element. Names are resolved; the original prefixes are kept only
 /// to re-serialise dead property values recognisably.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Element {
-    pub(crate) name: QName,
-    pub(crate) prefix: Option<String>,
+pub struct Element {
+    /// Resolved name.
+    pub name: QName,
+    /// Prefix as written (`None` for the default namespace).
+    pub prefix: Option<String>,
     /// Attributes other than namespace declarations.
-    pub(crate) attrs: Vec<Attr>,
-    pub(crate) children: Vec<Node>,
+    pub attrs: Vec<Attr>,
+    /// Content in document order.
+    pub children: Vec<Node>,
     /// The `xml:lang` in scope on this element (its own or inherited).
-    pub(crate) lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// A parsed attribute with its resolved name and normalised value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Attr {
-    pub(crate) name: QName,
-    pub(crate) prefix: Option<String>,
-    pub(crate) value: String,
+pub struct Attr {
+    /// Resolved name (no namespace for unprefixed attributes).
+    pub name: QName,
+    /// Prefix as written.
+    pub prefix: Option<String>,
+    /// Normalised, unescaped value.
+    pub value: String,
 }
 
 /// Element content: child elements and character data (CDATA included).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Node {
+pub enum Node {
+    /// A child element.
     Element(Element),
+    /// Character data.
     Text(String),
 }
 
 impl Element {
     /// Child elements in document order.
-    pub(crate) fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
@@ -54,12 +64,12 @@ impl Element {
     }
 
     /// The local name if this element is in the `DAV:` namespace.
-    pub(crate) fn dav_local(&self) -> Option<&str> {
+    pub fn dav_local(&self) -> Option<&str> {
         (self.name.ns == crate::qname::NS_DAV).then_some(&*self.name.local)
     }
 
     /// Fails with [`XmlError::WrongRoot`] unless this element is `expected`.
-    pub(crate) fn expect_name(&self, expected: &QName) -> Result<(), XmlError> {
+    pub fn expect_name(&self, expected: &QName) -> Result<(), XmlError> {
         if &self.name == expected {
             Ok(())
         } else {
@@ -72,7 +82,7 @@ impl Element {
 }
 
 /// Parses a complete XML document and returns its root element.
-pub(crate) fn parse_document(body: &[u8]) -> Result<Element, XmlError> {
+pub fn parse_document(body: &[u8]) -> Result<Element, XmlError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let text = std::str::from_utf8(body).map_err(|_| XmlError::InvalidUtf8)?;
     let mut reader = NsReader::from_str(text);

@@ -1,0 +1,10 @@
+//! Dates, times, zones and ranges.
+
+mod range;
+mod when;
+mod zone;
+
+pub use range::{TimeRange, format_utc, parse_utc};
+pub(crate) use when::{When, utc_naive, utc_to_local};
+pub(crate) use zone::ZoneTable;
+pub use zone::{FloatingZone, TimezoneError};
