@@ -712,3 +712,54 @@ async fn an_instant_on_the_range_start_is_found() {
     assert!(multistatus(&text).is_empty(), "the range end is exclusive: {text}");
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn if_match_star_and_default_component_set() {
+    let s = server().await;
+    let path = format!("{CAL}star.ics");
+    let ev = event("star", "20300304T090000Z", "20300304T100000Z", "Star");
+    let missing = s
+        .req_as(A.0, A.1, "PUT", &path)
+        .header("If-Match", "*")
+        .body(ev.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 412, "If-Match: * needs an existing object");
+    assert_eq!(put(&s, A, &path, &ev).await.status().as_u16(), 201);
+    let changed = event("star", "20300304T090000Z", "20300304T110000Z", "Star (longer)");
+    let resp = s
+        .req_as(A.0, A.1, "PUT", &path)
+        .header("If-Match", "*")
+        .body(changed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status().as_u16(),
+        204,
+        "If-Match: * matches any current representation"
+    );
+
+    // A calendar made without a component set takes journals too.
+    let resp = s
+        .req_as(A.0, A.1, "MKCALENDAR", "/dav/calendars/alice/notes/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let journal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VJOURNAL\r\nUID:j1\r\n\
+DTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300101\r\nSUMMARY:Notes\r\nEND:VJOURNAL\r\nEND:VCALENDAR\r\n";
+    assert_eq!(
+        put(&s, A, "/dav/calendars/alice/notes/j1.ics", journal)
+            .await
+            .status()
+            .as_u16(),
+        201
+    );
+
+    // DAV methods on the root get a DAV answer, not the login redirect.
+    let resp = s.req_as(A.0, A.1, "REPORT", "/").body("<x/>").send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    s.shutdown().await;
+}

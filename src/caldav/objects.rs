@@ -192,7 +192,11 @@ pub async fn put(
     let condition = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == b"*") {
         ItemCondition::MustNotExist
     } else if let Some(etag) = if_match(headers) {
-        ItemCondition::MatchEtag(etag)
+        if etag == "*" {
+            ItemCondition::MustExist
+        } else {
+            ItemCondition::MatchEtag(etag)
+        }
     } else {
         ItemCondition::Any
     };
@@ -359,7 +363,9 @@ pub async fn make_calendar(
         description: changes.update.description.as_ref().and_then(|v| v.as_deref()),
         color: changes.update.color.as_ref().and_then(|v| v.as_deref()),
         timezone: changes.update.timezone.as_ref().and_then(|v| v.as_deref()),
-        components: changes.components.as_deref().unwrap_or("VEVENT,VTODO"),
+        // Without a component set, a calendar takes every kind (RFC 4791 §5.2.3), as
+        // Radicale and Xandikos do.
+        components: changes.components.as_deref().unwrap_or("VEVENT,VTODO,VJOURNAL"),
     };
     let coll = cal.store().create_collection(&new).await?;
     if !changes.dead.is_empty() {

@@ -25,6 +25,14 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             let principal = authenticate(ctx, &req).await?;
             crate::caldav::server_root_propfind(ctx, &principal, req).await
         }
+        // Other DAV methods on the root (e.g. principal-property-search) get a DAV answer,
+        // not the browser's redirect to the login page.
+        "/" if !matches!(*req.method(), Method::GET | Method::HEAD) => {
+            authenticate(ctx, &req).await?;
+            Err(AppError::MethodNotAllowed {
+                allow: "OPTIONS, PROPFIND",
+            })
+        }
         "/" => {
             let principal = session_principal(ctx, &req).await?;
             Ok(match principal {

@@ -97,6 +97,8 @@ pub struct NewItem<'a> {
 pub enum ItemCondition {
     Any,
     MatchEtag(String),
+    /// `If-Match: *`: any current representation (RFC 9110 §13.1.1).
+    MustExist,
     MustNotExist,
 }
 
@@ -289,6 +291,7 @@ impl Store {
         let ok = match (condition, &current) {
             (ItemCondition::Any, _) => true,
             (ItemCondition::MustNotExist, existing) => existing.is_none(),
+            (ItemCondition::MustExist, existing) => existing.is_some(),
             (ItemCondition::MatchEtag(e), Some((etag,))) => e == etag,
             (ItemCondition::MatchEtag(_), None) => false,
         };

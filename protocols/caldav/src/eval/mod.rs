@@ -10,6 +10,7 @@ use std::rc::Rc;
 use calcard::common::timezone::Tz;
 use calcard::icalendar::ICalendarComponentType;
 
+use crate::component::ComponentKind;
 use crate::extent::{Extent, alarm_reach, extents, instance_times, trigger_times};
 use crate::ical::ParsedObject;
 use crate::ical::parsed::is_recurrable;
@@ -48,7 +49,13 @@ impl Eval<'_> {
         if f.is_not_defined || !same_name(&f.name, "VCALENDAR") {
             return false;
         }
-        self.scope(0, f)
+        let in_range = |r: &TimeRange| {
+            self.obj
+                .children(0)
+                .filter(|(_, c)| ComponentKind::of(&c.component_type).is_some())
+                .any(|(id, _)| self.overlaps(0, id, r))
+        };
+        f.time_range.as_ref().is_none_or(in_range) && self.scope(0, f)
     }
 
     /// Property and sub-component conditions on component `id`.

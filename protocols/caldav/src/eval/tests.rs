@@ -308,3 +308,13 @@ fn unparseable_objects_never_match() {
     assert!(!matches(&q.filter, b"not a calendar", &FloatingZone::utc()));
     assert!(!matches(&q.filter, b"BEGIN:VCALENDAR\r\n", &FloatingZone::utc()));
 }
+
+#[test]
+fn a_time_range_on_vcalendar_means_any_component() {
+    let filter = |start: &str, end: &str| {
+        format!(r#"<C:comp-filter name="VCALENDAR"><C:time-range start="{start}" end="{end}"/></C:comp-filter>"#)
+    };
+    let hits = appendix_hits(&filter("20060104T000000Z", "20060105T000000Z"));
+    assert!(hits.contains(&"abcd2") && hits.contains(&"abcd3"), "{hits:?}");
+    assert!(appendix_hits(&filter("19000101T000000Z", "19000102T000000Z")).is_empty());
+}

@@ -93,7 +93,9 @@ fn parse_comp(e: &Element, parent: Option<&str>) -> Result<CompFilter, ReportErr
         if is_caldav(child, "is-not-defined") {
             filter.is_not_defined = true;
         } else if is_caldav(child, "time-range") {
-            if !TIMED_COMPONENTS.contains(&filter.name.as_str()) {
+            // RFC 4791 §9.9 defines time-range for the timed components only; a range right
+            // on VCALENDAR is read as Radicale and Xandikos read it: any component overlaps.
+            if !TIMED_COMPONENTS.contains(&filter.name.as_str()) && filter.name != "VCALENDAR" {
                 return Err(invalid(format!("time-range is not defined for {}", filter.name)));
             }
             if filter.time_range.is_some() {
@@ -290,7 +292,7 @@ mod tests {
             r#"<C:prop-filter name="SUMMARY"/>"#,
             r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VTODO"><C:comp-filter name="VEVENT"/></C:comp-filter></C:comp-filter>"#,
             r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VALARM"/></C:comp-filter>"#,
-            r#"<C:comp-filter name="VCALENDAR"><C:time-range start="20060104T000000Z"/></C:comp-filter>"#,
+            r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VTIMEZONE"><C:time-range start="20060104T000000Z"/></C:comp-filter></C:comp-filter>"#,
             r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20060105T000000Z" end="20060104T000000Z"/></C:comp-filter></C:comp-filter>"#,
             r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="garbage"/></C:comp-filter></C:comp-filter>"#,
             r#"<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range/></C:comp-filter></C:comp-filter>"#,
