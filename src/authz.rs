@@ -9,7 +9,7 @@
 //! - `users/{login}/`: the owner manages; nobody else has access unless granted, not even
 //!   administrators (a personal drive is private).
 
-use crate::store::{AccessLevel, DocGrant, Grantee, Memberships, Principal};
+use crate::store::{AccessLevel, CollectionGrant, DocGrant, Grantee, Memberships, Principal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -43,9 +43,11 @@ pub enum Resource<'a> {
     Account { login: &'a str },
     /// A folder or file of the document library.
     Document(&'a DocumentFacts<'a>),
-    /// A calendar home and the calendars in it: the owner's alone until sharing and
-    /// visibility modes grant others a view.
+    /// A calendar home: anyone may look in (they see the calendars they may see); only
+    /// the owner creates calendars there.
     CalendarHome { owner: &'a Principal },
+    /// A calendar and its objects.
+    Calendar(&'a CalendarFacts<'a>),
 }
 
 pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> bool {
@@ -55,9 +57,77 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
     match resource {
         Resource::DavRoot => action == Action::Read,
         Resource::Account { login } => principal.login == login,
-        Resource::CalendarHome { owner } => owner.id == principal.id,
+        Resource::CalendarHome { owner } => action == Action::Read || owner.id == principal.id,
+        Resource::Calendar(facts) => {
+            let view = calendar_view(principal, facts);
+            match action {
+                Action::Read => view >= CalendarView::BusyOnly,
+                Action::Write => view >= CalendarView::Write,
+                Action::Manage => view == CalendarView::Owner,
+            }
+        }
         Resource::Document(facts) => document_level(principal, facts).is_some_and(|level| level >= needed(action)),
     }
+}
+
+/// How much of a calendar a principal sees, from nothing to everything (ordered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CalendarView {
+    None,
+    /// Times only: every event reads "Busy".
+    BusyOnly,
+    /// Times and titles.
+    Titles,
+    /// Everything, except CLASS:PRIVATE/CONFIDENTIAL events (reduced to busy).
+    Read,
+    /// Read, and change objects.
+    Write,
+    Owner,
+}
+
+/// What the calendar rule needs: the owner, the visibility mode, the grants.
+#[derive(Debug, Clone)]
+pub struct CalendarFacts<'a> {
+    pub owner_id: i64,
+    /// `private`, `busy`, `titles` or `all`.
+    pub visibility: &'a str,
+    pub grants: &'a [CollectionGrant],
+    pub memberships: &'a Memberships,
+}
+
+/// The owner sees everything; a grant gives read or read-write; anyone else sees what the
+/// visibility mode shows to colleagues.
+pub fn calendar_view(principal: &Principal, facts: &CalendarFacts<'_>) -> CalendarView {
+    if !principal.active {
+        return CalendarView::None;
+    }
+    if principal.id == facts.owner_id {
+        return CalendarView::Owner;
+    }
+    let granted = facts
+        .grants
+        .iter()
+        .filter(|g| match (g.principal_id, g.department_id) {
+            (Some(p), _) => p == principal.id || facts.memberships.group_ids.contains(&p),
+            (None, Some(d)) => facts.memberships.department_id == Some(d),
+            (None, None) => false,
+        })
+        .map(|g| {
+            if g.level >= AccessLevel::Write as i64 {
+                CalendarView::Write
+            } else {
+                CalendarView::Read
+            }
+        })
+        .max()
+        .unwrap_or(CalendarView::None);
+    let by_mode = match facts.visibility {
+        "all" => CalendarView::Read,
+        "titles" => CalendarView::Titles,
+        "busy" => CalendarView::BusyOnly,
+        _ => CalendarView::None,
+    };
+    granted.max(by_mode)
 }
 
 fn needed(action: Action) -> AccessLevel {
@@ -230,12 +300,68 @@ mod tests {
     }
 
     #[test]
-    fn calendar_homes_are_their_owners() {
+    fn calendar_homes_are_open_to_look_into_and_closed_to_write() {
         let alice = user("alice", true);
         let mut bob = user("bob", true);
         bob.id = 2;
         assert!(can(&alice, Action::Write, Resource::CalendarHome { owner: &alice }));
-        assert!(!can(&bob, Action::Read, Resource::CalendarHome { owner: &alice }));
+        assert!(can(&bob, Action::Read, Resource::CalendarHome { owner: &alice }));
+        assert!(!can(&bob, Action::Write, Resource::CalendarHome { owner: &alice }));
+    }
+
+    #[test]
+    fn calendar_views_follow_mode_and_grants() {
+        let mut bob = user("bob", true);
+        bob.id = 2;
+        let none = Memberships::default();
+        let view = |visibility: &str, grants: &[CollectionGrant]| {
+            calendar_view(
+                &bob,
+                &CalendarFacts {
+                    owner_id: 1,
+                    visibility,
+                    grants,
+                    memberships: &none,
+                },
+            )
+        };
+        assert_eq!(view("private", &[]), CalendarView::None);
+        assert_eq!(view("busy", &[]), CalendarView::BusyOnly);
+        assert_eq!(view("titles", &[]), CalendarView::Titles);
+        assert_eq!(view("all", &[]), CalendarView::Read);
+        let read = [CollectionGrant {
+            principal_id: Some(2),
+            department_id: None,
+            level: 1,
+        }];
+        let write = [CollectionGrant {
+            principal_id: Some(2),
+            department_id: None,
+            level: 2,
+        }];
+        let other = [CollectionGrant {
+            principal_id: Some(3),
+            department_id: None,
+            level: 2,
+        }];
+        assert_eq!(view("private", &read), CalendarView::Read);
+        assert_eq!(view("busy", &write), CalendarView::Write);
+        assert_eq!(view("private", &other), CalendarView::None);
+        let facts = CalendarFacts {
+            owner_id: 1,
+            visibility: "titles",
+            grants: &[],
+            memberships: &none,
+        };
+        assert!(can(&bob, Action::Read, Resource::Calendar(&facts)));
+        assert!(!can(&bob, Action::Write, Resource::Calendar(&facts)));
+        let facts = CalendarFacts {
+            owner_id: 2,
+            visibility: "private",
+            grants: &[],
+            memberships: &none,
+        };
+        assert!(can(&bob, Action::Manage, Resource::Calendar(&facts)));
     }
 
     #[test]

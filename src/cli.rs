@@ -57,6 +57,9 @@ pub enum Command {
     /// Groups of users (for permissions).
     #[command(subcommand)]
     Group(crate::cli_docs::GroupCommand),
+    /// Calendar visibility, grants and feeds.
+    #[command(subcommand)]
+    Calendar(crate::cli_calendar::CalendarCommand),
 }
 
 #[derive(Args)]
@@ -160,6 +163,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Docs(cmd) => crate::cli_docs::docs(cmd).await,
         Command::Group(cmd) => crate::cli_docs::group(cmd).await,
+        Command::Calendar(cmd) => crate::cli_calendar::calendar(cmd).await,
         Command::Migrate(common) => {
             let config = load_config(&common, None)?;
             App::open(config).await?;

@@ -86,7 +86,8 @@ pub fn library_path(raw: &str) -> anyhow::Result<String> {
     }
 }
 
-async fn grantee(store: &Store, who: &Who) -> anyhow::Result<Grantee> {
+/// The user, group or department a `--user/--group/--department` flag names.
+pub async fn grantee(store: &Store, who: &Who) -> anyhow::Result<Grantee> {
     if let Some(login) = who.user.as_deref().or(who.group.as_deref()) {
         let kind = if who.user.is_some() {
             PrincipalKind::User

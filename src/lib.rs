@@ -7,6 +7,7 @@ pub mod authz;
 pub mod blobs;
 pub mod caldav;
 pub mod cli;
+pub mod cli_calendar;
 pub mod cli_docs;
 pub mod config;
 pub mod demo;

@@ -640,8 +640,20 @@ async fn users_cannot_reach_each_others_calendars() {
         &event("p", "20300304T090000Z", "20300304T100000Z", "Private"),
     )
     .await;
-    let (status, _) = s.propfind_as(B.0, B.1, "/dav/calendars/alice/", "1", "").await;
-    assert_eq!(status, 403);
+    // The home may be looked into, but lists none of alice's private calendars.
+    let (status, text) = s.propfind_as(B.0, B.1, "/dav/calendars/alice/", "1", "").await;
+    assert_eq!(status, 207);
+    assert_eq!(multistatus(&text).len(), 1, "only the home itself:\n{text}");
+    let resp = s
+        .req_as(B.0, B.1, "MKCALENDAR", "/dav/calendars/alice/bobs/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status().as_u16(),
+        403,
+        "nobody creates calendars in another's home"
+    );
     let (status, _) = s.propfind_as(B.0, B.1, CAL, "1", "").await;
     assert_eq!(status, 403);
     let get = s

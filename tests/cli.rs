@@ -266,3 +266,67 @@ fn docs_grants_and_groups() {
     let (ok, _, err) = run(portico().args(["docs", "revoke", "shared/Finance", "--user", "alice", "--data", data]));
     assert!(!ok && err.contains("no such grant"), "{err}");
 }
+
+#[test]
+fn calendar_visibility_grants_and_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    for login in ["alice", "bob"] {
+        let (ok, _, err) = run(portico().args(["user", "add", login, "--data", data]));
+        assert!(ok, "{err}");
+    }
+    // Calendars are created on first access; make alice's now through the store.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("portico.db").display());
+        let store = portico::store::Store::connect(&url, 1).await.unwrap();
+        let alice = store.principal_by_login("alice").await.unwrap().unwrap();
+        let new = portico::store::NewCollection {
+            owner_id: alice.id,
+            kind: "calendar",
+            slug: "calendar",
+            displayname: Some("Calendar"),
+            description: None,
+            color: None,
+            timezone: None,
+            components: "VEVENT",
+        };
+        store.create_collection(&new).await.unwrap();
+        store.close().await;
+    });
+    let (ok, out, err) = run(portico().args(["calendar", "visibility", "alice/calendar", "titles", "--data", data]));
+    assert!(ok && out.contains("titles"), "{out}{err}");
+    let (ok, _, err) = run(portico().args(["calendar", "visibility", "alice/calendar", "public", "--data", data]));
+    assert!(!ok && err.contains("private, busy, titles or all"), "{err}");
+    let (ok, _, err) = run(portico().args([
+        "calendar",
+        "grant",
+        "alice/calendar",
+        "--user",
+        "bob",
+        "--level",
+        "write",
+        "--data",
+        data,
+    ]));
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(portico().args([
+        "calendar",
+        "grant",
+        "alice/nope",
+        "--user",
+        "bob",
+        "--level",
+        "read",
+        "--data",
+        data,
+    ]));
+    assert!(!ok && err.contains("no calendar"), "{err}");
+    let (ok, out, err) = run(portico().args(["calendar", "feed", "alice/calendar", "--data", data]));
+    assert!(
+        ok && out.starts_with("/ical/") && out.trim().ends_with(".ics"),
+        "{out}{err}"
+    );
+    let (ok, out, _) = run(portico().args(["calendar", "feed", "alice/calendar", "--revoke", "--data", data]));
+    assert!(ok && out.contains("revoked"), "{out}");
+}

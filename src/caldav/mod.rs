@@ -9,6 +9,7 @@
 
 mod collection;
 mod discovery;
+pub mod feed;
 mod objects;
 mod paths;
 mod reports;
@@ -17,7 +18,7 @@ use dav::{Depth, Multistatus, Propfind};
 use http::{HeaderMap, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
-use crate::authz::{Action, Resource, can};
+use crate::authz::{Action, CalendarFacts, CalendarView, Resource, calendar_view, can};
 use crate::http::Ctx;
 use crate::http::body::{Body, empty};
 use crate::http::dav_util::{answer_propfind, multistatus_response, options_response, propfind_depth, read_propfind};
@@ -109,15 +110,46 @@ impl Cal<'_> {
         Ok(())
     }
 
-    /// A calendar of `login` with the caller's access checked.
-    async fn calendar(&self, login: &str, slug: &str, action: Action) -> Result<(Principal, Collection), AppError> {
-        let owner = self.home_owner(login, action).await?;
+    /// How much of a calendar the caller sees (mode, grants, ownership).
+    async fn view_of(&self, coll: &Collection) -> Result<CalendarView, AppError> {
+        if coll.owner_id == self.me.id {
+            return Ok(CalendarView::Owner);
+        }
+        let grants = self.store().collection_grants(coll.id).await?;
+        let memberships = self.store().memberships(self.me.id).await?;
+        let facts = CalendarFacts {
+            owner_id: coll.owner_id,
+            visibility: &coll.visibility,
+            grants: &grants,
+            memberships: &memberships,
+        };
+        Ok(calendar_view(self.me, &facts))
+    }
+
+    /// A calendar of `login` with the caller's access checked (403 without it), and how
+    /// much of it they see.
+    async fn calendar(
+        &self,
+        login: &str,
+        slug: &str,
+        action: Action,
+    ) -> Result<(Principal, Collection, CalendarView), AppError> {
+        let owner = self.home_owner(login, Action::Read).await?;
         let coll = self
             .store()
             .collection(owner.id, "calendar", slug)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok((owner, coll))
+        let view = self.view_of(&coll).await?;
+        let facts_allow = match action {
+            Action::Read => view >= CalendarView::BusyOnly,
+            Action::Write => view >= CalendarView::Write,
+            Action::Manage => view == CalendarView::Owner,
+        };
+        if !facts_allow {
+            return Err(AppError::Forbidden);
+        }
+        Ok((owner, coll, view))
     }
 }
 
@@ -170,7 +202,7 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
         }
         (DavPath::Calendar { login, slug }, "PROPPATCH") => objects::proppatch_calendar(&cal, login, slug, body).await,
         (DavPath::Calendar { login, slug }, "DELETE") => {
-            let (_, coll) = cal.calendar(login, slug, Action::Write).await?;
+            let (_, coll, _) = cal.calendar(login, slug, Action::Manage).await?;
             cal.store().delete_collection(coll.id).await?;
             Ok(status(StatusCode::NO_CONTENT))
         }
@@ -266,6 +298,9 @@ async fn propfind(
             ));
             if depth == Depth::One {
                 for coll in cal.store().collections_of(owner.id, "calendar").await? {
+                    if cal.view_of(&coll).await? == CalendarView::None {
+                        continue;
+                    }
                     let dead = cal.store().collection_props(coll.id).await?;
                     ms.push(answer_propfind(
                         paths::calendar_href(&owner.login, &coll.slug),
@@ -277,7 +312,7 @@ async fn propfind(
             }
         }
         DavPath::Calendar { login, slug } => {
-            let (owner, coll) = cal.calendar(login, slug, Action::Read).await?;
+            let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
             let dead = cal.store().collection_props(coll.id).await?;
             ms.push(answer_propfind(
                 paths::calendar_href(&owner.login, &coll.slug),
@@ -286,13 +321,14 @@ async fn propfind(
                 |n| collection::calendar_value(me, &owner.login, &coll, &dead, n),
             ));
             if depth == Depth::One {
-                objects::list_objects(cal, &owner, &coll, &request, &mut ms).await?;
+                objects::list_objects(cal, &owner, &coll, view, &request, &mut ms).await?;
             }
         }
         DavPath::CalendarObject { login, slug, name } => {
-            let (owner, coll) = cal.calendar(login, slug, Action::Read).await?;
+            let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
             let item = cal.store().item(coll.id, name).await?.ok_or(AppError::NotFound)?;
-            ms.push(objects::object_response(&owner, &coll, &item, &request, None));
+            let data = objects::visible_data(view, &item.data)?;
+            ms.push(objects::object_response(&owner, &coll, &item, &request, Some(&data)));
         }
     }
     Ok(multistatus_response(&ms))

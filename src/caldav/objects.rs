@@ -10,7 +10,11 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 use sha2::{Digest, Sha256};
 
-use crate::authz::Action;
+use std::borrow::Cow;
+
+use caldav::Reduction;
+
+use crate::authz::{Action, CalendarView};
 use crate::http::body::{Body, check_declared_length, empty, full, read_limited};
 use crate::http::dav_util::{answer_propfind, multistatus_response};
 use crate::http::error::AppError;
@@ -95,12 +99,14 @@ pub async fn list_objects(
     cal: &Cal<'_>,
     owner: &Principal,
     coll: &Collection,
+    view: CalendarView,
     request: &Propfind,
     ms: &mut Multistatus,
 ) -> Result<(), AppError> {
     if super::wants_calendar_data(request) {
         for item in cal.store().items_all(coll.id).await? {
-            ms.push(object_response(owner, coll, &item, request, None));
+            let data = visible_data(view, &item.data)?;
+            ms.push(object_response(owner, coll, &item, request, Some(&data)));
         }
         return Ok(());
     }
@@ -126,11 +132,28 @@ pub async fn list_objects(
     Ok(())
 }
 
+/// What a viewer may see of an object: everything for the owner and readers (private
+/// events excepted), times and titles or times only for the reduced modes. RFC 5545
+/// CLASS:PRIVATE/CONFIDENTIAL events are always reduced to busy for non-owners.
+pub fn visible_data(view: CalendarView, data: &str) -> Result<Cow<'_, str>, AppError> {
+    let reduction = match view {
+        CalendarView::Owner => return Ok(Cow::Borrowed(data)),
+        _ if caldav::is_private(data.as_bytes()) => Reduction::BusyOnly,
+        CalendarView::Write | CalendarView::Read => return Ok(Cow::Borrowed(data)),
+        CalendarView::Titles => Reduction::Titles,
+        CalendarView::BusyOnly | CalendarView::None => Reduction::BusyOnly,
+    };
+    caldav::reduce(data.as_bytes(), reduction)
+        .map(Cow::Owned)
+        .map_err(|e| AppError::Internal(format!("reducing a stored object: {e}")))
+}
+
 pub async fn get(cal: &Cal<'_>, login: &str, slug: &str, name: &str, head: bool) -> Result<Response<Body>, AppError> {
-    let (_, coll) = cal.calendar(login, slug, Action::Read).await?;
+    let (_, coll, view) = cal.calendar(login, slug, Action::Read).await?;
     let item = cal.store().item(coll.id, name).await?.ok_or(AppError::NotFound)?;
-    let len = item.data.len();
-    let mut resp = Response::new(if head { empty() } else { full(item.data) });
+    let data = visible_data(view, &item.data)?.into_owned();
+    let len = data.len();
+    let mut resp = Response::new(if head { empty() } else { full(data) });
     let h = resp.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if let Ok(v) = HeaderValue::from_str(&content_type(&item.component)) {
@@ -155,7 +178,7 @@ pub async fn put(
     headers: &HeaderMap,
     body: Incoming,
 ) -> Result<Response<Body>, AppError> {
-    let (owner, coll) = cal.calendar(login, slug, Action::Write).await?;
+    let (owner, coll, _) = cal.calendar(login, slug, Action::Write).await?;
     let too_large = || {
         let reason = format!("a calendar object may have at most {MAX_OBJECT_BYTES} bytes");
         precondition(StatusCode::FORBIDDEN, caldav::conditions::max_resource_size(), reason)
@@ -243,7 +266,7 @@ pub async fn delete(
     name: &str,
     headers: &HeaderMap,
 ) -> Result<Response<Body>, AppError> {
-    let (_, coll) = cal.calendar(login, slug, Action::Write).await?;
+    let (_, coll, _) = cal.calendar(login, slug, Action::Write).await?;
     let expected = if_match(headers);
     if cal.store().delete_item(coll.id, name, expected.as_deref()).await? {
         return Ok(status(StatusCode::NO_CONTENT));
@@ -399,7 +422,7 @@ pub async fn proppatch_calendar(
     slug: &str,
     body: Incoming,
 ) -> Result<Response<Body>, AppError> {
-    let (owner, coll) = cal.calendar(login, slug, Action::Write).await?;
+    let (owner, coll, _) = cal.calendar(login, slug, Action::Manage).await?;
     let bytes = read_limited(body, cal.body_limit()).await?;
     let ops = dav::parse_proppatch(&bytes).map_err(|e| AppError::BadRequest(format!("PROPPATCH body: {e}")))?;
     let href = paths::calendar_href(&owner.login, &coll.slug);

@@ -10,13 +10,14 @@ use dav::{Multistatus, Status};
 use http::{HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
-use crate::authz::Action;
+use crate::authz::{Action, CalendarView};
 use crate::http::body::{Body, full, read_limited};
 use crate::http::dav_util::multistatus_response;
 use crate::http::error::AppError;
 use crate::store::{Collection, Item, Principal};
 
 use super::collection::{parse_sync_token, sync_token};
+use super::objects::visible_data;
 use super::{Cal, paths};
 
 /// Most members one sync-collection answer lists; the client continues with the token.
@@ -41,7 +42,7 @@ fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
 }
 
 pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> Result<Response<Body>, AppError> {
-    let (owner, coll) = cal.calendar(login, slug, Action::Read).await?;
+    let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
     let bytes = read_limited(body, cal.body_limit()).await?;
     let report = caldav::parse_report(&bytes).map_err(|e| report_error(&e))?;
     match report {
@@ -52,11 +53,12 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
                 None => cal.store().items_all(coll.id).await?,
             };
             let mut ms = Multistatus::new();
-            for item in candidates
-                .iter()
-                .filter(|i| caldav::matches(&query.filter, i.data.as_bytes(), &zone))
-            {
-                ms.push(item_response(&owner, &coll, item, &query.props, &zone)?);
+            for item in &candidates {
+                // Filters see only what the viewer may see, so a query cannot probe hidden text.
+                let data = visible_data(view, &item.data)?;
+                if caldav::matches(&query.filter, data.as_bytes(), &zone) {
+                    ms.push(item_response(&owner, &coll, item, &data, &query.props, &zone)?);
+                }
             }
             Ok(multistatus_response(&ms))
         }
@@ -70,7 +72,10 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
                     None => None,
                 };
                 match item {
-                    Some(item) => ms.push(item_response(&owner, &coll, &item, &multiget.props, &zone)?),
+                    Some(item) => {
+                        let data = visible_data(view, &item.data)?;
+                        ms.push(item_response(&owner, &coll, &item, &data, &multiget.props, &zone)?);
+                    }
                     None => ms.push(dav::Response::status(href.clone(), Status::NOT_FOUND)),
                 }
             }
@@ -92,7 +97,7 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
             );
             Ok(resp)
         }
-        caldav::Report::SyncCollection(sync) => sync_collection(cal, &owner, &coll, &sync).await,
+        caldav::Report::SyncCollection(sync) => sync_collection(cal, &owner, &coll, view, &sync).await,
         caldav::Report::Other(name) => Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: format!("the report {name} is not supported on a calendar"),
@@ -122,22 +127,21 @@ fn item_response(
     owner: &Principal,
     coll: &Collection,
     item: &Item,
+    visible: &str,
     props: &caldav::PropRequest,
     zone: &caldav::FloatingZone,
 ) -> Result<dav::Response, AppError> {
     let data = match props.calendar_data.as_ref().filter(|r| !r.is_whole_object()) {
-        Some(request) => Some(
-            caldav::render_calendar_data(item.data.as_bytes(), request, zone)
-                .map_err(|e| AppError::Internal(format!("rendering stored object {}: {e}", item.name)))?,
-        ),
-        None => None,
+        Some(request) => caldav::render_calendar_data(visible.as_bytes(), request, zone)
+            .map_err(|e| AppError::Internal(format!("rendering stored object {}: {e}", item.name)))?,
+        None => visible.to_owned(),
     };
     Ok(super::objects::object_response(
         owner,
         coll,
         item,
         &props.props,
-        data.as_deref(),
+        Some(&data),
     ))
 }
 
@@ -145,6 +149,7 @@ async fn sync_collection(
     cal: &Cal<'_>,
     owner: &Principal,
     coll: &Collection,
+    view: CalendarView,
     sync: &caldav::SyncCollection,
 ) -> Result<Response<Body>, AppError> {
     let since = match sync.sync_token.as_deref().filter(|t| !t.is_empty()) {
@@ -180,7 +185,10 @@ async fn sync_collection(
             // An initial sync lists only what exists (RFC 6578 §3.4).
             None if since == 0 => {}
             None => ms.push(dav::Response::status(href, Status::NOT_FOUND)),
-            Some(item) => ms.push(item_response(owner, coll, &item, &sync.props, &zone)?),
+            Some(item) => {
+                let data = visible_data(view, &item.data)?;
+                ms.push(item_response(owner, coll, &item, &data, &sync.props, &zone)?);
+            }
         }
         if truncated {
             last_seq = change.seq;

@@ -44,6 +44,8 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             let principal = authenticate(ctx, &req).await?;
             crate::caldav::handle(ctx, &principal, req).await
         }
+        // The feed's secret token is its credential (subscribing clients cannot sign in).
+        p if p.starts_with("/ical/") => crate::caldav::feed::serve(ctx, req.method(), p).await,
         p if p == "/docs" || p.starts_with("/docs/") => {
             let principal = authenticate(ctx, &req).await?;
             crate::webdav::handle(ctx, &principal, req).await

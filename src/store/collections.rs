@@ -404,3 +404,122 @@ async fn record_change(
     .await?;
     Ok(())
 }
+
+/// A grant on a collection: to a principal (user or group) or a department.
+#[derive(Debug, Clone, FromRow)]
+pub struct CollectionGrant {
+    pub principal_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub level: i64,
+}
+
+impl Store {
+    pub async fn collection_grants(&self, collection_id: i64) -> Result<Vec<CollectionGrant>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT principal_id, department_id, level FROM collection_grants WHERE collection_id = $1 \
+             ORDER BY principal_id, department_id",
+        )
+        .bind(collection_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Sets (or with `level` None removes) the grantee's access to a collection.
+    pub async fn set_collection_grant(
+        &self,
+        collection_id: i64,
+        grantee: super::Grantee,
+        level: Option<super::AccessLevel>,
+    ) -> Result<(), StoreError> {
+        let (principal, department) = match grantee {
+            super::Grantee::Principal(id) => (Some(id), None),
+            super::Grantee::Department(id) => (None, Some(id)),
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "DELETE FROM collection_grants WHERE collection_id = $1 AND \
+             COALESCE(principal_id, -1) = COALESCE($2, -1) AND COALESCE(department_id, -1) = COALESCE($3, -1)",
+        )
+        .bind(collection_id)
+        .bind(principal)
+        .bind(department)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(level) = level {
+            sqlx::query(
+                "INSERT INTO collection_grants (collection_id, principal_id, department_id, level) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(collection_id)
+            .bind(principal)
+            .bind(department)
+            .bind(level as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets who may see what of a calendar: `private`, `busy`, `titles` or `all`.
+    pub async fn set_collection_visibility(&self, collection_id: i64, visibility: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE collections SET visibility = $1 WHERE id = $2")
+            .bind(visibility)
+            .bind(collection_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Sets or clears the secret token of a calendar's ICS feed.
+    pub async fn set_feed_token(&self, collection_id: i64, token: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE collections SET feed_token = $1 WHERE id = $2")
+            .bind(token)
+            .bind(collection_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn collection_by_feed_token(&self, token: &str) -> Result<Option<Collection>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            collection_columns!(),
+            " FROM collections WHERE feed_token = $1"
+        );
+        Ok(sqlx::query_as(sql).bind(token).fetch_optional(self.pool()).await?)
+    }
+
+    pub async fn collection_by_id(&self, id: i64) -> Result<Option<Collection>, StoreError> {
+        let sql = concat!("SELECT ", collection_columns!(), " FROM collections WHERE id = $1");
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?)
+    }
+
+    pub async fn add_favorite(&self, principal_id: i64, collection_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calendar_favorites (principal_id, collection_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(principal_id)
+        .bind(collection_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The calendars a user keeps among their favourites, with their owners' logins.
+    pub async fn favorites(&self, principal_id: i64) -> Result<Vec<(String, Collection)>, StoreError> {
+        let ids: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT f.collection_id, p.login FROM calendar_favorites f JOIN collections c ON c.id = f.collection_id \
+             JOIN principals p ON p.id = c.owner_id WHERE f.principal_id = $1 ORDER BY p.login, c.slug",
+        )
+        .bind(principal_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for (id, login) in ids {
+            if let Some(c) = self.collection_by_id(id).await? {
+                out.push((login, c));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -17,7 +17,8 @@ mod sessions;
 
 pub use app_passwords::AppPassword;
 pub use collections::{
-    Change, Collection, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome, NewCollection, NewItem,
+    Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
+    NewCollection, NewItem,
 };
 pub use directory::{EmployeeFields, NewDepartment, slugify};
 pub use documents::{

@@ -12,6 +12,8 @@
 //! - Creating calendars ([`mkcol`]): [`parse_mkcalendar`],
 //!   [`parse_extended_mkcol`], [`parse_supported_components`].
 //! - Privacy ([`reduce`](mod@reduce)): [`reduce()`] and [`is_private`].
+//! - Subscriptions: [`merge_objects`] writes a calendar's objects as one
+//!   iCalendar file for Outlook "Internet Calendars" and webcal clients.
 //! - Properties and errors: [`properties`], [`conditions`], [`names`].
 //!
 //! The server's side of a calendar-query: parse the body, pre-select
@@ -30,6 +32,7 @@ pub mod properties;
 mod component;
 mod eval;
 mod extent;
+mod feed;
 mod freebusy;
 mod ical;
 pub mod mkcol;
@@ -42,6 +45,7 @@ mod time;
 
 pub use component::ComponentKind;
 pub use eval::{matches, matches_parsed};
+pub use feed::merge_objects;
 pub use freebusy::{BusyKind, BusyPeriod, busy_periods, free_busy};
 pub use ical::ParsedObject;
 pub use mkcol::{

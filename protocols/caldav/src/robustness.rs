@@ -1,12 +1,12 @@
 //! No input may panic: truncated and mutated calendar objects go through
 //! every entry point (validation, matching, rendering, reduction,
-//! free-busy).
+//! free-busy, feeds).
 
 use crate::fixtures;
 use crate::report::{Report, parse_report};
 use crate::{
-    FloatingZone, Reduction, TimeRange, free_busy, is_private, matches, parse_utc, reduce, render_calendar_data,
-    validate_object,
+    FloatingZone, Reduction, TimeRange, free_busy, is_private, matches, merge_objects, parse_utc, reduce,
+    render_calendar_data, validate_object,
 };
 
 const QUERY: &str = r#"<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data><C:comp name="VCALENDAR"><C:allprop/><C:comp name="VEVENT"><C:prop name="SUMMARY"/><C:prop name="ATTENDEE" novalue="yes"/><C:allcomp/></C:comp></C:comp><C:expand start="20060101T000000Z" end="20270101T000000Z"/><C:limit-freebusy-set start="20060101T000000Z" end="20270101T000000Z"/></C:calendar-data></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20060101T000000Z" end="20270101T000000Z"/><C:prop-filter name="SUMMARY"><C:text-match collation="i;unicode-casemap" negate-condition="yes">x</C:text-match></C:prop-filter><C:prop-filter name="DTEND"><C:time-range start="20060101T000000Z"/></C:prop-filter><C:comp-filter name="VALARM"><C:time-range start="20060101T000000Z" end="20270101T000000Z"/></C:comp-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"#;
@@ -26,6 +26,7 @@ fn exercise(bytes: &[u8]) {
     let range =
         TimeRange::new(parse_utc("20060101T000000Z"), parse_utc("20270101T000000Z")).unwrap_or(TimeRange::unbounded());
     let _ = free_busy([bytes], &range, &zone, 0);
+    let _ = merge_objects([bytes, bytes], Some("x"));
 }
 
 #[test]

@@ -18,11 +18,7 @@ impl ParsedObject {
     /// Parses stored or submitted bytes. Only the syntax is checked here;
     /// [`crate::validate_object`] applies the CalDAV rules.
     pub fn parse(bytes: &[u8]) -> Result<Self, ObjectError> {
-        let text = check_structure(bytes).map_err(|e| ObjectError::Malformed(e.to_string()))?;
-        let cal = ICalendar::parse(text).map_err(|_| ObjectError::Malformed("not an iCalendar object".into()))?;
-        if cal.components.first().map(|c| &c.component_type) != Some(&ICalendarComponentType::VCalendar) {
-            return Err(ObjectError::Malformed("the object is not a VCALENDAR".into()));
-        }
+        let cal = parse_calendar(bytes)?;
         let zones = ZoneTable::build(&cal);
         Ok(Self { cal, zones })
     }
@@ -49,6 +45,17 @@ impl ParsedObject {
     pub(crate) fn top_level(&self) -> impl Iterator<Item = (u32, &ICalendarComponent)> {
         self.children(0)
     }
+}
+
+/// Parses bytes into calcard's tree after the structure check; component 0
+/// is the VCALENDAR.
+pub(crate) fn parse_calendar(bytes: &[u8]) -> Result<ICalendar, ObjectError> {
+    let text = check_structure(bytes).map_err(|e| ObjectError::Malformed(e.to_string()))?;
+    let cal = ICalendar::parse(text).map_err(|_| ObjectError::Malformed("not an iCalendar object".into()))?;
+    if cal.components.first().map(|c| &c.component_type) != Some(&ICalendarComponentType::VCalendar) {
+        return Err(ObjectError::Malformed("the object is not a VCALENDAR".into()));
+    }
+    Ok(cal)
 }
 
 /// Whether a component can carry a recurrence set (RFC 5545 §3.8.5).

@@ -101,7 +101,8 @@ impl ZoneTable {
     }
 }
 
-fn tzid(vtimezone: &ICalendarComponent) -> Option<&str> {
+/// The `TZID` of a VTIMEZONE.
+pub(crate) fn tzid(vtimezone: &ICalendarComponent) -> Option<&str> {
     vtimezone
         .property(&ICalendarProperty::Tzid)
         .and_then(|e| e.values.first())
