@@ -44,7 +44,14 @@ impl App {
         let blob_dir = data.join("blobs");
         let blobs =
             FsBlobStore::open_dir(&blob_dir).map_err(|source| StartError::DataDir { path: blob_dir, source })?;
-        let auth = Authenticator::new(store.clone(), &config.auth);
+        let ldap = match &config.ldap {
+            Some(ldap) => Some((
+                ldap.settings().map_err(|e| StartError::Other(format!("[ldap] {e}")))?,
+                std::time::Duration::from_secs(config.directory.bind_cache_seconds),
+            )),
+            None => None,
+        };
+        let auth = Authenticator::new(store.clone(), &config.auth, ldap);
         Ok(App {
             config,
             store,

@@ -195,6 +195,7 @@ mod tests {
             is_admin: false,
             active,
             source: "local".into(),
+            external_id: None,
         }
     }
 

@@ -57,6 +57,8 @@ pub enum Command {
     /// Groups of users (for permissions).
     #[command(subcommand)]
     Group(crate::cli_docs::GroupCommand),
+    /// Sync the directory from LDAP / Active Directory now.
+    SyncLdap(SyncLdapArgs),
     /// Calendar visibility, grants and feeds.
     #[command(subcommand)]
     Calendar(crate::cli_calendar::CalendarCommand),
@@ -104,6 +106,15 @@ pub enum UserCommand {
         #[command(flatten)]
         common: Common,
     },
+}
+
+#[derive(Args)]
+pub struct SyncLdapArgs {
+    /// Read every entry (finds deleted accounts), not only the changes since the last pass.
+    #[arg(long)]
+    pub full: bool,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Args)]
@@ -164,6 +175,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Docs(cmd) => crate::cli_docs::docs(cmd).await,
         Command::Group(cmd) => crate::cli_docs::group(cmd).await,
         Command::Calendar(cmd) => crate::cli_calendar::calendar(cmd).await,
+        Command::SyncLdap(args) => {
+            let app = App::open(load_config(&args.common, None)?).await?;
+            let started = std::time::Instant::now();
+            eprintln!(
+                "syncing the directory ({} pass)…",
+                if args.full { "full" } else { "delta or due full" }
+            );
+            let result = crate::sync::ldap::run(&app, args.full).await;
+            app.store.close().await;
+            let r = result?;
+            println!(
+                "{} pass: {} created, {} updated, {} deactivated, {} unchanged, {} staff changes, {} skipped entries, {:.1} s",
+                if r.full { "full" } else { "delta" },
+                r.summary.created,
+                r.summary.updated,
+                r.summary.deactivated,
+                r.summary.unchanged,
+                r.summary.staff_changes,
+                r.skipped,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Migrate(common) => {
             let config = load_config(&common, None)?;
             App::open(config).await?;
@@ -201,6 +235,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let app = Arc::new(app);
+    crate::sync::ldap::spawn_schedule(app.clone());
     let mut running = crate::http::start(app.clone(), listener, tls)?;
     println!("Portico listening on {scheme}://{}/", running.addr);
     tracing::info!(addr = %running.addr, "listening");

@@ -32,6 +32,9 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub documents: DocumentsConfig,
+    pub directory: DirectoryConfig,
+    /// The LDAP / Active Directory to sync the directory from (see docs/directory.md).
+    pub ldap: Option<ldap_sync::LdapConfig>,
     pub log: LogConfig,
 }
 
@@ -90,6 +93,27 @@ pub struct DocumentsConfig {
     pub max_lock_seconds: u64,
     /// Lock duration when the client asks for none.
     pub default_lock_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DirectoryConfig {
+    /// Minutes between directory sync passes while serving (0: only `portico sync-ldap`).
+    pub sync_interval_minutes: u64,
+    /// Hours after which the next pass is a full one (finds deleted accounts).
+    pub full_sync_hours: u64,
+    /// Seconds a successful LDAP bind is remembered for logins.
+    pub bind_cache_seconds: u64,
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        DirectoryConfig {
+            sync_interval_minutes: 15,
+            full_sync_hours: 24,
+            bind_cache_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,5 +14,6 @@ pub mod demo;
 pub mod http;
 pub mod logging;
 pub mod store;
+pub mod sync;
 pub mod tls;
 pub mod webdav;

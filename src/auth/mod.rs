@@ -40,6 +40,7 @@ pub enum AuthError {
 
 pub struct Authenticator {
     store: Store,
+    ldap: Option<(ldap_sync::Settings, Duration)>,
     throttle: Throttle,
     session_ttl: i64,
     verified: Mutex<HashMap<[u8; 32], Instant>>,
@@ -56,8 +57,11 @@ fn sha256_hex(data: &[u8]) -> String {
 }
 
 impl Authenticator {
-    pub fn new(store: Store, config: &AuthConfig) -> Self {
+    /// `ldap` (with how long a successful bind is remembered) turns on domain-password logins
+    /// for people synced from the directory.
+    pub fn new(store: Store, config: &AuthConfig, ldap: Option<(ldap_sync::Settings, Duration)>) -> Self {
         Authenticator {
+            ldap,
             store,
             throttle: Throttle::new(
                 config.max_failures_per_user,
@@ -118,6 +122,11 @@ impl Authenticator {
         {
             return Ok(Some(principal));
         }
+        if principal.source == "ldap"
+            && let Some((settings, ttl)) = &self.ldap
+        {
+            return self.directory_bind(settings, *ttl, principal, login, password).await;
+        }
         let Some(hash) = hash else {
             password::verify_async(password.to_owned(), password::decoy_hash().to_owned()).await;
             return Ok(None);
@@ -138,6 +147,47 @@ impl Authenticator {
             return Ok(Some(principal));
         }
         Ok(None)
+    }
+
+    /// A directory person signs in with their domain password: an LDAP bind as their entry
+    /// (`DOMAIN\user` and `user@domain` work), remembered for `ttl` after it succeeds. The
+    /// entry must be the same person (external id), so a reused login cannot sign in as them.
+    async fn directory_bind(
+        &self,
+        settings: &ldap_sync::Settings,
+        ttl: Duration,
+        principal: Principal,
+        login: &str,
+        password: &str,
+    ) -> Result<Option<Principal>, AuthError> {
+        let cache_key: [u8; 32] = Sha256::new()
+            .chain_update(b"ldap\0")
+            .chain_update(principal.login.as_bytes())
+            .chain_update([0])
+            .chain_update(password.as_bytes())
+            .finalize()
+            .into();
+        if self.verified_within(&cache_key, ttl) {
+            return Ok(Some(principal));
+        }
+        match ldap_sync::bind_check(settings, login, password).await {
+            Ok(ldap_sync::BindVerdict::Accepted { external_id, .. })
+                if principal.external_id.is_some() && principal.external_id == external_id =>
+            {
+                self.remember_verified(cache_key);
+                Ok(Some(principal))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => {
+                tracing::warn!(error = %e, "LDAP bind check failed; login refused");
+                Ok(None)
+            }
+        }
+    }
+
+    fn verified_within(&self, key: &[u8; 32], ttl: Duration) -> bool {
+        let map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).is_some_and(|at| at.elapsed() < ttl)
     }
 
     fn recently_verified(&self, key: &[u8; 32]) -> bool {

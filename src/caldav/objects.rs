@@ -119,7 +119,7 @@ pub async fn list_objects(
             Some(match n.local.as_ref() {
                 "resourcetype" => PropertyValue::ResourceType(vec![]),
                 "getetag" => PropertyValue::Text(quoted(&meta.etag)),
-                "getcontenttype" => PropertyValue::Text("text/calendar; charset=utf-8".into()),
+                "getcontenttype" => PropertyValue::Text(content_type(&meta.component)),
                 "getcontentlength" => PropertyValue::Text(meta.size.to_string()),
                 "getlastmodified" => PropertyValue::HttpDate(
                     std::time::UNIX_EPOCH

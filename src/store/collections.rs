@@ -41,6 +41,7 @@ macro_rules! collection_columns {
 pub struct ItemMeta {
     pub name: String,
     pub etag: String,
+    pub component: String,
     pub modified_at: i64,
     pub size: i64,
 }
@@ -240,7 +241,7 @@ impl Store {
     /// Names, ETags and sizes of every object, without reading bodies.
     pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT name, etag, modified_at, CAST(length(data) AS BIGINT) AS size FROM items \
+            "SELECT name, etag, component, modified_at, CAST(length(data) AS BIGINT) AS size FROM items \
              WHERE collection_id = $1 ORDER BY name",
         )
         .bind(collection_id)

@@ -9,6 +9,7 @@ mod app_passwords;
 mod collections;
 mod dead_props;
 mod directory;
+mod directory_sync;
 mod documents;
 mod grants;
 mod locks;
@@ -21,6 +22,7 @@ pub use collections::{
     NewCollection, NewItem,
 };
 pub use directory::{EmployeeFields, NewDepartment, slugify};
+pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
 pub use documents::{
     DeadProp, DocNode, DocVersion, MkcolOutcome, PropChange, PutCondition, PutOutcome, parent_of, subtree_bounds,
 };

@@ -39,6 +39,8 @@ pub struct Principal {
     pub is_admin: bool,
     pub active: bool,
     pub source: String,
+    /// The directory's stable id (objectGUID / entryUUID) for synced people.
+    pub external_id: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -51,6 +53,7 @@ struct PrincipalRow {
     is_admin: i64,
     active: i64,
     source: String,
+    external_id: Option<String>,
 }
 
 impl From<PrincipalRow> for Principal {
@@ -64,6 +67,7 @@ impl From<PrincipalRow> for Principal {
             is_admin: r.is_admin != 0,
             active: r.active != 0,
             source: r.source,
+            external_id: r.external_id,
         }
     }
 }
@@ -88,7 +92,7 @@ pub struct NewPrincipal<'a> {
 /// The columns of [`PrincipalRow`], as a literal so queries stay static strings.
 macro_rules! columns {
     () => {
-        "id, kind, login, display_name, email, is_admin, active, source"
+        "id, kind, login, display_name, email, is_admin, active, source, external_id"
     };
 }
 

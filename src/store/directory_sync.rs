@@ -1,0 +1,386 @@
+//! Applying a directory (LDAP / Active Directory) sync plan to the principals, employees and
+//! departments, and the sync state and staff-change log around it.
+//!
+//! The whole plan is one transaction (`apply_directory_plan`): a pass that fails half-way —
+//! a constraint, a vanished connection — leaves every table as it was. Department paths are
+//! stored joined with the ASCII unit separator, which no directory name contains.
+
+use std::collections::HashMap;
+
+use ldap_sync::{DepartmentPath, LocalPerson, Person, Plan, StaffChange, SyncedFields};
+use sqlx::FromRow;
+
+use super::{Store, StoreError, now, slugify};
+
+const PATH_SEP: char = '\u{1f}';
+
+fn path_key(path: &DepartmentPath) -> String {
+    path.segments().join(&PATH_SEP.to_string())
+}
+
+/// What a pass changed, for the CLI summary and the status row.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ApplySummary {
+    pub created: usize,
+    pub updated: usize,
+    pub deactivated: usize,
+    pub unchanged: usize,
+    pub staff_changes: usize,
+}
+
+/// The last recorded state of a directory source.
+#[derive(Debug, Clone, FromRow)]
+pub struct DirectoryState {
+    pub cursor: Option<String>,
+    pub last_full_at: Option<i64>,
+    pub last_run_at: Option<i64>,
+    pub last_status: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// One logged staff change.
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffChangeRow {
+    pub login: String,
+    pub kind: String,
+    pub detail: String,
+    pub at: i64,
+}
+
+#[derive(FromRow)]
+struct LocalRow {
+    external_id: String,
+    dn: Option<String>,
+    login: String,
+    display_name: String,
+    email: Option<String>,
+    active: i64,
+    given_name: Option<String>,
+    surname: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    title: Option<String>,
+    birthday: Option<String>,
+    hire_date: Option<String>,
+    photo_sha256: Option<String>,
+    department_path: Option<String>,
+    manager_external_id: Option<String>,
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+impl Store {
+    /// Everyone who came from the directory, as the planner compares them.
+    pub async fn directory_people(&self) -> Result<Vec<LocalPerson>, StoreError> {
+        let rows: Vec<LocalRow> = sqlx::query_as(
+            "SELECT p.external_id, p.dn, p.login, p.display_name, p.email, p.active, e.given_name, e.surname, \
+             e.phone, e.mobile, e.title, e.birthday, e.hire_date, e.photo_sha256, d.path AS department_path, \
+             m.external_id AS manager_external_id FROM principals p \
+             LEFT JOIN employees e ON e.principal_id = p.id LEFT JOIN departments d ON d.id = e.department_id \
+             LEFT JOIN principals m ON m.id = e.manager_id WHERE p.external_id IS NOT NULL ORDER BY p.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LocalPerson {
+                external_id: r.external_id,
+                dn: r.dn.unwrap_or_default(),
+                login: r.login,
+                given_name: r.given_name,
+                surname: r.surname,
+                display_name: r.display_name,
+                email: r.email,
+                phone: r.phone,
+                mobile: r.mobile,
+                title: r.title,
+                department: r
+                    .department_path
+                    .and_then(|p| DepartmentPath::new(p.split(PATH_SEP).map(str::to_owned).collect())),
+                manager_external_id: r.manager_external_id,
+                photo_sha256: r.photo_sha256,
+                birthday: r.birthday,
+                hire_date: r.hire_date,
+                active: r.active != 0,
+            })
+            .collect())
+    }
+
+    pub async fn directory_state(&self, source: &str) -> Result<Option<DirectoryState>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT cursor, last_full_at, last_run_at, last_status, last_error FROM directory_sync WHERE source = $1",
+        )
+        .bind(source)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Records a failed pass (the data itself is untouched).
+    pub async fn record_directory_failure(&self, source: &str, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO directory_sync (source, last_run_at, last_status, last_error) VALUES ($1, $2, 'failed', $3) \
+             ON CONFLICT (source) DO UPDATE SET last_run_at = excluded.last_run_at, last_status = 'failed', \
+             last_error = excluded.last_error",
+        )
+        .bind(source)
+        .bind(now())
+        .bind(error)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Staff changes logged at or after `since`, oldest first.
+    pub async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.login, s.kind, s.detail, s.at FROM staff_changes s JOIN principals p ON p.id = s.principal_id \
+             WHERE s.at >= $1 ORDER BY s.id",
+        )
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Applies a sync plan atomically. `photos` maps external ids to the blob digest of their
+    /// photo (already stored). The first full import logs no "hired" entries.
+    pub async fn apply_directory_plan(
+        &self,
+        source: &str,
+        plan: &Plan,
+        photos: &HashMap<String, String>,
+    ) -> Result<ApplySummary, StoreError> {
+        let t = now();
+        let mut tx = self.begin_write().await?;
+        let first_import = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM principals WHERE external_id IS NOT NULL")
+            .fetch_one(&mut *tx)
+            .await?
+            .0
+            == 0;
+        ensure_departments(&mut tx, plan, t).await?;
+        for external_id in &plan.release_logins {
+            sqlx::query(
+                "UPDATE principals SET login = login || '~released~' || CAST(id AS TEXT) WHERE external_id = $1",
+            )
+            .bind(external_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for external_id in &plan.deactivate {
+            sqlx::query("UPDATE principals SET active = 0 WHERE external_id = $1")
+                .bind(external_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Logins may swap between two people within one plan: park the renamed ones first.
+        for update in &plan.update {
+            sqlx::query(
+                "UPDATE principals SET login = '~renaming~' || CAST(id AS TEXT) WHERE external_id = $1 AND login <> $2",
+            )
+            .bind(&update.person.external_id)
+            .bind(&update.person.login)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for person in &plan.create {
+            let inserted = sqlx::query(
+                "INSERT INTO principals (kind, login, display_name, email, is_admin, active, source, created_at, \
+                 external_id, dn) VALUES ('user', $1, $2, $3, 0, $4, 'ldap', $5, $6, $7)",
+            )
+            .bind(&person.login)
+            .bind(&person.display_name)
+            .bind(&person.email)
+            .bind(i64::from(person.active))
+            .bind(t)
+            .bind(&person.external_id)
+            .bind(&person.dn)
+            .execute(&mut *tx)
+            .await;
+            if let Err(e) = inserted {
+                return Err(if super::is_unique_violation(&e) {
+                    StoreError::Conflict(format!(
+                        "the directory user {:?} has the login of an existing local account; rename one of them",
+                        person.login
+                    ))
+                } else {
+                    e.into()
+                });
+            }
+        }
+        for update in &plan.update {
+            let p = &update.person;
+            sqlx::query(
+                "UPDATE principals SET login = $1, display_name = $2, email = $3, active = $4, dn = $5 WHERE external_id = $6",
+            )
+            .bind(&p.login)
+            .bind(&p.display_name)
+            .bind(&p.email)
+            .bind(i64::from(p.active))
+            .bind(&p.dn)
+            .bind(&p.external_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if super::is_unique_violation(&e) {
+                    StoreError::Conflict(format!("the directory login {:?} is taken by a local account", p.login))
+                } else {
+                    e.into()
+                }
+            })?;
+        }
+        for person in plan.create.iter().chain(plan.update.iter().map(|u| &u.person)) {
+            upsert_employee(&mut tx, person, &plan.fields, photos.get(&person.external_id)).await?;
+        }
+        for d in &plan.departments {
+            if let Some(head) = &d.head_external_id {
+                sqlx::query(
+                    "UPDATE departments SET head_id = (SELECT id FROM principals WHERE external_id = $1) WHERE path = $2",
+                )
+                .bind(head)
+                .bind(path_key(&d.path))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let mut logged = 0;
+        for (external_id, change) in plan.staff_changes() {
+            if first_import && matches!(change, StaffChange::Hired) {
+                continue;
+            }
+            let detail = serde_json::to_string(&change).map_err(|e| StoreError::Conflict(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO staff_changes (principal_id, kind, detail, source, at) \
+                 SELECT id, $1, $2, 'ldap', $3 FROM principals WHERE external_id = $4",
+            )
+            .bind(change.kind())
+            .bind(detail)
+            .bind(t)
+            .bind(external_id)
+            .execute(&mut *tx)
+            .await?;
+            logged += 1;
+        }
+        sqlx::query(
+            "INSERT INTO directory_sync (source, cursor, last_full_at, last_run_at, last_status, last_error) \
+             VALUES ($1, $2, CASE WHEN $3 = 1 THEN $4 ELSE NULL END, $4, 'ok', NULL) \
+             ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, last_run_at = excluded.last_run_at, \
+             last_full_at = COALESCE(excluded.last_full_at, directory_sync.last_full_at), last_status = 'ok', \
+             last_error = NULL",
+        )
+        .bind(source)
+        .bind(plan.cursor.encode())
+        .bind(i64::from(plan.full))
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ApplySummary {
+            created: plan.create.len(),
+            updated: plan.update.len(),
+            deactivated: plan.deactivate.len(),
+            unchanged: plan.unchanged,
+            staff_changes: logged,
+        })
+    }
+}
+
+/// Creates the departments of the plan (parents first) that do not exist yet.
+async fn ensure_departments(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), StoreError> {
+    let mut paths: Vec<&DepartmentPath> = plan.departments.iter().map(|d| &d.path).collect();
+    paths.sort_by_key(|p| p.segments().len());
+    for path in paths {
+        let key = path_key(path);
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM departments WHERE path = $1")
+            .bind(&key)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_some() {
+            continue;
+        }
+        let parent_key = path.parent().map(|p| path_key(&p));
+        let base = slugify(&path.segments().join(" "));
+        let mut slug = base.clone();
+        for n in 2.. {
+            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM departments WHERE slug = $1")
+                .bind(&slug)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if taken.is_none() {
+                break;
+            }
+            slug = format!("{base}-{n}");
+        }
+        sqlx::query(
+            "INSERT INTO departments (name, parent_id, created_at, slug, path) \
+             VALUES ($1, (SELECT id FROM departments WHERE path = $2), $3, $4, $5)",
+        )
+        .bind(path.name())
+        .bind(parent_key)
+        .bind(t)
+        .bind(&slug)
+        .bind(&key)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the employee record of a directory person; fields the directory does not own are
+/// left as they are.
+async fn upsert_employee(
+    tx: &mut Tx,
+    p: &Person,
+    fields: &SyncedFields,
+    photo: Option<&String>,
+) -> Result<(), StoreError> {
+    let department = p.department.as_ref().map(path_key);
+    let manager = p.manager.as_ref().and_then(|m| m.external_id.clone());
+    sqlx::query(
+        "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id = $1 \
+         ON CONFLICT (principal_id) DO NOTHING",
+    )
+    .bind(&p.external_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE employees SET \
+         given_name = CASE WHEN $1 = 1 THEN $2 ELSE given_name END, \
+         surname = CASE WHEN $3 = 1 THEN $4 ELSE surname END, \
+         phone = CASE WHEN $5 = 1 THEN $6 ELSE phone END, \
+         mobile = CASE WHEN $7 = 1 THEN $8 ELSE mobile END, \
+         title = CASE WHEN $9 = 1 THEN $10 ELSE title END, \
+         department_id = CASE WHEN $11 = 1 THEN (SELECT id FROM departments WHERE path = $12) ELSE department_id END, \
+         manager_id = CASE WHEN $13 = 1 AND $14 IS NOT NULL \
+             THEN (SELECT id FROM principals WHERE external_id = $14) \
+             WHEN $13 = 1 AND $15 = 0 THEN NULL ELSE manager_id END, \
+         birthday = CASE WHEN $16 = 1 THEN $17 ELSE birthday END, \
+         hire_date = CASE WHEN $18 = 1 THEN $19 ELSE hire_date END, \
+         photo_sha256 = CASE WHEN $20 = 1 THEN $21 ELSE photo_sha256 END \
+         WHERE principal_id = (SELECT id FROM principals WHERE external_id = $22)",
+    )
+    .bind(i64::from(fields.given_name))
+    .bind(&p.given_name)
+    .bind(i64::from(fields.surname))
+    .bind(&p.surname)
+    .bind(i64::from(fields.phone))
+    .bind(&p.phone)
+    .bind(i64::from(fields.mobile))
+    .bind(&p.mobile)
+    .bind(i64::from(fields.title))
+    .bind(&p.title)
+    .bind(i64::from(fields.department))
+    .bind(department)
+    .bind(i64::from(fields.manager))
+    .bind(manager)
+    // A manager reference the pass could not resolve keeps the stored manager.
+    .bind(i64::from(p.manager.is_some()))
+    .bind(i64::from(fields.birthday))
+    .bind(&p.birthday)
+    .bind(i64::from(fields.hire_date))
+    .bind(&p.hire_date)
+    .bind(i64::from(fields.photo))
+    .bind(photo)
+    .bind(&p.external_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
