@@ -3,15 +3,15 @@
 # throughput and the server's peak RSS (VmHWM). A benchmark, not a test: it asserts nothing.
 #
 # usage: bench/large-file.sh [SIZE_MIB]     (default 2048 = 2 GiB)
-# Builds the release binary, starts a fresh server on a free loopback port with its data in a
+# Builds the release binary (or uses $PORTICO_BIN), starts a fresh server on a free loopback port with its data in a
 # temp dir, uploads SIZE_MIB of data with curl, downloads it again, compares checksums.
 # Goal: peak RSS under 64 MiB at any file size (bodies are streamed, never buffered whole).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZE_MIB=${1:-2048}
 cd "$ROOT"
-cargo build --release --bin portico >&2
-BIN=$ROOT/target/release/portico
+if [ -z "${PORTICO_BIN:-}" ]; then cargo build --release --bin portico >&2; fi
+BIN=${PORTICO_BIN:-$ROOT/target/release/portico}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portico-bench.XXXXXX")
 PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$WORK"; }

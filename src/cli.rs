@@ -235,6 +235,14 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let app = Arc::new(app);
+    match crate::carddav::directory::refresh(&app).await {
+        Ok(r) => tracing::info!(
+            written = r.written,
+            removed = r.removed,
+            "directory address books refreshed"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not refresh the directory address books"),
+    }
     crate::sync::ldap::spawn_schedule(app.clone());
     let mut running = crate::http::start(app.clone(), listener, tls)?;
     println!("Portico listening on {scheme}://{}/", running.addr);

@@ -104,6 +104,8 @@ pub struct DirectoryConfig {
     pub full_sync_hours: u64,
     /// Seconds a successful LDAP bind is remembered for logins.
     pub bind_cache_seconds: u64,
+    /// The organisation name on directory cards (vCard ORG).
+    pub company_name: String,
 }
 
 impl Default for DirectoryConfig {
@@ -112,6 +114,7 @@ impl Default for DirectoryConfig {
             sync_interval_minutes: 15,
             full_sync_hours: 24,
             bind_cache_seconds: 300,
+            company_name: "Portico".into(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authz;
 pub mod blobs;
 pub mod caldav;
+pub mod carddav;
 pub mod cli;
 pub mod cli_calendar;
 pub mod cli_docs;

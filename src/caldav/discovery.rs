@@ -78,6 +78,7 @@ pub fn principal_value(me: &Principal, who: &Principal, name: &QName) -> Option<
         (NS_DAV, "current-user-privilege-set") => privileges(READ_ONLY),
         (NS_DAV, "supported-report-set") => supported_reports(&[]),
         (NS_CALDAV, "calendar-home-set") => PropertyValue::Href(paths::calendar_home_href(&who.login)),
+        (dav::NS_CARDDAV, "addressbook-home-set") => PropertyValue::Href(crate::carddav::home_href(&who.login)),
         (NS_CALDAV, "calendar-user-address-set") => {
             let mut hrefs = Vec::new();
             if let Some(email) = &who.email {
@@ -105,6 +106,7 @@ pub const PRINCIPAL_ALLPROP: &[QName] = &[
     CURRENT_USER_PRINCIPAL,
     CALENDAR_HOME_SET,
     CALENDAR_USER_ADDRESS_SET,
+    QName::new_static(dav::NS_CARDDAV, "addressbook-home-set"),
 ];
 
 /// A plain collection (the roots, principal collection, homes) with a display name.

@@ -25,7 +25,22 @@ use crate::http::dav_util::{answer_propfind, multistatus_response, options_respo
 use crate::http::error::AppError;
 use crate::store::{Collection, NewCollection, Principal, Store};
 
-pub use paths::DavPath;
+pub use collection::{NS_CALSERVER, parse_sync_token, sync_token};
+pub use paths::{DavPath, principal_href};
+
+/// `current-user-privilege-set` for read-write or read-only access.
+pub fn privileges_value(writable: bool) -> dav::PropertyValue {
+    discovery::privileges(if writable {
+        discovery::READ_WRITE
+    } else {
+        discovery::READ_ONLY
+    })
+}
+
+/// `supported-report-set` with these reports.
+pub fn reports_value(reports: &[dav::QName]) -> dav::PropertyValue {
+    discovery::supported_reports(reports)
+}
 
 /// Compliance classes (RFC 4791 §5.1, RFC 5689 §3, RFC 3744 §7.2).
 const DAV_CLASSES: &str = "1, 3, access-control, calendar-access, extended-mkcol";

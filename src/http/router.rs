@@ -42,7 +42,11 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         }
         p if p == "/dav" || p.starts_with("/dav/") => {
             let principal = authenticate(ctx, &req).await?;
-            crate::caldav::handle(ctx, &principal, req).await
+            if p == "/dav/addressbooks" || p.starts_with("/dav/addressbooks/") {
+                crate::carddav::handle(ctx, &principal, req).await
+            } else {
+                crate::caldav::handle(ctx, &principal, req).await
+            }
         }
         // The feed's secret token is its credential (subscribing clients cannot sign in).
         p if p.starts_with("/ical/") => crate::caldav::feed::serve(ctx, req.method(), p).await,

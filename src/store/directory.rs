@@ -3,6 +3,8 @@
 //! Only what the demo company and the principals need today; the LDAP sync will add the
 //! staff-change log and identity columns.
 
+use sqlx::FromRow;
+
 use super::{Store, StoreError, now};
 
 pub struct NewDepartment<'a> {
@@ -123,5 +125,43 @@ mod tests {
         assert_eq!(slugify("  R&D / Lab 2 "), "r-d-lab-2");
         assert_eq!(slugify("Отдел продаж"), "отдел-продаж");
         assert_eq!(slugify("***"), "department");
+    }
+}
+
+/// An active employee with what their directory card shows.
+#[derive(Debug, Clone, FromRow)]
+pub struct DirectoryEntry {
+    pub principal_id: i64,
+    pub login: String,
+    pub external_id: Option<String>,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub surname: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub title: Option<String>,
+    pub birthday: Option<String>,
+    pub photo_sha256: Option<String>,
+    pub department_name: Option<String>,
+    pub department_slug: Option<String>,
+    pub manager_login: Option<String>,
+    pub manager_external_id: Option<String>,
+    pub manager_name: Option<String>,
+}
+
+impl Store {
+    /// Every active user with an employee record, for the directory address books.
+    pub async fn directory_entries(&self) -> Result<Vec<DirectoryEntry>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.id AS principal_id, p.login, p.external_id, p.display_name, p.email, e.given_name, e.surname, \
+             e.phone, e.mobile, e.title, e.birthday, e.photo_sha256, d.name AS department_name, \
+             d.slug AS department_slug, m.login AS manager_login, m.external_id AS manager_external_id, \
+             m.display_name AS manager_name FROM principals p JOIN employees e ON e.principal_id = p.id \
+             LEFT JOIN departments d ON d.id = e.department_id LEFT JOIN principals m ON m.id = e.manager_id \
+             WHERE p.kind = 'user' AND p.active = 1 ORDER BY p.login",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 }

@@ -21,7 +21,7 @@ pub use collections::{
     Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
     NewCollection, NewItem,
 };
-pub use directory::{EmployeeFields, NewDepartment, slugify};
+pub use directory::{DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
 pub use documents::{
     DeadProp, DocNode, DocVersion, MkcolOutcome, PropChange, PutCondition, PutOutcome, parent_of, subtree_bounds,

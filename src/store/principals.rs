@@ -156,6 +156,16 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Activates or deactivates a principal (their data stays); false when no such login.
+    pub async fn set_active(&self, login: &str, active: bool) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE principals SET active = $1 WHERE login = $2")
+            .bind(i64::from(active))
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     pub async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE kind = $1 ORDER BY login");
         let rows: Vec<PrincipalRow> = sqlx::query_as(sql).bind(kind.as_str()).fetch_all(self.pool()).await?;

@@ -91,6 +91,7 @@ async fn run_pass(app: &App, config: &LdapConfig, force_full: bool) -> Result<Pa
         }
     }
     let summary = app.store.apply_directory_plan(SOURCE, &planned, &photos).await?;
+    crate::carddav::directory::refresh(app).await?;
     Ok(PassReport {
         full: planned.full,
         summary,
