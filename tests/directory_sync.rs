@@ -137,6 +137,14 @@ async fn delta_sync_applies_exactly_the_ten_changes() {
         "managers resolved: {with_manager} of {}",
         people.len()
     );
+    let mut in_groups = 0;
+    for p in people.iter().take(300) {
+        let id = app.store.principal_by_login(&p.login).await.unwrap().unwrap().id;
+        if !app.store.memberships(id).await.unwrap().group_ids.is_empty() {
+            in_groups += 1;
+        }
+    }
+    assert!(in_groups > 0, "directory groups become memberships");
 
     // Ten people, each changed once over LDAP.
     let active: Vec<_> = people.iter().filter(|p| p.active && p.dn.starts_with("uid=")).collect();

@@ -77,7 +77,8 @@ impl Store {
              e.phone, e.mobile, e.title, e.birthday, e.hire_date, e.photo_sha256, d.path AS department_path, \
              m.external_id AS manager_external_id FROM principals p \
              LEFT JOIN employees e ON e.principal_id = p.id LEFT JOIN departments d ON d.id = e.department_id \
-             LEFT JOIN principals m ON m.id = e.manager_id WHERE p.external_id IS NOT NULL ORDER BY p.id",
+             LEFT JOIN principals m ON m.id = e.manager_id WHERE p.external_id IS NOT NULL AND p.kind = 'user' \
+             ORDER BY p.id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -151,11 +152,12 @@ impl Store {
     ) -> Result<ApplySummary, StoreError> {
         let t = now();
         let mut tx = self.begin_write().await?;
-        let first_import = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM principals WHERE external_id IS NOT NULL")
-            .fetch_one(&mut *tx)
-            .await?
-            .0
-            == 0;
+        let first_import = sqlx::query_as::<_, (i64,)>(
+            "SELECT COUNT(*) FROM principals WHERE external_id IS NOT NULL AND kind = 'user'",
+        )
+        .fetch_one(&mut *tx)
+        .await?
+        .0 == 0;
         ensure_departments(&mut tx, plan, t).await?;
         for external_id in &plan.release_logins {
             sqlx::query(
@@ -241,6 +243,7 @@ impl Store {
                 .await?;
             }
         }
+        apply_groups(&mut tx, plan, t).await?;
         let mut logged = 0;
         for (external_id, change) in plan.staff_changes() {
             if first_import && matches!(change, StaffChange::Hired) {
@@ -281,6 +284,102 @@ impl Store {
             staff_changes: logged,
         })
     }
+}
+
+/// Directory groups become group principals (login `group name`, made unique) whose
+/// memberships are exactly the directory's: nested groups give their people to the parent.
+/// On a full pass, directory groups that are gone lose their members.
+async fn apply_groups(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), StoreError> {
+    let by_id: HashMap<&str, &ldap_sync::Group> =
+        plan.groups.upsert.iter().map(|g| (g.external_id.as_str(), g)).collect();
+    for group in &plan.groups.upsert {
+        let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM principals WHERE external_id = $1")
+            .bind(&group.external_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let id = match existing {
+            Some((id,)) => {
+                sqlx::query("UPDATE principals SET display_name = $1, dn = $2, active = 1 WHERE id = $3")
+                    .bind(&group.name)
+                    .bind(&group.dn)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                id
+            }
+            None => {
+                let base = slugify(&group.name);
+                let mut login = base.clone();
+                for n in 2.. {
+                    let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM principals WHERE login = $1")
+                        .bind(&login)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if taken.is_none() {
+                        break;
+                    }
+                    login = format!("{base}-{n}");
+                }
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO principals (kind, login, display_name, is_admin, active, source, created_at, \
+                     external_id, dn) VALUES ('group', $1, $2, 0, 1, 'ldap', $3, $4, $5) RETURNING id",
+                )
+                .bind(&login)
+                .bind(&group.name)
+                .bind(t)
+                .bind(&group.external_id)
+                .bind(&group.dn)
+                .fetch_one(&mut **tx)
+                .await?;
+                id
+            }
+        };
+        // People of the group and of the groups nested in it (cycles are cut by `seen`).
+        let mut people: Vec<&str> = Vec::new();
+        let mut stack: Vec<&ldap_sync::Group> = vec![group];
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some(g) = stack.pop() {
+            if seen.contains(&g.external_id.as_str()) {
+                continue;
+            }
+            seen.push(&g.external_id);
+            people.extend(g.members.iter().map(String::as_str));
+            stack.extend(g.subgroups.iter().filter_map(|s| by_id.get(s.as_str()).copied()));
+        }
+        sqlx::query("DELETE FROM memberships WHERE group_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for member in people {
+            sqlx::query(
+                "INSERT INTO memberships (group_id, member_id) SELECT $1, id FROM principals WHERE external_id = $2 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(member)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    if plan.full && plan.groups.remove_unlisted {
+        let listed: Vec<&str> = plan.groups.upsert.iter().map(|g| g.external_id.as_str()).collect();
+        let stale: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, external_id FROM principals WHERE kind = 'group' AND source = 'ldap' AND active = 1",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (id, _) in stale.into_iter().filter(|(_, e)| !listed.contains(&e.as_str())) {
+            sqlx::query("DELETE FROM memberships WHERE group_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("UPDATE principals SET active = 0 WHERE id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the departments of the plan (parents first) that do not exist yet.
