@@ -363,14 +363,25 @@ async fn directory_people_sign_in_with_their_domain_password() {
     let ldap = ldap_config(&e.url, &e.bind_dn, &e.bind_password, &e.base);
     let s = common::TestServer::start_with(move |c| c.ldap = Some(ldap)).await;
     portico::sync::ldap::run(&s.app, true).await.expect("full pass");
+    let book = format!("/dav/addressbooks/{login}/");
     for form in [login.clone(), format!("CORP\\{login}"), format!("{login}@corp.test")] {
         let resp = s
-            .request("OPTIONS", "/dav/")
+            .request("PROPFIND", &book)
+            .header("Depth", "1")
             .basic_auth(&form, Some(&password))
             .send()
             .await
             .unwrap();
-        assert_eq!(resp.status().as_u16(), 200, "{form}");
+        assert_eq!(
+            resp.status().as_u16(),
+            207,
+            "{form}: a CardDAV listing with the domain password"
+        );
+        let text = resp.text().await.unwrap();
+        assert!(
+            text.contains("/directory/"),
+            "the company directory book is in the home: {text}"
+        );
     }
     let resp = s
         .request("OPTIONS", "/dav/")
