@@ -59,6 +59,9 @@ pub enum Command {
     Group(crate::cli_docs::GroupCommand),
     /// Sync the directory from LDAP / Active Directory now.
     SyncLdap(SyncLdapArgs),
+    /// Meeting rooms (resource principals with a calendar).
+    #[command(subcommand)]
+    Room(crate::cli_calendar::RoomCommand),
     /// Calendar visibility, grants and feeds.
     #[command(subcommand)]
     Calendar(crate::cli_calendar::CalendarCommand),
@@ -175,6 +178,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Docs(cmd) => crate::cli_docs::docs(cmd).await,
         Command::Group(cmd) => crate::cli_docs::group(cmd).await,
         Command::Calendar(cmd) => crate::cli_calendar::calendar(cmd).await,
+        Command::Room(cmd) => crate::cli_calendar::room(cmd).await,
         Command::SyncLdap(args) => {
             let app = App::open(load_config(&args.common, None)?).await?;
             let started = std::time::Instant::now();
@@ -286,7 +290,8 @@ fn read_password_stdin() -> anyhow::Result<String> {
     Ok(password)
 }
 
-fn valid_login(login: &str) -> bool {
+/// Logins (and room names): letters, digits, '.', '_', '-'; at most 64.
+pub fn valid_login(login: &str) -> bool {
     !login.is_empty()
         && login.len() <= 64
         && login

@@ -106,3 +106,56 @@ pub async fn calendar(cmd: CalendarCommand) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Subcommand)]
+pub enum RoomCommand {
+    /// Create a meeting room: a resource principal with a calendar everyone sees as free/busy.
+    Add {
+        /// The room's login, e.g. room-berlin-1.
+        login: String,
+        #[arg(long, value_name = "\"Display Name\"")]
+        name: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+pub async fn room(cmd: RoomCommand) -> anyhow::Result<()> {
+    match cmd {
+        RoomCommand::Add { login, name, common } => {
+            if !crate::cli::valid_login(&login) {
+                bail!("room {login:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'");
+            }
+            let app = App::open(load_config(&common, None)?).await?;
+            let display = name.unwrap_or_else(|| login.clone());
+            let room = app
+                .store
+                .create_principal(crate::store::NewPrincipal {
+                    kind: crate::store::PrincipalKind::Resource,
+                    login: &login,
+                    display_name: &display,
+                    email: None,
+                    password_hash: None,
+                    is_admin: false,
+                })
+                .await?;
+            let calendar = app
+                .store
+                .create_collection(&crate::store::NewCollection {
+                    owner_id: room.id,
+                    kind: "calendar",
+                    slug: "calendar",
+                    displayname: Some(&display),
+                    description: None,
+                    color: None,
+                    timezone: None,
+                    components: "VEVENT",
+                })
+                .await?;
+            app.store.set_collection_visibility(calendar.id, "busy").await?;
+            println!("created room {login}: /dav/calendars/{login}/calendar/ (free/busy visible to everyone)");
+            app.store.close().await;
+        }
+    }
+    Ok(())
+}

@@ -312,3 +312,42 @@ async fn secret_feed_honours_the_mode_and_can_be_revoked() {
     );
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn out_of_office_events_are_queryable_per_department() {
+    let s = server().await;
+    let finance = s.add_department("Finance").await;
+    s.join_department("alice", finance).await;
+    let vacation = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:vacation\r\n\
+DTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300810\r\nDTEND;VALUE=DATE:20300815\r\nSUMMARY:Tuscany trip\r\n\
+TRANSP:OPAQUE\r\nCATEGORIES:Out of office\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let resp = s
+        .req_as(A.0, A.1, "PUT", &format!("{CAL}vacation.ics"))
+        .body(vacation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let url = "/api/absences?department=finance&from=20300801T000000Z&to=20300901T000000Z";
+    let resp = s.req_as(B.0, B.1, "GET", url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let text = resp.text().await.unwrap();
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "only the out-of-office event, not the meeting: {text}");
+    assert_eq!(list[0]["login"], "alice");
+    assert!(!text.contains("Tuscany"), "no details: {text}");
+    let other = "/api/absences?department=sales&from=20300801T000000Z&to=20300901T000000Z";
+    let resp = s.req_as(B.0, B.1, "GET", other).send().await.unwrap();
+    assert_eq!(resp.text().await.unwrap(), "[]");
+    for bad in [
+        "/api/absences?from=x&to=y",
+        "/api/absences?from=20300901T000000Z&to=20300801T000000Z",
+        "/api/absences",
+    ] {
+        let resp = s.req_as(B.0, B.1, "GET", bad).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{bad}");
+    }
+    assert_eq!(s.request("GET", url).send().await.unwrap().status().as_u16(), 401);
+    s.shutdown().await;
+}

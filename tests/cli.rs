@@ -330,3 +330,30 @@ fn calendar_visibility_grants_and_feed() {
     let (ok, out, _) = run(portico().args(["calendar", "feed", "alice/calendar", "--revoke", "--data", data]));
     assert!(ok && out.contains("revoked"), "{out}");
 }
+
+#[test]
+fn rooms_are_resources_with_a_free_busy_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, out, err) = run(portico().args(["room", "add", "room-berlin-1", "--name", "Berlin 1", "--data", data]));
+    assert!(ok, "{err}");
+    assert!(out.contains("/dav/calendars/room-berlin-1/calendar/"), "{out}");
+    let (ok, _, err) = run(portico().args(["room", "add", "room-berlin-1", "--data", data]));
+    assert!(!ok && err.contains("already taken"), "{err}");
+    let (ok, _, err) = run(portico().args(["room", "add", "bad room", "--data", data]));
+    assert!(!ok && err.contains("room"), "{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("portico.db").display());
+        let store = portico::store::Store::connect(&url, 1).await.unwrap();
+        let room = store.principal_by_login("room-berlin-1").await.unwrap().unwrap();
+        assert_eq!(room.kind, portico::store::PrincipalKind::Resource);
+        let cal = store
+            .collection(room.id, "calendar", "calendar")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(cal.visibility, "busy");
+        store.close().await;
+    });
+}

@@ -1,6 +1,7 @@
 //! The HTTP server: accept loop (plain or TLS), per-request context and logging, graceful
 //! shutdown. Routing lives in [`router`], error mapping in [`error`].
 
+mod absences;
 mod account;
 pub mod body;
 pub mod dav_util;

@@ -8,7 +8,7 @@ use hyper::body::Incoming;
 
 use super::body::{Body, empty, full};
 use super::error::AppError;
-use super::{Ctx, account, dav_util, login};
+use super::{Ctx, absences, account, dav_util, login};
 use crate::auth::session_token_from_cookies;
 use crate::store::Principal;
 
@@ -53,6 +53,10 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         p if p == "/docs" || p.starts_with("/docs/") => {
             let principal = authenticate(ctx, &req).await?;
             crate::webdav::handle(ctx, &principal, req).await
+        }
+        "/api/absences" => {
+            authenticate(ctx, &req).await?;
+            absences::absences(ctx, req.method(), req.uri().query()).await
         }
         p if p == "/api/app-passwords" || p.starts_with("/api/app-passwords/") => {
             let principal = authenticate(ctx, &req).await?;

@@ -524,3 +524,37 @@ impl Store {
         Ok(out)
     }
 }
+
+/// An out-of-office event: whose, and when (the absence chart reads these).
+#[derive(Debug, Clone, FromRow)]
+pub struct Absence {
+    pub login: String,
+    pub display_name: String,
+    pub item_name: String,
+    pub time_start: i64,
+    pub time_end: i64,
+}
+
+impl Store {
+    /// Out-of-office events of a department's members (or everyone) overlapping the range,
+    /// from their own calendars.
+    pub async fn absences(
+        &self,
+        department_slug: Option<&str>,
+        start: i64,
+        end: i64,
+    ) -> Result<Vec<Absence>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.login, p.display_name, i.name AS item_name, i.time_start, i.time_end FROM items i \
+             JOIN collections c ON c.id = i.collection_id JOIN principals p ON p.id = c.owner_id \
+             LEFT JOIN employees e ON e.principal_id = p.id LEFT JOIN departments d ON d.id = e.department_id \
+             WHERE i.is_oof = 1 AND c.kind = 'calendar' AND p.active = 1 AND i.time_start < $1 AND i.time_end > $2 \
+             AND ($3 IS NULL OR d.slug = $3) ORDER BY p.login, i.time_start",
+        )
+        .bind(end)
+        .bind(start)
+        .bind(department_slug)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -18,7 +18,7 @@ mod sessions;
 
 pub use app_passwords::AppPassword;
 pub use collections::{
-    Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
+    Absence, Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
     NewCollection, NewItem,
 };
 pub use directory::{DirectoryEntry, EmployeeFields, NewDepartment, slugify};
