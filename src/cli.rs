@@ -292,7 +292,10 @@ fn read_password_stdin() -> anyhow::Result<String> {
 
 /// Logins (and room names): letters, digits, '.', '_', '-'; at most 64.
 pub fn valid_login(login: &str) -> bool {
-    !login.is_empty()
+    // These name shared URLs (/dav/addressbooks/directory/, /dav/calendars/rooms/…).
+    const RESERVED: [&str; 4] = ["directory", "departments", "rooms", "principals"];
+    !RESERVED.contains(&login)
+        && !login.is_empty()
         && login.len() <= 64
         && login
             .chars()

@@ -266,3 +266,44 @@ async fn directory_books_follow_the_employee_records() {
     );
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn canonical_directory_urls() {
+    let s = TestServer::start().await;
+    portico::demo::seed(&s.app.store, s.app.blobs.as_ref(), A.1)
+        .await
+        .unwrap();
+    portico::carddav::directory::refresh(&s.app).await.unwrap();
+    let (status, text) = s.propfind_as(A.0, A.1, "/dav/addressbooks/directory/", "1", "").await;
+    assert_eq!(status, 207, "{text}");
+    let rs = multistatus(&text);
+    assert!(
+        rs.iter().all(|r| r.path.starts_with("/dav/addressbooks/directory/")),
+        "{text}"
+    );
+    assert_eq!(rs.len(), 1 + s.app.store.directory_entries().await.unwrap().len());
+    let (status, text) = s
+        .propfind_as(A.0, A.1, "/dav/addressbooks/departments/sales/", "1", "")
+        .await;
+    assert_eq!(status, 207, "{text}");
+    assert!(
+        multistatus(&text)
+            .iter()
+            .any(|r| r.path.ends_with("/portico-sophia.vcf")),
+        "{text}"
+    );
+    let card = s
+        .req_as(A.0, A.1, "GET", "/dav/addressbooks/directory/portico-olivia.vcf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(card.status().as_u16(), 200);
+    let multiget = r#"<C:addressbook-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/></D:prop>
+<D:href>/dav/addressbooks/directory/portico-olivia.vcf</D:href></C:addressbook-multiget>"#;
+    let (status, text) = report(&s, "/dav/addressbooks/directory/", multiget).await;
+    assert_eq!(status, 207);
+    assert!(multistatus(&text)[0].ok_text(DAV, "getetag").is_some(), "{text}");
+    let resp = put(&s, "/dav/addressbooks/directory/x.vcf", APPLE_CARD).await;
+    assert_eq!(resp.status().as_u16(), 403, "read-only");
+    s.shutdown().await;
+}

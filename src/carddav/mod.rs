@@ -58,12 +58,24 @@ pub fn home_href(login: &str) -> String {
     format!("/dav/addressbooks{}", dav::encode_href(&[login], true))
 }
 
-fn book_href(login: &str, slug: &str) -> String {
-    format!("/dav/addressbooks{}", dav::encode_href(&[login, slug], true))
-}
-
-fn card_href(login: &str, slug: &str, name: &str) -> String {
-    format!("/dav/addressbooks{}", dav::encode_href(&[login, slug, name], false))
+/// The canonical directory URLs: `/dav/addressbooks/directory/` and
+/// `/dav/addressbooks/departments/{slug}/` name the same books as the bindings in each home.
+fn alias(below: &str) -> Option<(String, String, Vec<String>)> {
+    let segments = dav::decode_path(below).ok()?;
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match s.as_slice() {
+        ["directory", rest @ ..] if rest.len() <= 1 => Some((
+            "directory".into(),
+            "/dav/addressbooks/directory/".into(),
+            rest.iter().map(|r| (*r).to_owned()).collect(),
+        )),
+        ["departments", slug, rest @ ..] if rest.len() <= 1 => Some((
+            format!("dept-{slug}"),
+            format!("/dav/addressbooks/departments{}", dav::encode_href(&[*slug], true)),
+            rest.iter().map(|r| (*r).to_owned()).collect(),
+        )),
+        _ => None,
+    }
 }
 
 fn quoted(etag: &str) -> String {
@@ -83,9 +95,26 @@ struct OpenBook {
 struct Books<'a> {
     ctx: &'a Ctx,
     me: &'a Principal,
+    /// When the request came through a canonical directory URL: (book slug, its href).
+    alias: Option<(String, String)>,
 }
 
 impl Books<'_> {
+    fn book_href(&self, login: &str, slug: &str) -> String {
+        match &self.alias {
+            Some((aliased, href)) if aliased == slug => href.clone(),
+            _ => format!("/dav/addressbooks{}", dav::encode_href(&[login, slug], true)),
+        }
+    }
+
+    fn card_href(&self, login: &str, slug: &str, name: &str) -> String {
+        format!(
+            "{}{}",
+            self.book_href(login, slug),
+            dav::encode_href(&[name], false).trim_start_matches('/')
+        )
+    }
+
     fn store(&self) -> &Store {
         &self.ctx.app.store
     }
@@ -204,9 +233,26 @@ fn card_value(item: &Item, data: Option<&str>, name: &QName) -> Option<PropertyV
 }
 
 pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
-    let books = Books { ctx, me };
     let below = req.uri().path().strip_prefix("/dav/addressbooks").unwrap_or("");
-    let path = parse(below)?;
+    let (path, alias) = match alias(below) {
+        Some((slug, href, rest)) => {
+            let login = me.login.clone();
+            let path = match rest.into_iter().next() {
+                Some(name) => BookPath::Card {
+                    login,
+                    slug: slug.clone(),
+                    name,
+                },
+                None => BookPath::Book {
+                    login,
+                    slug: slug.clone(),
+                },
+            };
+            (path, Some((slug, href)))
+        }
+        None => (parse(below)?, None),
+    };
+    let books = Books { ctx, me, alias };
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_owned();
     let headers = &parts.headers;
@@ -278,7 +324,11 @@ fn card_name(href: &str, login: &str, slug: &str) -> Option<String> {
     let path = href
         .split_once("://")
         .map_or(href, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-    match parse(path.strip_prefix("/dav/addressbooks")?).ok()? {
+    let below = path.strip_prefix("/dav/addressbooks")?;
+    if let Some((aliased, _, rest)) = alias(below) {
+        return if aliased == slug { rest.into_iter().next() } else { None };
+    }
+    match parse(below).ok()? {
         BookPath::Card {
             login: l,
             slug: s,
@@ -322,7 +372,7 @@ async fn propfind(
             if depth == Depth::One {
                 for book in books.books(&owner).await? {
                     ms.push(answer_propfind(
-                        book_href(&owner.login, &book.coll.slug),
+                        books.book_href(&owner.login, &book.coll.slug),
                         &request,
                         BOOK_ALLPROP,
                         |n| book_value(me, &owner, &book, n),
@@ -333,7 +383,7 @@ async fn propfind(
         BookPath::Book { login, slug } => {
             let (owner, book) = books.book(login, slug).await?;
             ms.push(answer_propfind(
-                book_href(&owner.login, slug),
+                books.book_href(&owner.login, slug),
                 &request,
                 BOOK_ALLPROP,
                 |n| book_value(me, &owner, &book, n),
@@ -342,7 +392,7 @@ async fn propfind(
                 let items = books.store().items_all(book.coll.id).await?;
                 for item in &items {
                     ms.push(answer_propfind(
-                        card_href(&owner.login, slug, &item.name),
+                        books.card_href(&owner.login, slug, &item.name),
                         &request,
                         CARD_ALLPROP,
                         |n| card_value(item, None, n),
@@ -358,7 +408,7 @@ async fn propfind(
                 .await?
                 .ok_or(AppError::NotFound)?;
             ms.push(answer_propfind(
-                card_href(&owner.login, slug, name),
+                books.card_href(&owner.login, slug, name),
                 &request,
                 CARD_ALLPROP,
                 |n| card_value(&item, None, n),
@@ -463,7 +513,7 @@ async fn put_card(
             ));
         }
         ItemPutOutcome::UidConflict { name: other } => {
-            let href = card_href(&owner.login, slug, &other);
+            let href = books.card_href(&owner.login, slug, &other);
             let reason = format!("another card of this book has UID {}", card.uid);
             return Err(precondition(
                 StatusCode::CONFLICT,
@@ -503,7 +553,7 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
             None => None,
         };
         Ok(answer_propfind(
-            card_href(&owner.login, slug, &item.name),
+            books.card_href(&owner.login, slug, &item.name),
             &props.props,
             CARD_ALLPROP,
             |n| card_value(item, data.as_deref(), n),
@@ -517,7 +567,7 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
             for item in books.store().items_all(coll.id).await? {
                 if carddav::matches(&query.filter, item.data.as_bytes()) {
                     if hits == limit {
-                        let cut = dav::Response::status(book_href(&owner.login, slug), Status(507));
+                        let cut = dav::Response::status(books.book_href(&owner.login, slug), Status(507));
                         ms.push(cut.with_error(dav::Precondition::new(QName::dav("number-of-matches-within-limits"))));
                         break;
                     }
@@ -558,7 +608,7 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
                 match item {
                     None if since == 0 => {}
                     None => ms.push(dav::Response::status(
-                        card_href(&owner.login, slug, &change.name),
+                        books.card_href(&owner.login, slug, &change.name),
                         Status::NOT_FOUND,
                     )),
                     Some(item) => ms.push(respond(&item, &sync.props)?),
