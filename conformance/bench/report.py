@@ -440,7 +440,9 @@ ready.
 8. Peak RSS: before each workload `5` is written to `/proc/PID/clear_refs` of every process of the
    server (which resets `VmHWM`, the peak RSS, to the current RSS); during the workload `VmHWM` of
    every process in the server's tree is read every 0.2 s; the figure is the sum over the tree of
-   each process's highest value (for all but Apache a single process).
+   each process's highest value (for all but Apache a single process). It is the peak during the
+   workload, not the growth: Portico serves calendars and files from one process, so its file rows
+   start from the memory the calendar workloads left it holding.
 
 A timed request is the whole exchange — send, wait, read the full body — on a kept-alive
 connection from a Python client on the same machine. After one untimed warm-up, each is repeated
