@@ -9,9 +9,16 @@ VENV=$(need_venv caldav caldav==3.6.0 vobject==0.9.9)
 make_tmp WORK caldav
 start_portico "$WORK/data"
 add_user carol carol-pw --email carol@example.test
+add_user dave dave-pw --email dave@example.test
+# Shared calendars in carol's home: the company's team calendar, and dave's calendar (shown
+# as titles to colleagues) among her favourites.
+"$PORTICO_BIN" calendar team events --company --name "Company events" --data "$PORTICO_DATA" >/dev/null
+curl -sf -o /dev/null -u dave:dave-pw -X PROPFIND -H 'Depth: 1' "$PORTICO_URL/dav/calendars/dave/"
+"$PORTICO_BIN" calendar visibility dave/calendar titles --data "$PORTICO_DATA" >/dev/null
+curl -sf -u carol:carol-pw -X PUT "$PORTICO_URL/api/favorites/dave/calendar"
 OUT=$WORK/scenario.out
 set +e
-run_bounded 300 "$VENV/bin/python" "$PORTICO_ROOT/conformance/python/caldav_scenario.py" "$PORTICO_URL/" carol carol-pw >"$OUT" 2>&1
+run_bounded 300 "$VENV/bin/python" "$PORTICO_ROOT/conformance/python/caldav_scenario.py" "$PORTICO_URL/" carol carol-pw dave >"$OUT" 2>&1
 rc=$?
 set -e
 cat "$OUT"

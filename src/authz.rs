@@ -9,7 +9,7 @@
 //! - `users/{login}/`: the owner manages; nobody else has access unless granted, not even
 //!   administrators (a personal drive is private).
 
-use crate::store::{AccessLevel, CollectionGrant, DocGrant, Grantee, Memberships, Principal};
+use crate::store::{AccessLevel, CollectionGrant, DocGrant, Grantee, Memberships, Principal, PrincipalKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -44,7 +44,7 @@ pub enum Resource<'a> {
     /// A folder or file of the document library.
     Document(&'a DocumentFacts<'a>),
     /// A calendar home: anyone may look in (they see the calendars they may see); only
-    /// the owner creates calendars there.
+    /// the owner creates calendars there, and administrators in the homes of teams.
     CalendarHome { owner: &'a Principal },
     /// A calendar and its objects.
     Calendar(&'a CalendarFacts<'a>),
@@ -57,7 +57,11 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
     match resource {
         Resource::DavRoot => action == Action::Read,
         Resource::Account { login } => principal.login == login,
-        Resource::CalendarHome { owner } => action == Action::Read || owner.id == principal.id,
+        Resource::CalendarHome { owner } => {
+            action == Action::Read
+                || owner.id == principal.id
+                || (owner.kind == PrincipalKind::Group && principal.is_admin)
+        }
         Resource::Calendar(facts) => {
             let view = calendar_view(principal, facts);
             match action {
@@ -85,17 +89,34 @@ pub enum CalendarView {
     Owner,
 }
 
+/// Who owns a calendar, as far as the calendar rule is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarOwner {
+    Person,
+    /// A group principal: its members write; administrators manage.
+    Workgroup,
+    /// A department's team principal: its employees write; its head and administrators manage.
+    Department {
+        id: i64,
+        head_id: Option<i64>,
+    },
+    /// The company's team principal: administrators manage; the rest is mode and grants.
+    Company,
+}
+
 /// What the calendar rule needs: the owner, the visibility mode, the grants.
 #[derive(Debug, Clone)]
 pub struct CalendarFacts<'a> {
     pub owner_id: i64,
+    pub owner: CalendarOwner,
     /// `private`, `busy`, `titles` or `all`.
     pub visibility: &'a str,
     pub grants: &'a [CollectionGrant],
     pub memberships: &'a Memberships,
 }
 
-/// The owner sees everything; a grant gives read or read-write; anyone else sees what the
+/// The owner sees everything; team calendars belong to their managers and members (see
+/// [`CalendarOwner`]); a grant gives read or read-write; anyone else sees what the
 /// visibility mode shows to colleagues.
 pub fn calendar_view(principal: &Principal, facts: &CalendarFacts<'_>) -> CalendarView {
     if !principal.active {
@@ -103,6 +124,15 @@ pub fn calendar_view(principal: &Principal, facts: &CalendarFacts<'_>) -> Calend
     }
     if principal.id == facts.owner_id {
         return CalendarView::Owner;
+    }
+    let m = facts.memberships;
+    match facts.owner {
+        CalendarOwner::Person => {}
+        _ if principal.is_admin => return CalendarView::Owner,
+        CalendarOwner::Department { head_id, .. } if head_id == Some(principal.id) => return CalendarView::Owner,
+        CalendarOwner::Department { id, .. } if m.department_id == Some(id) => return CalendarView::Write,
+        CalendarOwner::Workgroup if m.group_ids.contains(&facts.owner_id) => return CalendarView::Write,
+        CalendarOwner::Workgroup | CalendarOwner::Department { .. } | CalendarOwner::Company => {}
     }
     let granted = facts
         .grants
@@ -196,6 +226,7 @@ mod tests {
             active,
             source: "local".into(),
             external_id: None,
+            team: None,
         }
     }
 
@@ -320,6 +351,7 @@ mod tests {
                 &bob,
                 &CalendarFacts {
                     owner_id: 1,
+                    owner: CalendarOwner::Person,
                     visibility,
                     grants,
                     memberships: &none,
@@ -350,6 +382,7 @@ mod tests {
         assert_eq!(view("private", &other), CalendarView::None);
         let facts = CalendarFacts {
             owner_id: 1,
+            owner: CalendarOwner::Person,
             visibility: "titles",
             grants: &[],
             memberships: &none,
@@ -358,11 +391,70 @@ mod tests {
         assert!(!can(&bob, Action::Write, Resource::Calendar(&facts)));
         let facts = CalendarFacts {
             owner_id: 2,
+            owner: CalendarOwner::Person,
             visibility: "private",
             grants: &[],
             memberships: &none,
         };
         assert!(can(&bob, Action::Manage, Resource::Calendar(&facts)));
+    }
+
+    #[test]
+    fn team_calendars_belong_to_members_and_managers() {
+        let mut bob = user("bob", true);
+        bob.id = 2;
+        let view = |p: &Principal, owner: CalendarOwner, m: &Memberships, visibility: &str| {
+            calendar_view(
+                p,
+                &CalendarFacts {
+                    owner_id: 50,
+                    owner,
+                    visibility,
+                    grants: &[],
+                    memberships: m,
+                },
+            )
+        };
+        let none = Memberships::default();
+        let in_dept = Memberships {
+            department_id: Some(3),
+            ..Default::default()
+        };
+        let in_group = Memberships {
+            group_ids: vec![50],
+            ..Default::default()
+        };
+        let dept = CalendarOwner::Department {
+            id: 3,
+            head_id: Some(9),
+        };
+        assert_eq!(view(&bob, dept, &in_dept, "private"), CalendarView::Write);
+        assert_eq!(view(&bob, dept, &none, "private"), CalendarView::None);
+        assert_eq!(view(&bob, dept, &none, "titles"), CalendarView::Titles);
+        assert_eq!(
+            view(&bob, CalendarOwner::Workgroup, &in_group, "private"),
+            CalendarView::Write
+        );
+        assert_eq!(
+            view(&bob, CalendarOwner::Workgroup, &in_dept, "busy"),
+            CalendarView::BusyOnly
+        );
+        assert_eq!(view(&bob, CalendarOwner::Company, &in_group, "all"), CalendarView::Read);
+        assert_eq!(
+            view(&bob, CalendarOwner::Person, &in_group, "private"),
+            CalendarView::None
+        );
+        let mut head = bob.clone();
+        head.id = 9;
+        assert_eq!(view(&head, dept, &none, "private"), CalendarView::Owner);
+        let mut admin = bob.clone();
+        admin.is_admin = true;
+        assert_eq!(view(&admin, CalendarOwner::Company, &none, "all"), CalendarView::Owner);
+        assert_eq!(
+            view(&admin, CalendarOwner::Person, &none, "private"),
+            CalendarView::None,
+            "a person's calendar stays private from administrators"
+        );
     }
 
     #[test]

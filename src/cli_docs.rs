@@ -43,13 +43,13 @@ pub enum DocsCommand {
 pub struct Who {
     /// A user's login.
     #[arg(long)]
-    user: Option<String>,
+    pub user: Option<String>,
     /// A group's name.
     #[arg(long)]
-    group: Option<String>,
+    pub group: Option<String>,
     /// A department's folder name (slug), as in /docs/departments/{slug}/.
     #[arg(long)]
-    department: Option<String>,
+    pub department: Option<String>,
 }
 
 #[derive(Subcommand)]

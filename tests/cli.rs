@@ -357,3 +357,67 @@ fn rooms_are_resources_with_a_free_busy_calendar() {
         store.close().await;
     });
 }
+
+#[test]
+fn team_calendars_of_company_department_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, out, err) = run(portico().args([
+        "calendar",
+        "team",
+        "events",
+        "--company",
+        "--name",
+        "Company events",
+        "--data",
+        data,
+    ]));
+    assert!(ok, "{err}");
+    assert!(out.contains("/dav/calendars/@company/events/"), "{out}");
+    let (ok, _, err) = run(portico().args(["calendar", "team", "events", "--company", "--data", data]));
+    assert!(!ok && err.contains("events"), "a second calendar of that name: {err}");
+    let (ok, _, err) = run(portico().args(["calendar", "team", "plan", "--department", "nope", "--data", data]));
+    assert!(!ok && err.contains("no department \"nope\""), "{err}");
+    let (ok, _, err) = run(portico().args(["calendar", "team", "plan", "--group", "nope", "--data", data]));
+    assert!(!ok && err.contains("no group \"nope\""), "{err}");
+    let (ok, _, err) = run(portico().args(["calendar", "team", "plan", "--data", data]));
+    assert!(!ok && err.contains("--company, --department or --group"), "{err}");
+    let (ok, _, err) = run(portico().args(["group", "add", "devs", "--data", data]));
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(portico().args([
+        "calendar",
+        "team",
+        "sprints",
+        "--group",
+        "devs",
+        "--tasks",
+        "--visibility",
+        "busy",
+        "--data",
+        data,
+    ]));
+    assert!(ok && out.contains("devs~sprints"), "{out}{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("portico.db").display());
+        let store = portico::store::Store::connect(&url, 1).await.unwrap();
+        let company = store.principal_by_login("@company").await.unwrap().unwrap();
+        assert_eq!(company.team, Some(portico::store::Team::Company));
+        let events = store
+            .collection(company.id, "calendar", "events")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (events.visibility.as_str(), events.displayname.as_deref()),
+            ("all", Some("Company events"))
+        );
+        let devs = store.principal_by_login("devs").await.unwrap().unwrap();
+        let sprints = store.collection(devs.id, "calendar", "sprints").await.unwrap().unwrap();
+        assert_eq!(
+            (sprints.visibility.as_str(), sprints.components.as_str()),
+            ("busy", "VTODO")
+        );
+        store.close().await;
+    });
+}

@@ -216,3 +216,78 @@ async fn unreachable_postgres_is_a_clear_error_without_password() {
     assert!(err.contains("cannot open database"), "{err}");
     assert!(!err.contains("topsecret"), "password leaked: {err}");
 }
+
+async fn team_calendars_and_favourites(store: &Store) {
+    use portico::store::{NewCollection, Team};
+    let user = |login: &'static str| NewPrincipal {
+        kind: PrincipalKind::User,
+        login,
+        display_name: login,
+        email: None,
+        password_hash: None,
+        is_admin: false,
+    };
+    let alice = store.create_principal(user("alice")).await.unwrap();
+    let bob = store.create_principal(user("bob")).await.unwrap();
+    let sales = store
+        .create_department(NewDepartment {
+            name: "Sales",
+            parent_id: None,
+        })
+        .await
+        .unwrap();
+    let fields = EmployeeFields {
+        department_id: Some(sales),
+        ..Default::default()
+    };
+    store.upsert_employee(alice.id, &fields).await.unwrap();
+    let company = store.ensure_team_principal(Team::Company, "", "Company").await.unwrap();
+    let again = store.ensure_team_principal(Team::Company, "", "Company").await.unwrap();
+    assert_eq!((company.id, company.team), (again.id, Some(Team::Company)));
+    let dept = store
+        .ensure_team_principal(Team::Department(sales), "sales", "Sales")
+        .await
+        .unwrap();
+    assert_eq!(
+        (dept.login.as_str(), dept.team),
+        ("@dept-sales", Some(Team::Department(sales)))
+    );
+    let calendar = |owner_id, slug| NewCollection {
+        owner_id,
+        kind: "calendar",
+        slug,
+        displayname: None,
+        description: None,
+        color: None,
+        timezone: None,
+        components: "VEVENT",
+    };
+    store.create_collection(&calendar(company.id, "events")).await.unwrap();
+    store.create_collection(&calendar(dept.id, "plan")).await.unwrap();
+    let owned = |list: Vec<(portico::store::Principal, portico::store::Collection)>| {
+        list.into_iter()
+            .map(|(p, c)| format!("{}/{}", p.login, c.slug))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        owned(store.team_calendars(alice.id).await.unwrap()),
+        ["@company/events", "@dept-sales/plan"]
+    );
+    assert_eq!(owned(store.team_calendars(bob.id).await.unwrap()), ["@company/events"]);
+    let alices = store.create_collection(&calendar(alice.id, "calendar")).await.unwrap();
+    assert!(!store.is_favorite(bob.id, alices.id).await.unwrap());
+    store.add_favorite(bob.id, alices.id).await.unwrap();
+    store.add_favorite(bob.id, alices.id).await.unwrap();
+    assert!(store.is_favorite(bob.id, alices.id).await.unwrap());
+    assert_eq!(owned(store.favorites(bob.id).await.unwrap()), ["alice/calendar"]);
+    store.set_active("alice", false).await.unwrap();
+    assert!(
+        store.favorites(bob.id).await.unwrap().is_empty(),
+        "inactive owners drop out"
+    );
+    assert!(store.remove_favorite(bob.id, alices.id).await.unwrap());
+    assert!(!store.remove_favorite(bob.id, alices.id).await.unwrap());
+    assert_eq!(store.department_slug(sales).await.unwrap().as_deref(), Some("sales"));
+    assert_eq!(store.department_head(sales).await.unwrap(), None);
+}
+on_both!(team_calendars, team_calendars_and_favourites);

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The python `caldav` library against Portico: the scenario of issue 4.
 
-usage: caldav_scenario.py ROOT_URL USER PASSWORD
+usage: caldav_scenario.py ROOT_URL USER PASSWORD [COLLEAGUE]
 
 Discovers the principal from the server root, creates a calendar, adds, edits and deletes
 events and todos, finds a recurring event with an override and an EXDATE by time-range
-search, and checks a sync-token delta after changes. Every step asserts; the last line is
-"N passed, 0 failed" when all pass."""
+search, and checks a sync-token delta after changes. With COLLEAGUE, it also expects the
+company's "Company events" calendar and the colleague's calendar (a favourite) among the
+user's calendars, read-only. Every step asserts; the last line is "N passed, 0 failed" when
+all pass."""
 import datetime as dt
 import sys
 import uuid
@@ -14,6 +16,7 @@ import uuid
 import caldav
 
 URL, USER, PASSWORD = sys.argv[1:4]
+COLLEAGUE = sys.argv[4] if len(sys.argv) > 4 else None
 UTC = dt.timezone.utc
 passed = failed = 0
 
@@ -129,6 +132,20 @@ with caldav.DAVClient(url=URL, username=USER, password=PASSWORD) as client:
         assert names == ["Added later"], names
         assert updates.sync_token != token
 
+    def shared_in_home():
+        calendars = {c.get_display_name(): c for c in state["principal"].calendars()}
+        favourite = f"Calendar ({COLLEAGUE})"
+        assert "Company events" in calendars and favourite in calendars, sorted(calendars)
+        company = calendars["Company events"]
+        start = dt.datetime(2030, 6, 1, 9, 0, tzinfo=UTC)
+        try:
+            company.save_event(dtstart=start, dtend=start + dt.timedelta(hours=1), summary="x", uid=str(uuid.uuid4()))
+        except caldav.lib.error.DAVError:
+            pass
+        else:
+            raise AssertionError("a colleague wrote to the read-only company calendar")
+        assert calendars[favourite].search(start=start, end=start + dt.timedelta(days=1), event=True) == []
+
     def cleanup():
         state["cal"].delete()
 
@@ -137,6 +154,8 @@ with caldav.DAVClient(url=URL, username=USER, password=PASSWORD) as client:
                      ("recurring event with override and EXDATE by time range", recurring_search),
                      ("sync-token delta", sync_delta), ("delete the calendar", cleanup)]:
         step(name, fn)
+    if COLLEAGUE:
+        step("team calendar and favourite in the home", shared_in_home)
 
 print(f"caldav: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -3,12 +3,13 @@
 //! RFC 5689), PROPPATCH and DELETE.
 
 use caldav::ComponentKind;
-use dav::{NS_CALDAV, NS_DAV, PropValue, PropertyValue, QName};
+use dav::{NS_CALDAV, NS_DAV, PropValue, PropertyValue, QName, XmlElement, XmlNode};
 
-use crate::store::{Collection, DeadProp, Principal};
+use crate::authz::CalendarView;
+use crate::store::{DeadProp, Principal};
 
-use super::discovery::{READ_ONLY, READ_WRITE, common_value, privileges, supported_reports};
-use super::paths;
+use super::discovery::{OWNER_PRIVILEGES, READ_ONLY, READ_WRITE, common_value, privileges, supported_reports};
+use super::{Binding, CalRef, paths};
 
 pub const NS_CALSERVER: &str = "http://calendarserver.org/ns/";
 pub const NS_APPLE_ICAL: &str = "http://apple.com/ns/ical/";
@@ -20,6 +21,8 @@ pub const CALENDAR_COLOR: QName = QName::new_static(NS_APPLE_ICAL, "calendar-col
 pub const SUPPORTED_COMPONENTS: QName = QName::new_static(NS_CALDAV, "supported-calendar-component-set");
 pub const GETCTAG: QName = QName::new_static(NS_CALSERVER, "getctag");
 pub const SYNC_TOKEN: QName = QName::dav("sync-token");
+/// CalendarServer sharing: a calendar shared with the caller, in their home.
+pub const SHARED: QName = QName::new_static(NS_CALSERVER, "shared");
 
 /// Largest calendar object accepted by PUT, advertised as `max-resource-size`.
 pub const MAX_OBJECT_BYTES: u64 = 1024 * 1024;
@@ -56,26 +59,27 @@ pub fn parse_sync_token(token: &str, collection_id: i64) -> Option<i64> {
 }
 
 /// A calendar collection's property, or None if it has no such property.
-pub fn calendar_value(
-    me: &Principal,
-    owner_login: &str,
-    coll: &Collection,
-    dead: &[DeadProp],
-    name: &QName,
-) -> Option<PropertyValue> {
+pub fn calendar_value(me: &Principal, c: &CalRef, dead: &[DeadProp], name: &QName) -> Option<PropertyValue> {
     if let Some(v) = common_value(me, name) {
         return Some(v);
     }
+    let coll = &c.coll;
     let text = |v: &Option<String>| v.clone().map(PropertyValue::Text);
     let value = match (name.ns.as_ref(), name.local.as_ref()) {
-        (NS_DAV, "resourcetype") => Some(PropertyValue::ResourceType(vec![dav::names::COLLECTION, CALENDAR])),
-        (NS_DAV, "displayname") => Some(PropertyValue::Text(
-            coll.displayname.clone().unwrap_or_else(|| coll.slug.clone()),
-        )),
-        (NS_DAV, "owner") => Some(PropertyValue::Href(paths::principal_href(owner_login))),
-        (NS_DAV, "current-user-privilege-set") => {
-            Some(privileges(if owner_login == me.login { READ_WRITE } else { READ_ONLY }))
+        (NS_DAV, "resourcetype") => {
+            let mut types = vec![dav::names::COLLECTION, CALENDAR];
+            if c.binding.is_some() {
+                types.push(SHARED);
+            }
+            Some(PropertyValue::ResourceType(types))
         }
+        (NS_DAV, "displayname") => Some(PropertyValue::Text(display_name(c))),
+        (NS_DAV, "owner") => Some(PropertyValue::Href(paths::principal_href(&c.owner.login))),
+        (NS_DAV, "current-user-privilege-set") => Some(privileges(match c.view {
+            CalendarView::Owner => OWNER_PRIVILEGES,
+            CalendarView::Write => READ_WRITE,
+            _ => READ_ONLY,
+        })),
         (NS_DAV, "supported-report-set") => Some(supported_reports(&CALENDAR_REPORTS)),
         (NS_DAV, "sync-token") => Some(PropertyValue::Text(sync_token(coll.id, coll.sync_seq))),
         (NS_CALDAV, "calendar-description") => text(&coll.description),
@@ -93,6 +97,8 @@ pub fn calendar_value(
         (NS_CALDAV, "max-resource-size") => Some(PropertyValue::Text(MAX_OBJECT_BYTES.to_string())),
         (NS_APPLE_ICAL, "calendar-color") => text(&coll.color),
         (NS_CALSERVER, "getctag") => Some(PropertyValue::Text(format!("\"{}\"", coll.sync_seq))),
+        (NS_CALSERVER, "shared-url") if c.binding.is_some() => Some(PropertyValue::Href(c.canonical_href())),
+        (NS_CALSERVER, "invite") if c.binding.is_some() => Some(invite(c)),
         _ => None,
     };
     value.or_else(|| {
@@ -100,6 +106,35 @@ pub fn calendar_value(
             .find(|d| d.ns == name.ns && d.name == name.local)
             .map(|d| PropertyValue::Dead(PropValue::from_stored(d.value_xml.clone(), d.lang.clone())))
     })
+}
+
+/// A favourite is named after its owner too ("Calendar (Bob Smith)"): every colleague's
+/// default calendar is called the same.
+fn display_name(c: &CalRef) -> String {
+    let own = c.coll.displayname.clone().unwrap_or_else(|| c.coll.slug.clone());
+    match c.binding {
+        Some(Binding::Favorite) => format!("{own} ({})", c.owner.display_name),
+        _ => own,
+    }
+}
+
+/// CalendarServer sharing's `invite` for a sharee: who shares the calendar and the caller's
+/// access to it (caldav-sharing §5.2.2), which Apple clients read to show a shared calendar
+/// as such and read-only where it is.
+fn invite(c: &CalRef) -> PropertyValue {
+    let cs = |local: &'static str| XmlElement::new(QName::new_static(NS_CALSERVER, local));
+    let access = if c.view >= CalendarView::Write {
+        "read-write"
+    } else {
+        "read"
+    };
+    let organizer = cs("organizer")
+        .with_child(XmlElement::href(paths::principal_href(&c.owner.login)))
+        .with_child(cs("common-name").with_text(c.owner.display_name.clone()));
+    let user = cs("user")
+        .with_child(cs("invite-accepted"))
+        .with_child(cs("access").with_child(cs(access)));
+    PropertyValue::Elements(vec![XmlNode::Element(organizer), XmlNode::Element(user)])
 }
 
 #[cfg(test)]

@@ -37,6 +37,17 @@ pub const READ_WRITE: &[&str] = &[
     "read-current-user-privilege-set",
 ];
 pub const READ_ONLY: &[&str] = &["read", "read-current-user-privilege-set"];
+/// A calendar's owner (and a team calendar's managers) may also read its `acl`.
+pub const OWNER_PRIVILEGES: &[&str] = &[
+    "read",
+    "write",
+    "write-properties",
+    "write-content",
+    "bind",
+    "unbind",
+    "read-acl",
+    "read-current-user-privilege-set",
+];
 
 /// `<D:supported-report><D:report><X:name/></D:report></D:supported-report>` for each report.
 pub fn supported_reports(reports: &[QName]) -> PropertyValue {

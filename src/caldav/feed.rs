@@ -11,7 +11,7 @@ use crate::http::Ctx;
 use crate::http::body::{Body, empty, full};
 use crate::http::error::AppError;
 
-use super::objects::visible_data;
+use super::objects::calendar_text;
 
 pub async fn serve(ctx: &Ctx, method: &Method, path: &str) -> Result<Response<Body>, AppError> {
     if !matches!(*method, Method::GET | Method::HEAD) {
@@ -33,13 +33,7 @@ pub async fn serve(ctx: &Ctx, method: &Method, path: &str) -> Result<Response<Bo
         "titles" => CalendarView::Titles,
         _ => CalendarView::BusyOnly,
     };
-    let items = ctx.app.store.items_all(coll.id).await?;
-    let mut visible = Vec::with_capacity(items.len());
-    for item in &items {
-        visible.push(visible_data(view, &item.data)?.into_owned());
-    }
-    let name = coll.displayname.as_deref().unwrap_or(&coll.slug);
-    let text = caldav::merge_objects(visible.iter().map(|v| v.as_bytes()), Some(name));
+    let text = calendar_text(&ctx.app.store, &coll, view).await?;
     let len = text.len();
     let mut resp = Response::new(if *method == Method::HEAD { empty() } else { full(text) });
     let h = resp.headers_mut();

@@ -7,6 +7,7 @@
 //! `collection` (calendar properties, MKCALENDAR, PROPPATCH), `objects` (GET/PUT/DELETE of
 //! iCalendar objects), `reports`. iCalendar and CalDAV XML rules live in `protocols/caldav`.
 
+mod acl;
 mod collection;
 mod discovery;
 pub mod feed;
@@ -18,12 +19,12 @@ use dav::{Depth, Multistatus, Propfind};
 use http::{HeaderMap, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
-use crate::authz::{Action, CalendarFacts, CalendarView, Resource, calendar_view, can};
+use crate::authz::{Action, CalendarFacts, CalendarOwner, CalendarView, Resource, calendar_view, can};
 use crate::http::Ctx;
 use crate::http::body::{Body, empty};
 use crate::http::dav_util::{answer_propfind, multistatus_response, options_response, propfind_depth, read_propfind};
 use crate::http::error::AppError;
-use crate::store::{Collection, NewCollection, Principal, Store};
+use crate::store::{Collection, Memberships, NewCollection, Principal, PrincipalKind, Store, Team};
 
 pub use collection::{NS_CALSERVER, parse_sync_token, sync_token};
 pub use paths::{DavPath, principal_href};
@@ -46,7 +47,7 @@ pub fn reports_value(reports: &[dav::QName]) -> dav::PropertyValue {
 const DAV_CLASSES: &str = "1, 3, access-control, calendar-access, extended-mkcol";
 const ALLOW_ROOT: &str = "OPTIONS, PROPFIND";
 const ALLOW_HOME: &str = "OPTIONS, PROPFIND, MKCALENDAR, MKCOL";
-const ALLOW_CALENDAR: &str = "OPTIONS, PROPFIND, PROPPATCH, DELETE, REPORT";
+const ALLOW_CALENDAR: &str = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, DELETE, REPORT";
 const ALLOW_OBJECT: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND";
 
 /// The default collections every user gets on first access: (slug, display name, components).
@@ -56,15 +57,92 @@ const DEFAULT_COLLECTIONS: [(&str, &str, &str); 2] = [("calendar", "Calendar", "
 pub struct Cal<'a> {
     pub ctx: &'a Ctx,
     pub me: &'a Principal,
+    /// The caller's department and groups, read once per request.
+    memberships: tokio::sync::OnceCell<Memberships>,
 }
 
-impl Cal<'_> {
+/// How a calendar is reached through someone's home other than its owner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// A colleague's calendar the home's owner keeps among their favourites.
+    Favorite,
+    /// A calendar of the company, the owner's department or one of their workgroups.
+    Team,
+}
+
+/// A calendar as a request addressed it: the calendar and its owner, how much of it the
+/// caller sees, and the URL it was reached by — its own, or `{owner}~{slug}` in the
+/// caller's home, so that hrefs in answers stay below the URL the client used.
+pub struct CalRef {
+    pub owner: Principal,
+    pub coll: Collection,
+    pub view: CalendarView,
+    home_login: String,
+    segment: String,
+    pub binding: Option<Binding>,
+}
+
+impl CalRef {
+    pub fn href(&self) -> String {
+        paths::calendar_href(&self.home_login, &self.segment)
+    }
+
+    pub fn object_href(&self, name: &str) -> String {
+        paths::object_href(&self.home_login, &self.segment, name)
+    }
+
+    /// The calendar's own URL (in its owner's home).
+    pub fn canonical_href(&self) -> String {
+        paths::calendar_href(&self.owner.login, &self.coll.slug)
+    }
+
+    /// Whether `(login, segment)` names this calendar as addressed.
+    pub fn is_addressed_as(&self, login: &str, segment: &str) -> bool {
+        self.home_login == login && self.segment == segment
+    }
+}
+
+/// The segment that names a bound calendar in a home: `{owner login}~{slug}`.
+pub fn binding_segment(owner_login: &str, slug: &str) -> String {
+    format!("{owner_login}~{slug}")
+}
+
+/// Where a favourite or team calendar shows in `home_login`'s home.
+pub fn bound_calendar_href(home_login: &str, owner_login: &str, slug: &str) -> String {
+    paths::calendar_href(home_login, &binding_segment(owner_login, slug))
+}
+
+/// A calendar the caller may at least see as free/busy (404 unknown, 403 hidden), by its
+/// owner's login and slug; for APIs outside `/dav/`.
+pub async fn calendar_for(ctx: &Ctx, me: &Principal, login: &str, slug: &str) -> Result<CalRef, AppError> {
+    if slug.contains('~') {
+        return Err(AppError::NotFound);
+    }
+    Cal::new(ctx, me).calendar(login, slug, Action::Read).await
+}
+
+impl<'a> Cal<'a> {
+    pub fn new(ctx: &'a Ctx, me: &'a Principal) -> Cal<'a> {
+        Cal {
+            ctx,
+            me,
+            memberships: tokio::sync::OnceCell::new(),
+        }
+    }
+
     pub fn store(&self) -> &Store {
         &self.ctx.app.store
     }
 
     fn body_limit(&self) -> u64 {
         self.ctx.app.config.server.max_request_bytes
+    }
+
+    async fn memberships(&self) -> Result<&Memberships, AppError> {
+        Ok(self
+            .memberships
+            .get_or_try_init(|| self.store().memberships(self.me.id))
+            .await?)
     }
 
     /// The owner of a calendar home, with the caller's access checked: 404 for unknown
@@ -125,46 +203,132 @@ impl Cal<'_> {
         Ok(())
     }
 
-    /// How much of a calendar the caller sees (mode, grants, ownership).
-    async fn view_of(&self, coll: &Collection) -> Result<CalendarView, AppError> {
+    /// What kind of owner a calendar has, for the calendar rule.
+    async fn owner_kind(&self, owner: &Principal) -> Result<CalendarOwner, AppError> {
+        Ok(match (owner.kind, owner.team) {
+            (_, Some(Team::Company)) => CalendarOwner::Company,
+            (_, Some(Team::Department(id))) => CalendarOwner::Department {
+                id,
+                head_id: self.store().department_head(id).await?,
+            },
+            (PrincipalKind::Group, None) => CalendarOwner::Workgroup,
+            _ => CalendarOwner::Person,
+        })
+    }
+
+    /// How much of a calendar the caller sees (ownership, team, grants, mode).
+    async fn view_of(&self, owner: &Principal, coll: &Collection) -> Result<CalendarView, AppError> {
         if coll.owner_id == self.me.id {
             return Ok(CalendarView::Owner);
         }
         let grants = self.store().collection_grants(coll.id).await?;
-        let memberships = self.store().memberships(self.me.id).await?;
         let facts = CalendarFacts {
             owner_id: coll.owner_id,
+            owner: self.owner_kind(owner).await?,
             visibility: &coll.visibility,
             grants: &grants,
-            memberships: &memberships,
+            memberships: self.memberships().await?,
         };
         Ok(calendar_view(self.me, &facts))
     }
 
-    /// A calendar of `login` with the caller's access checked (403 without it), and how
-    /// much of it they see.
-    async fn calendar(
-        &self,
-        login: &str,
-        slug: &str,
-        action: Action,
-    ) -> Result<(Principal, Collection, CalendarView), AppError> {
-        let owner = self.home_owner(login, Action::Read).await?;
-        let coll = self
-            .store()
-            .collection(owner.id, "calendar", slug)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let view = self.view_of(&coll).await?;
-        let facts_allow = match action {
+    /// Whether the caller belongs with a team principal's calendars (they show in their home).
+    async fn is_team_member(&self, owner: &Principal) -> Result<bool, AppError> {
+        let m = self.memberships().await?;
+        Ok(match (owner.kind, owner.team) {
+            (_, Some(Team::Company)) => true,
+            (_, Some(Team::Department(id))) => m.department_id == Some(id),
+            (PrincipalKind::Group, None) => m.group_ids.contains(&owner.id),
+            _ => false,
+        })
+    }
+
+    /// A calendar addressed as `/dav/calendars/{login}/{segment}/`, with the caller's access
+    /// checked (403 without it) and how much of it they see. A segment `{owner}~{slug}` in
+    /// the caller's own home is a favourite or team calendar bound there.
+    async fn calendar(&self, login: &str, segment: &str, action: Action) -> Result<CalRef, AppError> {
+        let (owner, coll, binding) = match segment.split_once('~') {
+            Some((owner_login, slug)) => {
+                if login != self.me.login {
+                    return Err(AppError::NotFound);
+                }
+                let owner = self
+                    .store()
+                    .principal_by_login(owner_login)
+                    .await?
+                    .filter(|p| p.active && p.id != self.me.id)
+                    .ok_or(AppError::NotFound)?;
+                let coll = self
+                    .store()
+                    .collection(owner.id, "calendar", slug)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let binding = if self.is_team_member(&owner).await? {
+                    Binding::Team
+                } else if self.store().is_favorite(self.me.id, coll.id).await? {
+                    Binding::Favorite
+                } else {
+                    return Err(AppError::NotFound);
+                };
+                (owner, coll, Some(binding))
+            }
+            None => {
+                let owner = self.home_owner(login, Action::Read).await?;
+                let coll = self
+                    .store()
+                    .collection(owner.id, "calendar", segment)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                (owner, coll, None)
+            }
+        };
+        let view = self.view_of(&owner, &coll).await?;
+        let allowed = match action {
             Action::Read => view >= CalendarView::BusyOnly,
             Action::Write => view >= CalendarView::Write,
             Action::Manage => view == CalendarView::Owner,
         };
-        if !facts_allow {
+        if !allowed {
             return Err(AppError::Forbidden);
         }
-        Ok((owner, coll, view))
+        Ok(CalRef {
+            owner,
+            coll,
+            view,
+            home_login: login.to_owned(),
+            segment: segment.to_owned(),
+            binding,
+        })
+    }
+
+    /// The calendars bound in the caller's home (team calendars first, then favourites),
+    /// each once, leaving out those the caller may no longer see.
+    async fn bound_calendars(&self) -> Result<Vec<CalRef>, AppError> {
+        let teams = self.store().team_calendars(self.me.id).await?;
+        let favorites = self.store().favorites(self.me.id).await?;
+        let mut out: Vec<CalRef> = Vec::new();
+        let tagged = teams
+            .into_iter()
+            .map(|t| (t, Binding::Team))
+            .chain(favorites.into_iter().map(|f| (f, Binding::Favorite)));
+        for ((owner, coll), binding) in tagged {
+            if owner.id == self.me.id || out.iter().any(|c| c.coll.id == coll.id) {
+                continue;
+            }
+            let view = self.view_of(&owner, &coll).await?;
+            if view == CalendarView::None {
+                continue;
+            }
+            out.push(CalRef {
+                segment: binding_segment(&owner.login, &coll.slug),
+                home_login: self.me.login.clone(),
+                owner,
+                coll,
+                view,
+                binding: Some(binding),
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -197,7 +361,7 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
     if !can(me, Action::Read, Resource::DavRoot) {
         return Err(AppError::Forbidden);
     }
-    let cal = Cal { ctx, me };
+    let cal = Cal::new(ctx, me);
     let below = req.uri().path().strip_prefix(paths::DAV_PREFIX).unwrap_or("");
     let path = DavPath::parse(below)?;
     let (parts, body) = req.into_parts();
@@ -215,27 +379,57 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
         (DavPath::Calendar { login, slug }, "MKCALENDAR" | "MKCOL") => {
             objects::make_calendar(&cal, login, slug, method == "MKCALENDAR", body).await
         }
-        (DavPath::Calendar { login, slug }, "PROPPATCH") => objects::proppatch_calendar(&cal, login, slug, body).await,
-        (DavPath::Calendar { login, slug }, "DELETE") => {
-            let (_, coll, _) = cal.calendar(login, slug, Action::Manage).await?;
-            cal.store().delete_collection(coll.id).await?;
-            Ok(status(StatusCode::NO_CONTENT))
+        (DavPath::Calendar { login, slug }, "PROPPATCH") => {
+            let c = cal.calendar(login, slug, Action::Manage).await?;
+            objects::proppatch_calendar(&cal, &c, body).await
         }
-        (DavPath::Calendar { login, slug }, "REPORT") => reports::report(&cal, login, slug, body).await,
+        (DavPath::Calendar { login, slug }, "DELETE") => delete_calendar(&cal, login, slug).await,
+        (DavPath::Calendar { login, slug }, "REPORT") => {
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            reports::report(&cal, &c, body).await
+        }
+        (DavPath::Calendar { login, slug }, "GET" | "HEAD") => {
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            objects::export(&cal, &c, parts.method == http::Method::HEAD).await
+        }
         (DavPath::CalendarObject { login, slug, name }, "GET" | "HEAD") => {
-            objects::get(&cal, login, slug, name, parts.method == http::Method::HEAD).await
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            objects::get(&cal, &c, name, parts.method == http::Method::HEAD).await
         }
         (DavPath::CalendarObject { login, slug, name }, "PUT") => {
-            objects::put(&cal, login, slug, name, headers, body).await
+            let c = cal.calendar(login, slug, Action::Write).await?;
+            objects::put(&cal, &c, name, headers, body).await
         }
         (DavPath::CalendarObject { login, slug, name }, "DELETE") => {
-            objects::delete(&cal, login, slug, name, headers).await
+            let c = cal.calendar(login, slug, Action::Write).await?;
+            objects::delete(&cal, &c, name, headers).await
         }
         (DavPath::CalendarHome { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_HOME }),
         (DavPath::Calendar { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_CALENDAR }),
         (DavPath::CalendarObject { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_OBJECT }),
         _ => Err(AppError::MethodNotAllowed { allow: ALLOW_ROOT }),
     }
+}
+
+/// DELETE of a calendar: its owner deletes it; through a favourite binding it leaves the
+/// caller's favourites (Apple's "unsubscribe"); team calendars follow membership.
+async fn delete_calendar(cal: &Cal<'_>, login: &str, slug: &str) -> Result<Response<Body>, AppError> {
+    let c = cal.calendar(login, slug, Action::Read).await?;
+    match c.binding {
+        Some(Binding::Favorite) => {
+            cal.store().remove_favorite(cal.me.id, c.coll.id).await?;
+        }
+        Some(Binding::Team) => {
+            return Err(AppError::Dav {
+                status: StatusCode::FORBIDDEN,
+                reason: "a team calendar shows in the home of every member; it cannot be removed from it".into(),
+                xml: None,
+            });
+        }
+        None if c.view == CalendarView::Owner => cal.store().delete_collection(c.coll.id).await?,
+        None => return Err(AppError::Forbidden),
+    }
+    Ok(status(StatusCode::NO_CONTENT))
 }
 
 async fn propfind(
@@ -312,41 +506,61 @@ async fn propfind(
                 |n| discovery::plain_collection_value(me, &owner.display_name, Some(&owner.login), n),
             ));
             if depth == Depth::One {
+                let mut listed = Vec::new();
                 for coll in cal.store().collections_of(owner.id, "calendar").await? {
-                    if cal.view_of(&coll).await? == CalendarView::None {
+                    let view = cal.view_of(&owner, &coll).await?;
+                    if view == CalendarView::None {
                         continue;
                     }
-                    let dead = cal.store().collection_props(coll.id).await?;
-                    ms.push(answer_propfind(
-                        paths::calendar_href(&owner.login, &coll.slug),
-                        &request,
-                        collection::CALENDAR_ALLPROP,
-                        |n| collection::calendar_value(me, &owner.login, &coll, &dead, n),
-                    ));
+                    listed.push(CalRef {
+                        home_login: owner.login.clone(),
+                        segment: coll.slug.clone(),
+                        owner: owner.clone(),
+                        coll,
+                        view,
+                        binding: None,
+                    });
+                }
+                if owner.id == me.id {
+                    listed.extend(cal.bound_calendars().await?);
+                }
+                for c in &listed {
+                    ms.push(calendar_response(cal, c, &request).await?);
                 }
             }
         }
         DavPath::Calendar { login, slug } => {
-            let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
-            let dead = cal.store().collection_props(coll.id).await?;
-            ms.push(answer_propfind(
-                paths::calendar_href(&owner.login, &coll.slug),
-                &request,
-                collection::CALENDAR_ALLPROP,
-                |n| collection::calendar_value(me, &owner.login, &coll, &dead, n),
-            ));
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            ms.push(calendar_response(cal, &c, &request).await?);
             if depth == Depth::One {
-                objects::list_objects(cal, &owner, &coll, view, &request, &mut ms).await?;
+                objects::list_objects(cal, &c, &request, &mut ms).await?;
             }
         }
         DavPath::CalendarObject { login, slug, name } => {
-            let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
-            let item = cal.store().item(coll.id, name).await?.ok_or(AppError::NotFound)?;
-            let data = objects::visible_data(view, &item.data)?;
-            ms.push(objects::object_response(&owner, &coll, &item, &request, Some(&data)));
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            let item = cal.store().item(c.coll.id, name).await?.ok_or(AppError::NotFound)?;
+            let data = objects::visible_data(c.view, &item.data)?;
+            ms.push(objects::object_response(&c, &item, &request, Some(&data)));
         }
     }
     Ok(multistatus_response(&ms))
+}
+
+/// A calendar's PROPFIND answer; its `acl` is read only when asked for (RFC 3744 §5.5).
+async fn calendar_response(cal: &Cal<'_>, c: &CalRef, request: &Propfind) -> Result<dav::Response, AppError> {
+    let dead = cal.store().collection_props(c.coll.id).await?;
+    let acl = match request {
+        Propfind::Prop(names) if names.contains(&acl::ACL) && c.view == CalendarView::Owner => {
+            Some(acl::calendar_acl(cal.store(), c).await?)
+        }
+        _ => None,
+    };
+    Ok(answer_propfind(c.href(), request, collection::CALENDAR_ALLPROP, |n| {
+        if *n == acl::ACL {
+            return acl.clone();
+        }
+        collection::calendar_value(cal.me, c, &dead, n)
+    }))
 }
 
 /// Whether a PROPFIND needs object bodies (only when it asks for calendar-data).

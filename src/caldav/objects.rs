@@ -19,11 +19,11 @@ use crate::http::body::{Body, check_declared_length, empty, full, read_limited};
 use crate::http::dav_util::{answer_propfind, multistatus_response};
 use crate::http::error::AppError;
 use crate::store::{
-    Collection, CollectionUpdate, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, Principal, PropChange,
+    Collection, CollectionUpdate, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, PropChange, Store,
 };
 
 use super::collection::{self, MAX_OBJECT_BYTES};
-use super::{Cal, paths, status};
+use super::{Cal, CalRef, paths, status};
 
 pub const CALENDAR_DATA: QName = QName::new_static(NS_CALDAV, "calendar-data");
 const OBJECT_ALLPROP: &[QName] = &[
@@ -74,44 +74,26 @@ fn object_value(item: &Item, name: &QName) -> Option<PropertyValue> {
 
 /// An object's properties; `calendar_data` is its rendered form when a REPORT asked for
 /// expansion or subsetting, else the stored bytes are returned.
-pub fn object_response(
-    owner: &Principal,
-    coll: &Collection,
-    item: &Item,
-    request: &Propfind,
-    calendar_data: Option<&str>,
-) -> dav::Response {
-    answer_propfind(
-        paths::object_href(&owner.login, &coll.slug, &item.name),
-        request,
-        OBJECT_ALLPROP,
-        |n| {
-            if *n == CALENDAR_DATA {
-                return Some(PropertyValue::Text(calendar_data.unwrap_or(&item.data).to_owned()));
-            }
-            object_value(item, n)
-        },
-    )
+pub fn object_response(c: &CalRef, item: &Item, request: &Propfind, calendar_data: Option<&str>) -> dav::Response {
+    answer_propfind(c.object_href(&item.name), request, OBJECT_ALLPROP, |n| {
+        if *n == CALENDAR_DATA {
+            return Some(PropertyValue::Text(calendar_data.unwrap_or(&item.data).to_owned()));
+        }
+        object_value(item, n)
+    })
 }
 
 /// Depth-1 members of a calendar: bodies are read only when calendar-data is asked for.
-pub async fn list_objects(
-    cal: &Cal<'_>,
-    owner: &Principal,
-    coll: &Collection,
-    view: CalendarView,
-    request: &Propfind,
-    ms: &mut Multistatus,
-) -> Result<(), AppError> {
+pub async fn list_objects(cal: &Cal<'_>, c: &CalRef, request: &Propfind, ms: &mut Multistatus) -> Result<(), AppError> {
     if super::wants_calendar_data(request) {
-        for item in cal.store().items_all(coll.id).await? {
-            let data = visible_data(view, &item.data)?;
-            ms.push(object_response(owner, coll, &item, request, Some(&data)));
+        for item in cal.store().items_all(c.coll.id).await? {
+            let data = visible_data(c.view, &item.data)?;
+            ms.push(object_response(c, &item, request, Some(&data)));
         }
         return Ok(());
     }
-    for meta in cal.store().item_metas(coll.id).await? {
-        let href = paths::object_href(&owner.login, &coll.slug, &meta.name);
+    for meta in cal.store().item_metas(c.coll.id).await? {
+        let href = c.object_href(&meta.name);
         ms.push(answer_propfind(href, request, OBJECT_ALLPROP, |n| {
             if n.ns != dav::NS_DAV {
                 return None;
@@ -148,10 +130,9 @@ pub fn visible_data(view: CalendarView, data: &str) -> Result<Cow<'_, str>, AppE
         .map_err(|e| AppError::Internal(format!("reducing a stored object: {e}")))
 }
 
-pub async fn get(cal: &Cal<'_>, login: &str, slug: &str, name: &str, head: bool) -> Result<Response<Body>, AppError> {
-    let (_, coll, view) = cal.calendar(login, slug, Action::Read).await?;
-    let item = cal.store().item(coll.id, name).await?.ok_or(AppError::NotFound)?;
-    let data = visible_data(view, &item.data)?.into_owned();
+pub async fn get(cal: &Cal<'_>, c: &CalRef, name: &str, head: bool) -> Result<Response<Body>, AppError> {
+    let item = cal.store().item(c.coll.id, name).await?.ok_or(AppError::NotFound)?;
+    let data = visible_data(c.view, &item.data)?.into_owned();
     let len = data.len();
     let mut resp = Response::new(if head { empty() } else { full(data) });
     let h = resp.headers_mut();
@@ -172,13 +153,12 @@ fn if_match(headers: &HeaderMap) -> Option<String> {
 
 pub async fn put(
     cal: &Cal<'_>,
-    login: &str,
-    slug: &str,
+    c: &CalRef,
     name: &str,
     headers: &HeaderMap,
     body: Incoming,
 ) -> Result<Response<Body>, AppError> {
-    let (owner, coll, _) = cal.calendar(login, slug, Action::Write).await?;
+    let coll = &c.coll;
     let too_large = || {
         let reason = format!("a calendar object may have at most {MAX_OBJECT_BYTES} bytes");
         precondition(StatusCode::FORBIDDEN, caldav::conditions::max_resource_size(), reason)
@@ -243,7 +223,7 @@ pub async fn put(
             ));
         }
         ItemPutOutcome::UidConflict { name: other } => {
-            let href = paths::object_href(&owner.login, &coll.slug, &other);
+            let href = c.object_href(&other);
             let reason = format!("another object of this calendar has UID {}", object.uid);
             return Err(precondition(
                 StatusCode::CONFLICT,
@@ -259,14 +239,8 @@ pub async fn put(
     Ok(resp)
 }
 
-pub async fn delete(
-    cal: &Cal<'_>,
-    login: &str,
-    slug: &str,
-    name: &str,
-    headers: &HeaderMap,
-) -> Result<Response<Body>, AppError> {
-    let (_, coll, _) = cal.calendar(login, slug, Action::Write).await?;
+pub async fn delete(cal: &Cal<'_>, c: &CalRef, name: &str, headers: &HeaderMap) -> Result<Response<Body>, AppError> {
+    let coll = &c.coll;
     let expected = if_match(headers);
     if cal.store().delete_item(coll.id, name, expected.as_deref()).await? {
         return Ok(status(StatusCode::NO_CONTENT));
@@ -345,6 +319,14 @@ pub async fn make_calendar(
     is_mkcalendar: bool,
     body: Incoming,
 ) -> Result<Response<Body>, AppError> {
+    if slug.contains('~') {
+        // `{owner}~{slug}` names favourites and team calendars bound in a home.
+        return Err(AppError::Dav {
+            status: StatusCode::FORBIDDEN,
+            reason: "a calendar's name may not contain '~'".into(),
+            xml: None,
+        });
+    }
     let owner = cal.home_owner(login, Action::Write).await?;
     let bytes = read_limited(body, cal.body_limit()).await?;
     let request = if is_mkcalendar {
@@ -416,16 +398,11 @@ fn failed_props(href: String, ops: &[PropPatchOp], bad: &QName) -> Response<Body
 }
 
 /// PROPPATCH of a calendar: all or nothing (RFC 4918 §9.2).
-pub async fn proppatch_calendar(
-    cal: &Cal<'_>,
-    login: &str,
-    slug: &str,
-    body: Incoming,
-) -> Result<Response<Body>, AppError> {
-    let (owner, coll, _) = cal.calendar(login, slug, Action::Manage).await?;
+pub async fn proppatch_calendar(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
+    let coll = &c.coll;
     let bytes = read_limited(body, cal.body_limit()).await?;
     let ops = dav::parse_proppatch(&bytes).map_err(|e| AppError::BadRequest(format!("PROPPATCH body: {e}")))?;
-    let href = paths::calendar_href(&owner.login, &coll.slug);
+    let href = c.href();
     let changes = match split_changes(&ops, false) {
         Ok(c) => c,
         Err(bad) => return Ok(failed_props(href, &ops, &bad)),
@@ -440,4 +417,32 @@ pub async fn proppatch_calendar(
             .map(|op| (Status::OK, dav::Property::empty(op.name().clone()))),
     ));
     Ok(multistatus_response(&ms))
+}
+
+/// A calendar's objects as one iCalendar file, each reduced to what `view` shows (a GET on
+/// the calendar, and the secret feed).
+pub async fn calendar_text(store: &Store, coll: &Collection, view: CalendarView) -> Result<String, AppError> {
+    let items = store.items_all(coll.id).await?;
+    let mut visible = Vec::with_capacity(items.len());
+    for item in &items {
+        visible.push(visible_data(view, &item.data)?.into_owned());
+    }
+    let name = coll.displayname.as_deref().unwrap_or(&coll.slug);
+    Ok(caldav::merge_objects(visible.iter().map(|v| v.as_bytes()), Some(name)))
+}
+
+/// GET of a calendar collection: the whole calendar as one iCalendar file (as Radicale and
+/// SabreDAV's export answer), for "download calendar" links and simple subscribers. RFC 4791
+/// leaves GET on a collection undefined.
+pub async fn export(cal: &Cal<'_>, c: &CalRef, head: bool) -> Result<Response<Body>, AppError> {
+    let text = calendar_text(cal.store(), &c.coll, c.view).await?;
+    let len = text.len();
+    let mut resp = Response::new(if head { empty() } else { full(text) });
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    Ok(resp)
 }

@@ -10,15 +10,14 @@ use dav::{Multistatus, Status};
 use http::{HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
-use crate::authz::{Action, CalendarView};
 use crate::http::body::{Body, full, read_limited};
 use crate::http::dav_util::multistatus_response;
 use crate::http::error::AppError;
-use crate::store::{Collection, Item, Principal};
+use crate::store::{Collection, Item};
 
 use super::collection::{parse_sync_token, sync_token};
 use super::objects::visible_data;
-use super::{Cal, paths};
+use super::{Cal, CalRef, paths};
 
 /// Most members one sync-collection answer lists; the client continues with the token.
 const SYNC_PAGE_MAX: i64 = 1000;
@@ -41,13 +40,13 @@ fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
     caldav::parse_calendar_timezone(&dav::PropValue::text(tz)).ok()
 }
 
-pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> Result<Response<Body>, AppError> {
-    let (owner, coll, view) = cal.calendar(login, slug, Action::Read).await?;
+pub async fn report(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
+    let (coll, view) = (&c.coll, c.view);
     let bytes = read_limited(body, cal.body_limit()).await?;
     let report = caldav::parse_report(&bytes).map_err(|e| report_error(&e))?;
     match report {
         caldav::Report::CalendarQuery(query) => {
-            let zone = query.floating_zone(collection_zone(&coll));
+            let zone = query.floating_zone(collection_zone(coll));
             let candidates = match query.filter.prefilter_range() {
                 Some(range) => cal.store().items_overlapping(coll.id, range.start, range.end).await?,
                 None => cal.store().items_all(coll.id).await?,
@@ -57,16 +56,16 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
                 // Filters see only what the viewer may see, so a query cannot probe hidden text.
                 let data = visible_data(view, &item.data)?;
                 if caldav::matches(&query.filter, data.as_bytes(), &zone) {
-                    ms.push(item_response(&owner, &coll, item, &data, &query.props, &zone)?);
+                    ms.push(item_response(c, item, &data, &query.props, &zone)?);
                 }
             }
             Ok(multistatus_response(&ms))
         }
         caldav::Report::CalendarMultiget(multiget) => {
-            let zone = collection_zone(&coll).unwrap_or_default();
+            let zone = collection_zone(coll).unwrap_or_default();
             let mut ms = Multistatus::new();
             for href in &multiget.hrefs {
-                let name = object_name(href, &owner.login, &coll.slug);
+                let name = object_name(href, c);
                 let item = match &name {
                     Some(n) => cal.store().item(coll.id, n).await?,
                     None => None,
@@ -74,7 +73,7 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
                 match item {
                     Some(item) => {
                         let data = visible_data(view, &item.data)?;
-                        ms.push(item_response(&owner, &coll, &item, &data, &multiget.props, &zone)?);
+                        ms.push(item_response(c, &item, &data, &multiget.props, &zone)?);
                     }
                     None => ms.push(dav::Response::status(href.clone(), Status::NOT_FOUND)),
                 }
@@ -82,7 +81,7 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
             Ok(multistatus_response(&ms))
         }
         caldav::Report::FreeBusyQuery(range) => {
-            let zone = collection_zone(&coll).unwrap_or_default();
+            let zone = collection_zone(coll).unwrap_or_default();
             let items = cal.store().items_overlapping(coll.id, range.start, range.end).await?;
             let text = caldav::free_busy(
                 items.iter().map(|i| i.data.as_bytes()),
@@ -97,7 +96,7 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
             );
             Ok(resp)
         }
-        caldav::Report::SyncCollection(sync) => sync_collection(cal, &owner, &coll, view, &sync).await,
+        caldav::Report::SyncCollection(sync) => sync_collection(cal, c, &sync).await,
         caldav::Report::Other(name) => Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: format!("the report {name} is not supported on a calendar"),
@@ -106,8 +105,8 @@ pub async fn report(cal: &Cal<'_>, login: &str, slug: &str, body: Incoming) -> R
     }
 }
 
-/// The object name an href names inside this calendar, if it does.
-fn object_name(href: &str, login: &str, slug: &str) -> Option<String> {
+/// The object name an href names inside this calendar (as addressed), if it does.
+fn object_name(href: &str, c: &CalRef) -> Option<String> {
     let path = href
         .split_once("://")
         .map_or(href, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
@@ -116,7 +115,7 @@ fn object_name(href: &str, login: &str, slug: &str) -> Option<String> {
             login: l,
             slug: s,
             name,
-        } if l == login && s == slug => Some(name),
+        } if c.is_addressed_as(&l, &s) => Some(name),
         _ => None,
     }
 }
@@ -124,8 +123,7 @@ fn object_name(href: &str, login: &str, slug: &str) -> Option<String> {
 /// One object's response with the requested properties; calendar-data is rendered with the
 /// request's expansion or subsetting.
 fn item_response(
-    owner: &Principal,
-    coll: &Collection,
+    c: &CalRef,
     item: &Item,
     visible: &str,
     props: &caldav::PropRequest,
@@ -136,22 +134,11 @@ fn item_response(
             .map_err(|e| AppError::Internal(format!("rendering stored object {}: {e}", item.name)))?,
         None => visible.to_owned(),
     };
-    Ok(super::objects::object_response(
-        owner,
-        coll,
-        item,
-        &props.props,
-        Some(&data),
-    ))
+    Ok(super::objects::object_response(c, item, &props.props, Some(&data)))
 }
 
-async fn sync_collection(
-    cal: &Cal<'_>,
-    owner: &Principal,
-    coll: &Collection,
-    view: CalendarView,
-    sync: &caldav::SyncCollection,
-) -> Result<Response<Body>, AppError> {
+async fn sync_collection(cal: &Cal<'_>, c: &CalRef, sync: &caldav::SyncCollection) -> Result<Response<Body>, AppError> {
+    let (coll, view) = (&c.coll, c.view);
     let since = match sync.sync_token.as_deref().filter(|t| !t.is_empty()) {
         None => 0,
         Some(token) => match parse_sync_token(token, coll.id).filter(|seq| *seq <= coll.sync_seq) {
@@ -175,7 +162,7 @@ async fn sync_collection(
     let mut ms = Multistatus::new();
     let mut last_seq = if truncated { since } else { coll.sync_seq };
     for change in &changes {
-        let href = paths::object_href(&owner.login, &coll.slug, &change.name);
+        let href = c.object_href(&change.name);
         let item = if change.deleted != 0 {
             None
         } else {
@@ -187,7 +174,7 @@ async fn sync_collection(
             None => ms.push(dav::Response::status(href, Status::NOT_FOUND)),
             Some(item) => {
                 let data = visible_data(view, &item.data)?;
-                ms.push(item_response(owner, coll, &item, &data, &sync.props, &zone)?);
+                ms.push(item_response(c, &item, &data, &sync.props, &zone)?);
             }
         }
         if truncated {
@@ -196,8 +183,7 @@ async fn sync_collection(
     }
     if truncated {
         // RFC 6578 §3.6: the request-URI with 507 says the answer was cut short.
-        let coll_href = paths::calendar_href(&owner.login, &coll.slug);
-        let cut = dav::Response::status(coll_href, Status(507));
+        let cut = dav::Response::status(c.href(), Status(507));
         ms.push(cut.with_error(caldav::conditions::number_of_matches_within_limits()));
     }
     ms.set_sync_token(sync_token(coll.id, last_seq));

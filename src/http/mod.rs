@@ -6,6 +6,7 @@ mod account;
 pub mod body;
 pub mod dav_util;
 pub mod error;
+mod favorites;
 mod login;
 mod router;
 

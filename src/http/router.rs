@@ -8,7 +8,7 @@ use hyper::body::Incoming;
 
 use super::body::{Body, empty, full};
 use super::error::AppError;
-use super::{Ctx, absences, account, dav_util, login};
+use super::{Ctx, absences, account, dav_util, favorites, login};
 use crate::auth::session_token_from_cookies;
 use crate::store::Principal;
 
@@ -61,6 +61,10 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         p if p == "/api/app-passwords" || p.starts_with("/api/app-passwords/") => {
             let principal = authenticate(ctx, &req).await?;
             account::app_passwords(ctx, &principal, req).await
+        }
+        p if p == "/api/favorites" || p.starts_with("/api/favorites/") => {
+            let principal = authenticate(ctx, &req).await?;
+            favorites::favorites(ctx, &principal, req).await
         }
         _ => Err(AppError::NotFound),
     }

@@ -494,35 +494,6 @@ impl Store {
         let sql = concat!("SELECT ", collection_columns!(), " FROM collections WHERE id = $1");
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?)
     }
-
-    pub async fn add_favorite(&self, principal_id: i64, collection_id: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO calendar_favorites (principal_id, collection_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(principal_id)
-        .bind(collection_id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// The calendars a user keeps among their favourites, with their owners' logins.
-    pub async fn favorites(&self, principal_id: i64) -> Result<Vec<(String, Collection)>, StoreError> {
-        let ids: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT f.collection_id, p.login FROM calendar_favorites f JOIN collections c ON c.id = f.collection_id \
-             JOIN principals p ON p.id = c.owner_id WHERE f.principal_id = $1 ORDER BY p.login, c.slug",
-        )
-        .bind(principal_id)
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = Vec::new();
-        for (id, login) in ids {
-            if let Some(c) = self.collection_by_id(id).await? {
-                out.push((login, c));
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// An out-of-office event: whose, and when (the absence chart reads these).

@@ -6,6 +6,7 @@
 //! Submodules own one table family each.
 
 mod app_passwords;
+mod calendar_bindings;
 mod collections;
 mod dead_props;
 mod directory;
@@ -28,7 +29,7 @@ pub use documents::{
 };
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};
-pub use principals::{NewPrincipal, Principal, PrincipalKind};
+pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -41,6 +41,26 @@ pub struct Principal {
     pub source: String,
     /// The directory's stable id (objectGUID / entryUUID) for synced people.
     pub external_id: Option<String>,
+    /// For the group principals that stand for the company or a department.
+    pub team: Option<Team>,
+}
+
+/// Which whole team a group principal stands for (workgroups are ordinary groups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Team {
+    Company,
+    /// Its members are the employees of this department.
+    Department(i64),
+}
+
+impl Team {
+    /// The login of the team's principal: '@' never appears in a person's login.
+    pub fn login(self, department_slug: &str) -> String {
+        match self {
+            Team::Company => "@company".into(),
+            Team::Department(_) => format!("@dept-{department_slug}"),
+        }
+    }
 }
 
 #[derive(FromRow)]
@@ -54,6 +74,8 @@ struct PrincipalRow {
     active: i64,
     source: String,
     external_id: Option<String>,
+    team: Option<String>,
+    team_department_id: Option<i64>,
 }
 
 impl From<PrincipalRow> for Principal {
@@ -68,6 +90,11 @@ impl From<PrincipalRow> for Principal {
             active: r.active != 0,
             source: r.source,
             external_id: r.external_id,
+            team: match (r.team.as_deref(), r.team_department_id) {
+                (Some("company"), _) => Some(Team::Company),
+                (Some("department"), Some(id)) => Some(Team::Department(id)),
+                _ => None,
+            },
         }
     }
 }
@@ -92,7 +119,7 @@ pub struct NewPrincipal<'a> {
 /// The columns of [`PrincipalRow`], as a literal so queries stay static strings.
 macro_rules! columns {
     () => {
-        "id, kind, login, display_name, email, is_admin, active, source, external_id"
+        "id, kind, login, display_name, email, is_admin, active, source, external_id, team, team_department_id"
     };
 }
 
@@ -170,6 +197,37 @@ impl Store {
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE kind = $1 ORDER BY login");
         let rows: Vec<PrincipalRow> = sqlx::query_as(sql).bind(kind.as_str()).fetch_all(self.pool()).await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// The group principal of a team, created the first time it is needed.
+    pub async fn ensure_team_principal(
+        &self,
+        team: Team,
+        department_slug: &str,
+        display_name: &str,
+    ) -> Result<Principal, StoreError> {
+        let login = team.login(department_slug);
+        if let Some(p) = self.principal_by_login(&login).await? {
+            return Ok(p);
+        }
+        let (kind, department) = match team {
+            Team::Company => ("company", None),
+            Team::Department(id) => ("department", Some(id)),
+        };
+        let sql = concat!(
+            "INSERT INTO principals (kind, login, display_name, source, team, team_department_id, created_at) \
+             VALUES ('group', $1, $2, 'system', $3, $4, $5) RETURNING ",
+            columns!()
+        );
+        let row: PrincipalRow = sqlx::query_as(sql)
+            .bind(&login)
+            .bind(display_name)
+            .bind(kind)
+            .bind(department)
+            .bind(now())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.into())
     }
 
     pub async fn count_principals(&self) -> Result<i64, StoreError> {

@@ -1,0 +1,120 @@
+//! Calendars shown in a user's calendar home besides their own: the colleagues' calendars
+//! they keep among their favourites (`calendar_favorites`), and the team calendars they get
+//! by belonging to the company, a department or a workgroup (calendars owned by group
+//! principals; see `principals.team`).
+
+use super::{Collection, Principal, Store, StoreError};
+
+/// `collections` columns with the `c.` alias of the queries below.
+macro_rules! aliased_collection_columns {
+    () => {
+        "c.id, c.owner_id, c.kind, c.slug, c.displayname, c.description, c.color, c.timezone, c.components, \
+         c.visibility, c.sync_seq, c.feed_token, c.created_at"
+    };
+}
+
+impl Store {
+    pub async fn add_favorite(&self, principal_id: i64, collection_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calendar_favorites (principal_id, collection_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(principal_id)
+        .bind(collection_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn is_favorite(&self, principal_id: i64, collection_id: i64) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT collection_id FROM calendar_favorites WHERE principal_id = $1 AND collection_id = $2",
+        )
+        .bind(principal_id)
+        .bind(collection_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Removes a favourite; false when it was not one.
+    pub async fn remove_favorite(&self, principal_id: i64, collection_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM calendar_favorites WHERE principal_id = $1 AND collection_id = $2")
+            .bind(principal_id)
+            .bind(collection_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The calendars a user keeps among their favourites, with their (active) owners.
+    pub async fn favorites(&self, principal_id: i64) -> Result<Vec<(Principal, Collection)>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            aliased_collection_columns!(),
+            " FROM calendar_favorites f JOIN collections c ON c.id = f.collection_id \
+             JOIN principals p ON p.id = c.owner_id \
+             WHERE f.principal_id = $1 AND p.active = 1 ORDER BY p.login, c.slug"
+        );
+        let rows: Vec<Collection> = sqlx::query_as(sql).bind(principal_id).fetch_all(self.pool()).await?;
+        self.with_owners(rows).await
+    }
+
+    /// The team calendars a principal belongs with: the company's, their department's and
+    /// those of the workgroups they are a member of.
+    pub async fn team_calendars(&self, principal_id: i64) -> Result<Vec<(Principal, Collection)>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            aliased_collection_columns!(),
+            " FROM collections c JOIN principals p ON p.id = c.owner_id \
+             WHERE c.kind = 'calendar' AND p.kind = 'group' AND p.active = 1 AND ( \
+               p.team = 'company' \
+               OR p.id IN (SELECT group_id FROM memberships WHERE member_id = $1) \
+               OR (p.team = 'department' AND p.team_department_id IN \
+                   (SELECT department_id FROM employees WHERE principal_id = $1))) \
+             ORDER BY p.login, c.slug"
+        );
+        let rows: Vec<Collection> = sqlx::query_as(sql).bind(principal_id).fetch_all(self.pool()).await?;
+        self.with_owners(rows).await
+    }
+
+    async fn with_owners(&self, rows: Vec<Collection>) -> Result<Vec<(Principal, Collection)>, StoreError> {
+        let mut out: Vec<(Principal, Collection)> = Vec::with_capacity(rows.len());
+        for coll in rows {
+            let owner = match out.iter().find(|(p, _)| p.id == coll.owner_id) {
+                Some((p, _)) => p.clone(),
+                None => match self.principal_by_id(coll.owner_id).await? {
+                    Some(p) => p,
+                    None => continue,
+                },
+            };
+            out.push((owner, coll));
+        }
+        Ok(out)
+    }
+
+    /// A department's slug (its library folder and team login use it).
+    pub async fn department_slug(&self, department_id: i64) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT slug FROM departments WHERE id = $1")
+            .bind(department_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.and_then(|(s,)| s))
+    }
+
+    pub async fn department_name(&self, department_id: i64) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT name FROM departments WHERE id = $1")
+            .bind(department_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|(n,)| n))
+    }
+
+    /// The head of a department, if it has one.
+    pub async fn department_head(&self, department_id: i64) -> Result<Option<i64>, StoreError> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT head_id FROM departments WHERE id = $1")
+            .bind(department_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.and_then(|(h,)| h))
+    }
+}
