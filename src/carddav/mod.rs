@@ -320,6 +320,18 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
     }
 }
 
+/// The cards an addressbook-query must decide: those the search index selects when the
+/// filter can be narrowed safely (`carddav::index_query`), else every card of the book.
+async fn query_candidates(store: &Store, coll: &Collection, filter: &carddav::Filter) -> Result<Vec<Item>, AppError> {
+    Ok(match carddav::index_query(filter) {
+        Some(query) => {
+            store.index_missing_cards(coll.id, carddav::index_values).await?;
+            store.cards_by_index(coll.id, &query).await?
+        }
+        None => store.items_all(coll.id).await?,
+    })
+}
+
 /// The card an href names inside this book, if it does (absolute URLs or paths).
 fn card_name(href: &str, login: &str, slug: &str) -> Option<String> {
     let path = href
@@ -503,7 +515,8 @@ async fn put_card(
         time_end: 0,
         is_oof: false,
     };
-    let code = match books.store().put_item(book.coll.id, &new, &condition).await? {
+    let index = carddav::index_values(data.as_bytes());
+    let code = match books.store().put_card(book.coll.id, &new, &condition, &index).await? {
         ItemPutOutcome::Created => StatusCode::CREATED,
         ItemPutOutcome::Replaced => StatusCode::NO_CONTENT,
         ItemPutOutcome::PreconditionFailed => {
@@ -554,7 +567,7 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
         carddav::Report::AddressbookQuery(query) => {
             let limit = query.limit.map_or(usize::MAX, |l| l as usize);
             let mut hits = 0;
-            for item in books.store().items_all(coll.id).await? {
+            for item in query_candidates(books.store(), coll, &query.filter).await? {
                 if carddav::matches(&query.filter, item.data.as_bytes()) {
                     if hits == limit {
                         let cut = dav::Response::status(books.book_href(&owner.login, slug), Status(507));

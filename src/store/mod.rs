@@ -6,7 +6,11 @@
 //! Submodules own one table family each.
 
 mod app_passwords;
+#[macro_use]
 mod collections;
+
+// After `collections`, whose `item_columns!` it uses.
+mod card_index;
 mod dead_props;
 mod directory;
 mod directory_sync;

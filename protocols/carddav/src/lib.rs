@@ -34,6 +34,7 @@ pub mod card;
 pub mod conditions;
 pub mod directory;
 mod eval;
+pub mod index;
 pub mod mkcol;
 pub mod names;
 pub mod properties;
@@ -45,6 +46,7 @@ pub use card::{Card, CardError, validate_card};
 pub use dav::MkcolRequest;
 pub use directory::{DirectoryPerson, directory_card};
 pub use eval::matches;
+pub use index::{INDEXED_PROPERTIES, IndexClause, IndexQuery, IndexTerm, index_query, index_values};
 pub use mkcol::{book_names, is_addressbook, parse_extended_mkcol};
 pub use render::render_address_data;
 pub use report::{
