@@ -307,3 +307,45 @@ async fn canonical_directory_urls() {
     assert_eq!(resp.status().as_u16(), 403, "read-only");
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn sync_collection_pages_by_limit() {
+    let s = server().await;
+    for n in 1..=3 {
+        let card = APPLE_CARD.replace("johnny-uid", &format!("uid-{n}"));
+        assert_eq!(put(&s, &format!("{BOOK}c{n}.vcf"), &card).await.status().as_u16(), 201);
+    }
+    let sync = |token: &str| {
+        format!(
+            r#"<D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token><D:sync-level>1</D:sync-level>
+<D:limit><D:nresults>2</D:nresults></D:limit><D:prop><D:getetag/></D:prop></D:sync-collection>"#
+        )
+    };
+    let token_of = |text: &str| {
+        common::xml::parse(text)
+            .unwrap()
+            .child(DAV, "sync-token")
+            .expect("sync-token")
+            .text()
+            .trim()
+            .to_owned()
+    };
+    // RFC 6578 §3.6: a page cut short ends with 507 on the collection; the token continues.
+    let (status, text) = report(&s, BOOK, &sync("")).await;
+    assert_eq!(status, 207, "{text}");
+    let rs = multistatus(&text);
+    assert_eq!(rs.len(), 3, "{text}");
+    let cut = response_for(&rs, BOOK).expect("507 on the book");
+    assert_eq!(cut.status, Some(507));
+    assert!(text.contains("number-of-matches-within-limits"), "{text}");
+    let (status, text) = report(&s, BOOK, &sync(&token_of(&text))).await;
+    assert_eq!(status, 207, "{text}");
+    let rs = multistatus(&text);
+    assert_eq!(rs.len(), 1, "{text}");
+    assert!(rs[0].path.ends_with("/c3.vcf"), "{text}");
+    // An unknown token is refused with DAV:valid-sync-token.
+    let (status, text) = report(&s, BOOK, &sync("http://portico.invalid/sync/999999")).await;
+    assert_eq!(status, 403);
+    assert!(text.contains("valid-sync-token"), "{text}");
+    s.shutdown().await;
+}

@@ -291,3 +291,137 @@ async fn team_calendars_and_favourites(store: &Store) {
     assert_eq!(store.department_head(sales).await.unwrap(), None);
 }
 on_both!(team_calendars, team_calendars_and_favourites);
+
+/// The search index of address books selects exactly the cards a full scan matches, for
+/// every match type, collation, negation and anyof/allof, after updates and deletes, and
+/// for cards stored without index values (indexed by the next query).
+async fn card_index_agrees_with_scan(store: &Store) {
+    use portico::store::{ItemCondition, NewCollection, NewItem};
+    let owner = store.create_principal(user("alice", None)).await.unwrap();
+    let book = store
+        .create_collection(&NewCollection {
+            owner_id: owner.id,
+            kind: "addressbook",
+            slug: "contacts",
+            displayname: None,
+            description: None,
+            color: None,
+            timezone: None,
+            components: "",
+        })
+        .await
+        .unwrap();
+    let card = |uid: &str, lines: &str| format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\n{lines}END:VCARD\r\n");
+    let put = |name: &'static str, data: String, indexed: bool| async move {
+        let item = NewItem {
+            name,
+            uid: name,
+            etag: name,
+            component: "VCARD",
+            data: &data,
+            time_start: 0,
+            time_end: 0,
+            is_oof: false,
+        };
+        let outcome = if indexed {
+            let index = carddav::index_values(data.as_bytes());
+            store.put_card(book.id, &item, &ItemCondition::Any, &index).await
+        } else {
+            store.put_item(book.id, &item, &ItemCondition::Any).await
+        };
+        outcome.unwrap();
+    };
+    put(
+        "a",
+        card(
+            "a",
+            "FN:Jürgen Müller\r\nN:Müller;Jürgen;;;\r\nEMAIL:jm@contoso.example\r\nORG:Contoso;Sales\r\n",
+        ),
+        true,
+    )
+    .await;
+    put(
+        "b",
+        card("b", "FN:Cyrus Daboo\r\nEMAIL:cyrus@example.com\r\nTEL:+1 555 0100\r\n"),
+        true,
+    )
+    .await;
+    put("c", card("c", "FN:100%_done Ltd\r\nNICKNAME:Done,Dusty\r\n"), true).await;
+    put("d", card("d", "FN:Anna STRAßE\r\nEMAIL:anna@example.com\r\n"), false).await;
+
+    let tm = |name: &str, text: &str, attrs: &str| {
+        format!(r#"<C:prop-filter name="{name}"><C:text-match {attrs}>{text}</C:text-match></C:prop-filter>"#)
+    };
+    let filters = [
+        (tm("FN", "MÜLLER", ""), "anyof"),
+        (tm("FN", "cyrus daboo", r#"match-type="equals""#), "anyof"),
+        (tm("FN", "anna", r#"match-type="starts-with""#), "anyof"),
+        (tm("EMAIL", "example.com", r#"match-type="ends-with""#), "anyof"),
+        (tm("EMAIL", "CONTOSO", r#"collation="i;ascii-casemap""#), "anyof"),
+        (tm("FN", "Straße", r#"collation="i;octet""#), "anyof"),
+        (tm("FN", "100%_", ""), "anyof"),
+        (tm("FN", "100%x", ""), "anyof"),
+        (tm("NICKNAME", "dusty", r#"match-type="equals""#), "anyof"),
+        (tm("N", "jürgen", r#"match-type="equals""#), "anyof"),
+        (tm("ORG", "sales", ""), "anyof"),
+        (tm("FN", "müller", r#"negate-condition="yes""#), "anyof"),
+        (format!("{}{}", tm("FN", "daboo", ""), tm("EMAIL", "anna", "")), "anyof"),
+        (format!("{}{}", tm("FN", "a", ""), tm("EMAIL", "example", "")), "allof"),
+        (format!("{}{}", tm("FN", "a", ""), tm("TEL", "555", "")), "allof"),
+    ];
+    let check = |round: &'static str| {
+        let filters = filters.clone();
+        async move {
+            let all = store.items_all(book.id).await.unwrap();
+            for (inner, test) in &filters {
+                let body = format!(
+                    r#"<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/></D:prop><C:filter test="{test}">{inner}</C:filter></C:addressbook-query>"#
+                );
+                let Ok(carddav::Report::AddressbookQuery(query)) = carddav::parse_report(body.as_bytes()) else {
+                    panic!("{body}");
+                };
+                let hits = |items: &[portico::store::Item]| -> Vec<String> {
+                    items
+                        .iter()
+                        .filter(|i| carddav::matches(&query.filter, i.data.as_bytes()))
+                        .map(|i| i.name.clone())
+                        .collect()
+                };
+                let scan = hits(&all);
+                let Some(plan) = carddav::index_query(&query.filter) else {
+                    assert!(inner.contains("negate-condition"), "{inner} should narrow");
+                    continue;
+                };
+                store.index_missing_cards(book.id, carddav::index_values).await.unwrap();
+                let candidates = store.cards_by_index(book.id, &plan).await.unwrap();
+                assert_eq!(hits(&candidates), scan, "{round}: {inner} {test}");
+            }
+        }
+    };
+    check("initial").await;
+    assert_eq!(
+        store.index_missing_cards(book.id, carddav::index_values).await.unwrap(),
+        0
+    );
+
+    // Updated and deleted cards: old values no longer select, new ones do.
+    put(
+        "a",
+        card("a", "FN:Anna Schmidt\r\nEMAIL:anna.schmidt@example.com\r\n"),
+        true,
+    )
+    .await;
+    put(
+        "b",
+        card("b", "FN:Cyrus Daboo\r\nEMAIL:cyrus@example.com\r\nTEL:+1 555 0100\r\n"),
+        false,
+    )
+    .await;
+    assert!(store.delete_item(book.id, "c", None).await.unwrap());
+    check("after update and delete").await;
+    assert_eq!(
+        store.index_missing_cards(book.id, carddav::index_values).await.unwrap(),
+        0
+    );
+}
+on_both!(card_index, card_index_agrees_with_scan);

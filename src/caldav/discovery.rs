@@ -51,17 +51,7 @@ pub const OWNER_PRIVILEGES: &[&str] = &[
 
 /// `<D:supported-report><D:report><X:name/></D:report></D:supported-report>` for each report.
 pub fn supported_reports(reports: &[QName]) -> PropertyValue {
-    PropertyValue::Elements(
-        reports
-            .iter()
-            .map(|r| {
-                XmlNode::Element(
-                    XmlElement::new(QName::dav("supported-report"))
-                        .with_child(XmlElement::new(QName::dav("report")).with_child(XmlElement::new(r.clone()))),
-                )
-            })
-            .collect(),
-    )
+    dav::report::supported_report_set(reports)
 }
 
 /// Properties every `/dav/` resource answers for the signed-in user.

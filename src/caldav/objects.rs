@@ -335,7 +335,7 @@ pub async fn make_calendar(
         caldav::parse_extended_mkcol(&bytes)
     }
     .map_err(|e| AppError::BadRequest(format!("{}: {e}", if is_mkcalendar { "MKCALENDAR" } else { "MKCOL" })))?;
-    if !is_mkcalendar && !request.is_calendar() {
+    if !is_mkcalendar && !request.has_resource_type(&caldav::names::CALENDAR) {
         let reason = "only calendar collections can be created in a calendar home".to_owned();
         return Err(precondition(
             StatusCode::FORBIDDEN,

@@ -4,35 +4,21 @@
 //! calendar-query narrows candidates with the stored time index (objects whose
 //! [first start, last end) overlaps the filter's range), then the CalDAV crate decides each
 //! candidate exactly, recurrence included, so a time-range query costs what it matches.
-//! sync-collection reads the change log after the token's sequence number: O(changes).
+//! sync-collection reads the change log after the token's sequence number: O(changes)
+//! (`crate::http::dav_sync`, shared with CardDAV).
 
 use dav::{Multistatus, Status};
 use http::{HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use crate::http::body::{Body, full, read_limited};
-use crate::http::dav_util::multistatus_response;
+use crate::http::dav_sync::SyncPage;
+use crate::http::dav_util::{multistatus_response, protocol_error};
 use crate::http::error::AppError;
 use crate::store::{Collection, Item};
 
-use super::collection::{parse_sync_token, sync_token};
 use super::objects::visible_data;
 use super::{Cal, CalRef, paths};
-
-/// Most members one sync-collection answer lists; the client continues with the token.
-const SYNC_PAGE_MAX: i64 = 1000;
-
-fn report_error(e: &caldav::ReportError) -> AppError {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    match e.precondition() {
-        Some(condition) => AppError::Dav {
-            status,
-            reason: e.to_string(),
-            xml: Some(condition.to_body()),
-        },
-        None => AppError::BadRequest(e.to_string()),
-    }
-}
 
 /// The zone for dates and floating times: the collection's `calendar-timezone`, else UTC.
 fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
@@ -43,7 +29,8 @@ fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
 pub async fn report(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
     let (coll, view) = (&c.coll, c.view);
     let bytes = read_limited(body, cal.body_limit()).await?;
-    let report = caldav::parse_report(&bytes).map_err(|e| report_error(&e))?;
+    let report =
+        caldav::parse_report(&bytes).map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     match report {
         caldav::Report::CalendarQuery(query) => {
             let zone = query.floating_zone(collection_zone(coll));
@@ -139,53 +126,17 @@ fn item_response(
 
 async fn sync_collection(cal: &Cal<'_>, c: &CalRef, sync: &caldav::SyncCollection) -> Result<Response<Body>, AppError> {
     let (coll, view) = (&c.coll, c.view);
-    let since = match sync.sync_token.as_deref().filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(token) => match parse_sync_token(token, coll.id).filter(|seq| *seq <= coll.sync_seq) {
-            Some(seq) => seq,
-            None => {
-                return Err(AppError::Dav {
-                    status: StatusCode::FORBIDDEN,
-                    reason: "the sync token is not one this calendar issued".into(),
-                    xml: Some(caldav::conditions::valid_sync_token().to_body()),
-                });
-            }
-        },
-    };
-    let page = sync
-        .limit
-        .map_or(SYNC_PAGE_MAX, |l| i64::from(l).clamp(1, SYNC_PAGE_MAX));
-    let mut changes = cal.store().changes_since(coll.id, since, page + 1).await?;
-    let truncated = changes.len() as i64 > page;
-    changes.truncate(usize::try_from(page).unwrap_or(usize::MAX));
+    let page = SyncPage::read(cal.store(), coll, sync.sync_token.as_deref(), sync.limit, "calendar").await?;
     let zone = collection_zone(coll).unwrap_or_default();
     let mut ms = Multistatus::new();
-    let mut last_seq = if truncated { since } else { coll.sync_seq };
-    for change in &changes {
-        let href = c.object_href(&change.name);
-        let item = if change.deleted != 0 {
-            None
-        } else {
-            cal.store().item(coll.id, &change.name).await?
-        };
-        match item {
-            // An initial sync lists only what exists (RFC 6578 §3.4).
-            None if since == 0 => {}
-            None => ms.push(dav::Response::status(href, Status::NOT_FOUND)),
-            Some(item) => {
-                let data = visible_data(view, &item.data)?;
-                ms.push(item_response(c, &item, &data, &sync.props, &zone)?);
-            }
-        }
-        if truncated {
-            last_seq = change.seq;
-        }
-    }
-    if truncated {
-        // RFC 6578 §3.6: the request-URI with 507 says the answer was cut short.
-        let cut = dav::Response::status(c.href(), Status(507));
-        ms.push(cut.with_error(caldav::conditions::number_of_matches_within_limits()));
-    }
-    ms.set_sync_token(sync_token(coll.id, last_seq));
+    page.answer(
+        &mut ms,
+        c.href(),
+        |name| c.object_href(name),
+        |item| {
+            let data = visible_data(view, &item.data)?;
+            item_response(c, item, &data, &sync.props, &zone)
+        },
+    )?;
     Ok(multistatus_response(&ms))
 }

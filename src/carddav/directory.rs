@@ -116,7 +116,8 @@ async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Re
             time_end: 0,
             is_oof: false,
         };
-        store.put_item(book.id, &item, &ItemCondition::Any).await?;
+        let index = carddav::index_values(text.as_bytes());
+        store.put_card(book.id, &item, &ItemCondition::Any, &index).await?;
         refresh.written += 1;
     }
     for name in existing.keys().filter(|n| !cards.contains_key(*n)) {

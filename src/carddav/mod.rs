@@ -15,7 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::authz::{Action, Resource, can};
 use crate::http::Ctx;
 use crate::http::body::{Body, check_declared_length, empty, full, read_limited};
-use crate::http::dav_util::{answer_propfind, multistatus_response, options_response, propfind_depth, read_propfind};
+use crate::http::dav_sync::SyncPage;
+use crate::http::dav_util::{
+    answer_propfind, multistatus_response, options_response, propfind_depth, protocol_error, read_propfind,
+};
 use crate::http::error::AppError;
 use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, Principal, Store};
 
@@ -196,11 +199,9 @@ fn book_value(me: &Principal, owner: &Principal, book: &OpenBook, name: &QName) 
         (dav::NS_DAV, "current-user-principal") => Some(PropertyValue::Href(crate::caldav::principal_href(&me.login))),
         (dav::NS_DAV, "owner") => Some(PropertyValue::Href(crate::caldav::principal_href(&owner.login))),
         (dav::NS_DAV, "current-user-privilege-set") => Some(crate::caldav::privileges_value(book.writable)),
-        (dav::NS_DAV, "supported-report-set") => Some(crate::caldav::reports_value(&[
-            carddav::names::ADDRESSBOOK_QUERY,
-            carddav::names::ADDRESSBOOK_MULTIGET,
-            QName::dav("sync-collection"),
-        ])),
+        (dav::NS_DAV, "supported-report-set") => {
+            Some(crate::caldav::reports_value(&carddav::properties::ADDRESSBOOK_REPORTS))
+        }
         (dav::NS_DAV, "sync-token") => Some(PropertyValue::Text(crate::caldav::sync_token(coll.id, coll.sync_seq))),
         (crate::caldav::NS_CALSERVER, "getctag") => Some(PropertyValue::Text(format!("\"{}\"", coll.sync_seq))),
         (dav::NS_CARDDAV, "addressbook-description") => coll.description.clone().map(PropertyValue::Text),
@@ -319,6 +320,18 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
     }
 }
 
+/// The cards an addressbook-query must decide: those the search index selects when the
+/// filter can be narrowed safely (`carddav::index_query`), else every card of the book.
+async fn query_candidates(store: &Store, coll: &Collection, filter: &carddav::Filter) -> Result<Vec<Item>, AppError> {
+    Ok(match carddav::index_query(filter) {
+        Some(query) => {
+            store.index_missing_cards(coll.id, carddav::index_values).await?;
+            store.cards_by_index(coll.id, &query).await?
+        }
+        None => store.items_all(coll.id).await?,
+    })
+}
+
 /// The card an href names inside this book, if it does (absolute URLs or paths).
 fn card_name(href: &str, login: &str, slug: &str) -> Option<String> {
     let path = href
@@ -422,19 +435,17 @@ async fn make_book(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -
     let owner = books.home(login).await?;
     let bytes = read_limited(body, books.ctx.app.config.server.max_request_bytes).await?;
     let request = carddav::parse_extended_mkcol(&bytes).map_err(|e| AppError::BadRequest(format!("MKCOL: {e}")))?;
-    if !request.is_addressbook() {
+    if !carddav::is_addressbook(&request) {
         return Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: "only address books can be created in an address-book home".into(),
-            xml: Some(dav::Precondition::new(QName::dav("valid-resourcetype")).to_body()),
+            xml: Some(carddav::conditions::valid_resourcetype().to_body()),
         });
     }
     if books.books(&owner).await?.iter().any(|b| b.coll.slug == slug) || directory::is_reserved(slug) {
         return Err(AppError::MethodNotAllowed { allow: ALLOW_BOOK });
     }
-    let text = |name: &QName| request.get(name).and_then(|v| v.as_text());
-    let displayname = text(&QName::dav("displayname"));
-    let description = text(&carddav::names::ADDRESSBOOK_DESCRIPTION);
+    let (displayname, description) = carddav::book_names(&request);
     let new = NewCollection {
         owner_id: owner.id,
         kind: KIND,
@@ -504,7 +515,8 @@ async fn put_card(
         time_end: 0,
         is_oof: false,
     };
-    let code = match books.store().put_item(book.coll.id, &new, &condition).await? {
+    let index = carddav::index_values(data.as_bytes());
+    let code = match books.store().put_card(book.coll.id, &new, &condition, &index).await? {
         ItemPutOutcome::Created => StatusCode::CREATED,
         ItemPutOutcome::Replaced => StatusCode::NO_CONTENT,
         ItemPutOutcome::PreconditionFailed => {
@@ -532,17 +544,8 @@ async fn put_card(
 async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> Result<Response<Body>, AppError> {
     let (owner, book) = books.book(login, slug).await?;
     let bytes = read_limited(body, books.ctx.app.config.server.max_request_bytes).await?;
-    let report = carddav::parse_report(&bytes).map_err(|e| {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        match e.precondition() {
-            Some(c) => AppError::Dav {
-                status,
-                reason: e.to_string(),
-                xml: Some(c.to_body()),
-            },
-            None => AppError::BadRequest(e.to_string()),
-        }
-    })?;
+    let report =
+        carddav::parse_report(&bytes).map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     let coll = &book.coll;
     let respond = |item: &Item, props: &carddav::PropRequest| -> Result<dav::Response, AppError> {
         let data: Option<Cow<'_, str>> = match &props.address_data {
@@ -564,11 +567,11 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
         carddav::Report::AddressbookQuery(query) => {
             let limit = query.limit.map_or(usize::MAX, |l| l as usize);
             let mut hits = 0;
-            for item in books.store().items_all(coll.id).await? {
+            for item in query_candidates(books.store(), coll, &query.filter).await? {
                 if carddav::matches(&query.filter, item.data.as_bytes()) {
                     if hits == limit {
                         let cut = dav::Response::status(books.book_href(&owner.login, slug), Status(507));
-                        ms.push(cut.with_error(dav::Precondition::new(QName::dav("number-of-matches-within-limits"))));
+                        ms.push(cut.with_error(carddav::conditions::number_of_matches_within_limits()));
                         break;
                     }
                     ms.push(respond(&item, &query.props)?);
@@ -589,38 +592,20 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
             }
         }
         carddav::Report::SyncCollection(sync) => {
-            let since = match sync.sync_token.as_deref().filter(|t| !t.is_empty()) {
-                None => 0,
-                Some(token) => crate::caldav::parse_sync_token(token, coll.id)
-                    .filter(|s| *s <= coll.sync_seq)
-                    .ok_or(AppError::Dav {
-                        status: StatusCode::FORBIDDEN,
-                        reason: "the sync token is not one this address book issued".into(),
-                        xml: Some(dav::Precondition::new(QName::dav("valid-sync-token")).to_body()),
-                    })?,
-            };
-            for change in books.store().changes_since(coll.id, since, i64::MAX).await? {
-                let item = if change.deleted != 0 {
-                    None
-                } else {
-                    books.store().item(coll.id, &change.name).await?
-                };
-                match item {
-                    None if since == 0 => {}
-                    None => ms.push(dav::Response::status(
-                        books.card_href(&owner.login, slug, &change.name),
-                        Status::NOT_FOUND,
-                    )),
-                    Some(item) => ms.push(respond(&item, &sync.props)?),
-                }
-            }
-            ms.set_sync_token(crate::caldav::sync_token(coll.id, coll.sync_seq));
+            let token = sync.sync_token.as_deref();
+            let page = SyncPage::read(books.store(), coll, token, sync.limit, "address book").await?;
+            page.answer(
+                &mut ms,
+                books.book_href(&owner.login, slug),
+                |name| books.card_href(&owner.login, slug, name),
+                |item| respond(item, &sync.props),
+            )?;
         }
         carddav::Report::Other(name) => {
             return Err(AppError::Dav {
                 status: StatusCode::FORBIDDEN,
                 reason: format!("the report {name} is not supported on an address book"),
-                xml: Some(dav::Precondition::new(QName::dav("supported-report")).to_body()),
+                xml: Some(carddav::conditions::supported_report().to_body()),
             });
         }
     }

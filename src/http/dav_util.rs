@@ -33,6 +33,20 @@ pub fn propfind_depth(headers: &HeaderMap) -> Result<Depth, AppError> {
     Ok(depth)
 }
 
+/// A request the protocol layer refused: its status with the `DAV:error` condition it chose,
+/// or a plain 400 when it named none.
+pub fn protocol_error(status: u16, condition: Option<Precondition>, reason: String) -> AppError {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    match condition {
+        Some(condition) => AppError::Dav {
+            status,
+            reason,
+            xml: Some(condition.to_body()),
+        },
+        None => AppError::BadRequest(reason),
+    }
+}
+
 /// Reads and parses a PROPFIND body (400 with the parser's reason when malformed).
 pub async fn read_propfind(body: Incoming, limit: u64) -> Result<Propfind, AppError> {
     let bytes = read_limited(body, limit).await?;

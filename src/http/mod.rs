@@ -4,6 +4,7 @@
 mod absences;
 mod account;
 pub mod body;
+pub mod dav_sync;
 pub mod dav_util;
 pub mod error;
 mod favorites;

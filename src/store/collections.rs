@@ -281,6 +281,29 @@ impl Store {
         item: &NewItem<'_>,
         condition: &ItemCondition,
     ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, &[]).await
+    }
+
+    /// Creates or replaces a card with its search-index values (see `card_index`).
+    pub async fn put_card(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        index: &[(&str, String)],
+    ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, index).await
+    }
+
+    /// Writes an object and replaces its search-index values by `index` (an object written
+    /// without any is indexed when a query next needs it).
+    async fn put_indexed(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        index: &[(&str, String)],
+    ) -> Result<ItemPutOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
         let seq = bump_seq(&mut tx, collection_id).await?;
         let current: Option<(String,)> =
@@ -309,12 +332,12 @@ impl Store {
         if let Some((name,)) = clash {
             return Ok(ItemPutOutcome::UidConflict { name });
         }
-        sqlx::query(
+        let (item_id,): (i64,) = sqlx::query_as(
             "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (collection_id, name) DO UPDATE SET \
              uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
              time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-             modified_at = excluded.modified_at",
+             modified_at = excluded.modified_at RETURNING id",
         )
         .bind(collection_id)
         .bind(item.name)
@@ -326,8 +349,15 @@ impl Store {
         .bind(item.time_end)
         .bind(i64::from(item.is_oof))
         .bind(now())
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        if current.is_some() {
+            sqlx::query("DELETE FROM card_index WHERE item_id = $1")
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_index(&mut tx, collection_id, item_id, index).await?;
         record_change(&mut tx, collection_id, item.name, seq, false).await?;
         tx.commit().await?;
         Ok(if current.is_some() {
@@ -374,6 +404,25 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// Adds an object's search-index values.
+async fn insert_index(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    collection_id: i64,
+    item_id: i64,
+    index: &[(&str, String)],
+) -> Result<(), StoreError> {
+    for (prop, value) in index {
+        sqlx::query("INSERT INTO card_index (item_id, collection_id, prop, value) VALUES ($1, $2, $3, $4)")
+            .bind(item_id)
+            .bind(collection_id)
+            .bind(*prop)
+            .bind(value.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Takes the collection's next sequence number; the first statement of every object write.

@@ -7,7 +7,11 @@
 
 mod app_passwords;
 mod calendar_bindings;
+#[macro_use]
 mod collections;
+
+// After `collections`, whose `item_columns!` it uses.
+mod card_index;
 mod dead_props;
 mod directory;
 mod directory_sync;

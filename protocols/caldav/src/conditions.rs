@@ -1,11 +1,16 @@
 //! CalDAV pre- and postconditions (RFC 4791 §1.3, §5.3.1, §5.3.2.1, §7.8,
-//! RFC 6578 §3.2, RFC 7809) as `DAV:error` children, built on
-//! [`dav::Precondition`]. The server returns them with 403 (or as the
+//! RFC 7809) as `DAV:error` children, built on [`dav::Precondition`], with
+//! the shared `DAV:` ones of RFC 3253, 5689 and 6578 re-exported from
+//! [`dav::conditions`]. The server returns them with 403 (or as the
 //! error of a failed REPORT).
 
 use dav::{Precondition, QName};
 
 use crate::names::NS_CALDAV;
+
+pub use dav::conditions::{
+    number_of_matches_within_limits, resource_must_be_null, supported_report, valid_resourcetype, valid_sync_token,
+};
 
 fn caldav(local: &'static str) -> Precondition {
     Precondition::new(QName::new_static(NS_CALDAV, local))
@@ -68,33 +73,6 @@ pub fn initialize_calendar_collection() -> Precondition {
     caldav("initialize-calendar-collection")
 }
 
-/// `DAV:valid-sync-token` (RFC 6578 §3.2): unknown or expired token.
-pub fn valid_sync_token() -> Precondition {
-    Precondition::new(QName::dav("valid-sync-token"))
-}
-
-/// `DAV:number-of-matches-within-limits` (RFC 5323 / RFC 6578 §3.2).
-pub fn number_of_matches_within_limits() -> Precondition {
-    Precondition::new(QName::dav("number-of-matches-within-limits"))
-}
-
-/// `DAV:supported-report` (RFC 3253 §3.6): REPORT not supported here.
-pub fn supported_report() -> Precondition {
-    Precondition::new(QName::dav("supported-report"))
-}
-
-/// `DAV:resource-must-be-null` (RFC 4791 §5.3.1, RFC 5689 §3): MKCALENDAR
-/// or extended MKCOL on an existing resource.
-pub fn resource_must_be_null() -> Precondition {
-    Precondition::new(QName::dav("resource-must-be-null"))
-}
-
-/// `DAV:valid-resourcetype` (RFC 5689 §3): extended MKCOL asks for a
-/// resource type the server cannot create.
-pub fn valid_resourcetype() -> Precondition {
-    Precondition::new(QName::dav("valid-resourcetype"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,14 +97,6 @@ mod tests {
             initialize_calendar_collection(),
         ] {
             assert_eq!(p.name.ns, NS_CALDAV);
-        }
-        for p in [
-            number_of_matches_within_limits(),
-            supported_report(),
-            resource_must_be_null(),
-            valid_resourcetype(),
-        ] {
-            assert_eq!(p.name.ns, dav::NS_DAV);
         }
     }
 }

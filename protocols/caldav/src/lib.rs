@@ -1,7 +1,10 @@
-//! Portico's CalDAV protocol layer (RFC 4791; RFC 6578 request parsing;
-//! RFC 5689 extended MKCOL; the RFC 6638 names needed for scheduling),
-//! free of IO. iCalendar parsing, recurrence arithmetic and time zones come
-//! from calcard; XML request bodies go through `dav::tree`.
+//! Portico's CalDAV protocol layer (RFC 4791; the RFC 6638 names needed for
+//! scheduling), free of IO. iCalendar parsing, recurrence arithmetic and
+//! time zones come from calcard; XML request bodies go through `dav::tree`.
+//! What CalDAV shares with CardDAV lives in `dav`: RFC 6578 sync-collection
+//! (`dav::sync`), collations and text-match (`dav::collation`,
+//! `dav::text_match`), REPORT body parts (`dav::report`) and extended MKCOL
+//! (`dav::mkcol`); this crate re-exports what its API names.
 //!
 //! - Storing objects ([`object`]): [`validate_object`] checks a PUT body
 //!   against RFC 4791 §4.1/§5.3.2.1 and returns a [`CalendarObject`] with

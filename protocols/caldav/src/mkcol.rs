@@ -3,35 +3,16 @@
 //! at creation (`C:supported-calendar-component-set`,
 //! `C:calendar-timezone`).
 
-use dav::tree::{Element, parse_document};
+use dav::mkcol::read_sets;
+use dav::tree::parse_document;
 use dav::{PropValue, QName, XmlError};
+
+pub use dav::MkcolRequest;
 
 use crate::component::ComponentKind;
 use crate::names::{CALENDAR, MKCALENDAR};
-use crate::report::xml::{attr, is_caldav};
+use crate::report::xml::is_caldav;
 use crate::time::{FloatingZone, TimezoneError};
-
-/// Properties to set on a new collection, in request order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MkcolRequest {
-    /// The requested `DAV:resourcetype` children (extended MKCOL), e.g.
-    /// `DAV:collection` and `C:calendar`; empty for MKCALENDAR.
-    pub resource_types: Vec<QName>,
-    /// Every other property with its value as sent.
-    pub props: Vec<(QName, PropValue)>,
-}
-
-impl MkcolRequest {
-    /// Whether a calendar collection is asked for (MKCALENDAR always is).
-    pub fn is_calendar(&self) -> bool {
-        self.resource_types.contains(&CALENDAR)
-    }
-
-    /// The value of a property, if set.
-    pub fn get(&self, name: &QName) -> Option<&PropValue> {
-        self.props.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-}
 
 /// A creation body or property value that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,37 +47,11 @@ pub fn parse_mkcalendar(body: &[u8]) -> Result<MkcolRequest, MkcolError> {
     Ok(request)
 }
 
-/// Parses an extended MKCOL body (RFC 5689 §5.1). A plain MKCOL has no
-/// body and is not handled here.
+/// Parses an extended MKCOL body (RFC 5689 §5.1) with [`dav::mkcol`]; a
+/// calendar is asked for when the resource type includes `C:calendar`. A
+/// plain MKCOL has no body and is not handled here.
 pub fn parse_extended_mkcol(body: &[u8]) -> Result<MkcolRequest, MkcolError> {
-    let root = parse_document(body)?;
-    root.expect_name(&QName::dav("mkcol"))?;
-    read_sets(&root)
-}
-
-/// `DAV:set/DAV:prop/*`, with `DAV:resourcetype` taken apart.
-fn read_sets(root: &Element) -> Result<MkcolRequest, MkcolError> {
-    let mut request = MkcolRequest::default();
-    let mut sets = 0;
-    for set in root.elements().filter(|e| e.dav_local() == Some("set")) {
-        sets += 1;
-        for prop in set.elements().filter(|e| e.dav_local() == Some("prop")) {
-            for p in prop.elements() {
-                if p.dav_local() == Some("resourcetype") {
-                    request.resource_types = p.elements().map(|t| t.name.clone()).collect();
-                } else {
-                    request.props.push((p.name.clone(), PropValue::from_element(p)));
-                }
-            }
-        }
-    }
-    if sets == 0 {
-        return Err(MkcolError::Xml(XmlError::Missing {
-            parent: "mkcol",
-            child: "set",
-        }));
-    }
-    Ok(request)
+    Ok(dav::mkcol::parse_extended_mkcol(body)?)
 }
 
 /// Reads a `C:supported-calendar-component-set` value (RFC 4791 §5.2.3).
@@ -114,7 +69,7 @@ pub fn parse_supported_components(value: &PropValue) -> Result<Vec<ComponentKind
             ));
         }
         any = true;
-        let name = attr(comp, "name").unwrap_or_default();
+        let name = comp.attr("name").unwrap_or_default();
         if name.trim().eq_ignore_ascii_case("VTIMEZONE") {
             continue;
         }
@@ -184,7 +139,7 @@ END:VCALENDAR
     #[test]
     fn rfc_4791_mkcalendar_example() {
         let r = parse_mkcalendar(RFC_EXAMPLE.as_bytes()).unwrap();
-        assert!(r.is_calendar());
+        assert!(r.has_resource_type(&CALENDAR));
         let names: Vec<_> = r.props.iter().map(|(n, _)| n.clone()).collect();
         assert_eq!(
             names,
@@ -208,10 +163,10 @@ END:VCALENDAR
     #[test]
     fn empty_mkcalendar_and_extended_mkcol() {
         let r = parse_mkcalendar(b"  ").unwrap();
-        assert!(r.is_calendar() && r.props.is_empty());
+        assert!(r.has_resource_type(&CALENDAR) && r.props.is_empty());
         let body = br#"<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:I="http://apple.com/ns/ical/"><D:set><D:prop><D:resourcetype><D:collection/><C:calendar/></D:resourcetype><D:displayname>Team</D:displayname><I:calendar-color>#FF0000FF</I:calendar-color><C:supported-calendar-component-set><C:comp name="VTODO"/><C:comp name="VTIMEZONE"/><C:comp name="vtodo"/></C:supported-calendar-component-set></D:prop></D:set></D:mkcol>"#;
         let r = parse_extended_mkcol(body).unwrap();
-        assert!(r.is_calendar());
+        assert!(r.has_resource_type(&CALENDAR));
         assert_eq!(r.resource_types, vec![QName::dav("collection"), CALENDAR]);
         assert_eq!(r.props.len(), 3);
         assert_eq!(
@@ -221,7 +176,7 @@ END:VCALENDAR
         let kinds = parse_supported_components(r.get(&SUPPORTED_CALENDAR_COMPONENT_SET).unwrap()).unwrap();
         assert_eq!(kinds, vec![ComponentKind::Todo]);
         let plain = parse_extended_mkcol(br#"<D:mkcol xmlns:D="DAV:"><D:set><D:prop><D:resourcetype><D:collection/></D:resourcetype></D:prop></D:set></D:mkcol>"#).unwrap();
-        assert!(!plain.is_calendar());
+        assert!(!plain.has_resource_type(&CALENDAR));
     }
 
     #[test]

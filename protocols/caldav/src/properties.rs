@@ -1,15 +1,15 @@
 //! Values of the CalDAV live properties for PROPFIND and REPORT answers,
 //! built from [`dav::PropertyValue`] so the server never writes XML.
 
-use dav::{Property, PropertyValue, QName, XmlElement, XmlNode};
+use dav::{Property, PropertyValue, QName, XmlElement};
 
 use crate::component::ComponentKind;
 use crate::names::{
     CALENDAR, CALENDAR_DATA, CALENDAR_MULTIGET, CALENDAR_QUERY, FREE_BUSY_QUERY, NS_CALDAV, SYNC_COLLECTION,
 };
-use crate::report::Collation;
 
-/// The reports a calendar collection supports, for `DAV:supported-report-set`.
+/// The reports a calendar collection supports, for `DAV:supported-report-set`
+/// ([`dav::report::supported_report_set`]).
 pub const CALENDAR_REPORTS: [QName; 4] = [CALENDAR_QUERY, CALENDAR_MULTIGET, FREE_BUSY_QUERY, SYNC_COLLECTION];
 
 /// `DAV:resourcetype` of a calendar collection: `DAV:collection` and
@@ -44,16 +44,7 @@ pub fn supported_calendar_data() -> PropertyValue {
 
 /// `C:supported-collation-set` (RFC 4791 §7.5.1).
 pub fn supported_collation_set() -> PropertyValue {
-    PropertyValue::Elements(
-        Collation::ALL
-            .iter()
-            .map(|c| {
-                XmlElement::new(QName::new_static(NS_CALDAV, "supported-collation"))
-                    .with_text(c.name())
-                    .into()
-            })
-            .collect(),
-    )
+    dav::collation::supported_collation_set(&QName::new_static(NS_CALDAV, "supported-collation"))
 }
 
 /// `C:calendar-home-set` (RFC 4791 §6.2.1); `href` percent-encoded.
@@ -65,16 +56,6 @@ pub fn calendar_home_set(href: &str) -> PropertyValue {
 /// `mailto:ann@example.com` and the principal URL.
 pub fn calendar_user_address_set<S: AsRef<str>>(addresses: &[S]) -> PropertyValue {
     PropertyValue::Hrefs(addresses.iter().map(|a| a.as_ref().to_owned()).collect())
-}
-
-/// `DAV:supported-report-set` (RFC 3253 §3.1.5) listing `reports`.
-pub fn supported_report_set(reports: &[QName]) -> PropertyValue {
-    let report = |name: &QName| -> XmlNode {
-        XmlElement::new(QName::dav("supported-report"))
-            .with_child(XmlElement::new(QName::dav("report")).with_child(XmlElement::new(name.clone())))
-            .into()
-    };
-    PropertyValue::Elements(reports.iter().map(report).collect())
 }
 
 /// The `C:calendar-data` entry of a REPORT response.
@@ -131,7 +112,7 @@ mod tests {
         assert!(xml.contains("<D:href>mailto:ann@example.com</D:href><D:href>/dav/principals/users/ann/</D:href>"));
         let xml = render(
             QName::dav("supported-report-set"),
-            supported_report_set(&CALENDAR_REPORTS),
+            dav::report::supported_report_set(&CALENDAR_REPORTS),
         );
         assert!(
             xml.contains("<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"),

@@ -1,10 +1,15 @@
-//! CardDAV pre- and postconditions (RFC 6352 §5.1.1, §6.3.2.1, §8.6, §8.7;
-//! RFC 6578 §3.2; RFC 5689 §3) as `DAV:error` children, built on
-//! [`dav::Precondition`].
+//! CardDAV pre- and postconditions (RFC 6352 §5.1.1, §6.3.2.1, §8.6, §8.7)
+//! as `DAV:error` children, built on [`dav::Precondition`], with the shared
+//! `DAV:` ones of RFC 3253, 5689 and 6578 re-exported from
+//! [`dav::conditions`].
 
 use dav::{Precondition, QName, XmlElement};
 
 use crate::names::NS_CARDDAV;
+
+pub use dav::conditions::{
+    number_of_matches_within_limits, resource_must_be_null, supported_report, valid_resourcetype, valid_sync_token,
+};
 
 fn carddav(local: &'static str) -> Precondition {
     Precondition::new(QName::new_static(NS_CARDDAV, local))
@@ -57,34 +62,6 @@ pub fn supported_collation() -> Precondition {
     carddav("supported-collation")
 }
 
-/// `DAV:valid-sync-token` (RFC 6578 §3.2): unknown or expired token.
-pub fn valid_sync_token() -> Precondition {
-    Precondition::new(QName::dav("valid-sync-token"))
-}
-
-/// `DAV:number-of-matches-within-limits` (RFC 6352 §8.6.2): with 507 on the
-/// request URI when the results were truncated.
-pub fn number_of_matches_within_limits() -> Precondition {
-    Precondition::new(QName::dav("number-of-matches-within-limits"))
-}
-
-/// `DAV:supported-report` (RFC 3253 §3.6): REPORT not supported here.
-pub fn supported_report() -> Precondition {
-    Precondition::new(QName::dav("supported-report"))
-}
-
-/// `DAV:resource-must-be-null` (RFC 5689 §3): extended MKCOL on an
-/// existing resource.
-pub fn resource_must_be_null() -> Precondition {
-    Precondition::new(QName::dav("resource-must-be-null"))
-}
-
-/// `DAV:valid-resourcetype` (RFC 5689 §3): extended MKCOL asks for a
-/// resource type the server cannot create.
-pub fn valid_resourcetype() -> Precondition {
-    Precondition::new(QName::dav("valid-resourcetype"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,15 +89,6 @@ mod tests {
             supported_collation(),
         ] {
             assert_eq!(p.name.ns, NS_CARDDAV);
-        }
-        for p in [
-            valid_sync_token(),
-            number_of_matches_within_limits(),
-            supported_report(),
-            resource_must_be_null(),
-            valid_resourcetype(),
-        ] {
-            assert_eq!(p.name.ns, dav::NS_DAV);
         }
     }
 }

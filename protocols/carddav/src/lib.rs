@@ -1,6 +1,10 @@
-//! Portico's CardDAV protocol layer (RFC 6352; RFC 6578 request parsing;
-//! RFC 5689 extended MKCOL), free of IO. vCard 3.0 and 4.0 parsing and
-//! writing come from calcard; XML request bodies go through `dav::tree`.
+//! Portico's CardDAV protocol layer (RFC 6352), free of IO. vCard 3.0 and
+//! 4.0 parsing and writing come from calcard; XML request bodies go through
+//! `dav::tree`. What CardDAV shares with CalDAV lives in `dav`: RFC 6578
+//! sync-collection (`dav::sync`), collations and text-match
+//! (`dav::collation`, `dav::text_match`), REPORT body parts (`dav::report`)
+//! and extended MKCOL (`dav::mkcol`); this crate re-exports what its API
+//! names.
 //!
 //! - Storing cards ([`card`]): [`validate_card`] checks a PUT body against
 //!   RFC 6352 §5.1/§6.3.2.1 and returns a [`Card`] with the UID and the
@@ -11,7 +15,8 @@
 //!   reduced to some properties).
 //! - The company directory ([`directory`]): [`directory_card`] writes a
 //!   [`DirectoryPerson`] as a vCard 3.0 or 4.0.
-//! - Creating address books ([`mkcol`]): [`parse_extended_mkcol`].
+//! - Creating address books ([`mkcol`]): [`parse_extended_mkcol`],
+//!   [`is_addressbook`], [`book_names`].
 //! - Content negotiation: [`is_supported_media_type`] for PUT,
 //!   [`accept_version`] for GET.
 //! - Properties and errors: [`properties`], [`conditions`], [`names`].
@@ -29,6 +34,7 @@ pub mod card;
 pub mod conditions;
 pub mod directory;
 mod eval;
+pub mod index;
 pub mod mkcol;
 pub mod names;
 pub mod properties;
@@ -37,9 +43,11 @@ pub mod report;
 mod version;
 
 pub use card::{Card, CardError, validate_card};
+pub use dav::MkcolRequest;
 pub use directory::{DirectoryPerson, directory_card};
 pub use eval::matches;
-pub use mkcol::{MkcolRequest, parse_extended_mkcol};
+pub use index::{INDEXED_PROPERTIES, IndexClause, IndexQuery, IndexTerm, index_query, index_values};
+pub use mkcol::{book_names, is_addressbook, parse_extended_mkcol};
 pub use render::render_address_data;
 pub use report::{
     AddressDataRequest, Collation, Filter, MatchType, Multiget, ParamFilter, PropFilter, PropRequest, PropSelector,

@@ -1,139 +1,55 @@
-//! Extended MKCOL (RFC 5689; RFC 6352 §6.3.1): the body that creates an
-//! address book, with its `DAV:displayname` and
-//! `CARD:addressbook-description`.
+//! Extended MKCOL (RFC 5689; RFC 6352 §6.3.1) for address books: the body
+//! is read by [`dav::mkcol`]; an address book is asked for when its
+//! resource type includes `CARD:addressbook`, and it may carry
+//! `DAV:displayname` and `CARD:addressbook-description`.
 
-use dav::tree::{Element, parse_document};
-use dav::{PropValue, QName, XmlError};
+use dav::{MkcolRequest, QName};
 
 use crate::names::{ADDRESSBOOK, ADDRESSBOOK_DESCRIPTION};
 
-/// Properties to set on a new collection, in request order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MkcolRequest {
-    /// The requested `DAV:resourcetype` children, e.g. `DAV:collection` and
-    /// `CARD:addressbook`.
-    pub resource_types: Vec<QName>,
-    /// Every other property with its value as sent.
-    pub props: Vec<(QName, PropValue)>,
+pub use dav::mkcol::parse_extended_mkcol;
+
+/// Whether an extended MKCOL asks for an address book.
+pub fn is_addressbook(request: &MkcolRequest) -> bool {
+    request.has_resource_type(&ADDRESSBOOK)
 }
 
-impl MkcolRequest {
-    /// Whether an address book is asked for.
-    pub fn is_addressbook(&self) -> bool {
-        self.resource_types.contains(&ADDRESSBOOK)
-    }
-
-    /// The value of a property, if set.
-    pub fn get(&self, name: &QName) -> Option<&PropValue> {
-        self.props.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-
-    /// `DAV:displayname` as text.
-    pub fn displayname(&self) -> Option<String> {
-        self.get(&QName::dav("displayname")).and_then(PropValue::as_text)
-    }
-
-    /// `CARD:addressbook-description` as text (its `xml:lang` is on
-    /// [`MkcolRequest::get`]'s value).
-    pub fn description(&self) -> Option<String> {
-        self.get(&ADDRESSBOOK_DESCRIPTION).and_then(PropValue::as_text)
-    }
-}
-
-/// Parses an extended MKCOL body (RFC 5689 §5.1). A plain MKCOL has no
-/// body and is not handled here. Errors mean 400.
-pub fn parse_extended_mkcol(body: &[u8]) -> Result<MkcolRequest, XmlError> {
-    let root = parse_document(body)?;
-    root.expect_name(&QName::dav("mkcol"))?;
-    read_sets(&root)
-}
-
-/// `DAV:set/DAV:prop/*`, with `DAV:resourcetype` taken apart.
-fn read_sets(root: &Element) -> Result<MkcolRequest, XmlError> {
-    let mut request = MkcolRequest::default();
-    let mut sets = 0;
-    for set in root.elements().filter(|e| e.dav_local() == Some("set")) {
-        sets += 1;
-        for prop in set.elements().filter(|e| e.dav_local() == Some("prop")) {
-            for p in prop.elements() {
-                if p.dav_local() == Some("resourcetype") {
-                    request.resource_types = p.elements().map(|t| t.name.clone()).collect();
-                } else {
-                    request.props.push((p.name.clone(), PropValue::from_element(p)));
-                }
-            }
-        }
-    }
-    if sets == 0 {
-        return Err(XmlError::Missing {
-            parent: "mkcol",
-            child: "set",
-        });
-    }
-    Ok(request)
+/// The new book's `DAV:displayname` and `CARD:addressbook-description`, as
+/// text (the description's `xml:lang` is on [`MkcolRequest::get`]'s value).
+pub fn book_names(request: &MkcolRequest) -> (Option<String>, Option<String>) {
+    (
+        request.text(&QName::dav("displayname")),
+        request.text(&ADDRESSBOOK_DESCRIPTION),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// RFC 6352 §6.3.1.1.
-    const RFC_EXAMPLE: &str = r#"<?xml version="1.0" encoding="utf-8" ?>
-   <D:mkcol xmlns:D="DAV:"
-                 xmlns:C="urn:ietf:params:xml:ns:carddav">
-     <D:set>
-       <D:prop>
-         <D:resourcetype>
-           <D:collection/>
-           <C:addressbook/>
-         </D:resourcetype>
-         <D:displayname>Lisa's Contacts</D:displayname>
-         <C:addressbook-description xml:lang="en"
-   >My primary address book.</C:addressbook-description>
-       </D:prop>
-     </D:set>
-   </D:mkcol>"#;
-
     #[test]
     fn rfc_6352_example() {
-        let r = parse_extended_mkcol(RFC_EXAMPLE.as_bytes()).unwrap();
-        assert!(r.is_addressbook());
-        assert_eq!(r.resource_types, vec![QName::dav("collection"), ADDRESSBOOK]);
-        assert_eq!(r.displayname().as_deref(), Some("Lisa's Contacts"));
-        assert_eq!(r.description().as_deref(), Some("My primary address book."));
-        assert_eq!(r.get(&ADDRESSBOOK_DESCRIPTION).and_then(PropValue::lang), Some("en"));
-        assert_eq!(r.props.len(), 2);
+        let r = parse_extended_mkcol(
+            br#"<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype><D:displayname>Lisa's Contacts</D:displayname><C:addressbook-description xml:lang="en">My primary address book.</C:addressbook-description></D:prop></D:set></D:mkcol>"#,
+        )
+        .unwrap();
+        assert!(is_addressbook(&r));
+        assert_eq!(
+            book_names(&r),
+            (
+                Some("Lisa's Contacts".to_owned()),
+                Some("My primary address book.".to_owned())
+            )
+        );
     }
 
     #[test]
-    fn other_collections_and_dead_properties() {
-        let plain = parse_extended_mkcol(
-            br#"<D:mkcol xmlns:D="DAV:" xmlns:I="http://apple.com/ns/ical/"><D:set><D:prop><D:resourcetype><D:collection/></D:resourcetype><I:calendar-color>#FF0000</I:calendar-color></D:prop></D:set></D:mkcol>"#,
-        )
-        .unwrap();
-        assert!(!plain.is_addressbook());
-        assert_eq!(plain.displayname(), None);
-        assert_eq!(plain.description(), None);
-        assert_eq!(plain.props.len(), 1);
+    fn other_collections() {
         let calendar = parse_extended_mkcol(
             br#"<mkcol xmlns="DAV:"><set><prop><resourcetype><collection/><calendar xmlns="urn:ietf:params:xml:ns:caldav"/></resourcetype></prop></set></mkcol>"#,
         )
         .unwrap();
-        assert!(!calendar.is_addressbook());
-    }
-
-    #[test]
-    fn rejections() {
-        assert!(matches!(parse_extended_mkcol(b"<x/>"), Err(XmlError::WrongRoot { .. })));
-        assert!(matches!(
-            parse_extended_mkcol(br#"<D:mkcol xmlns:D="DAV:"/>"#),
-            Err(XmlError::Missing { .. })
-        ));
-        assert!(parse_extended_mkcol(b"").is_err());
-        for end in 0..RFC_EXAMPLE.len() {
-            if let Some(prefix) = RFC_EXAMPLE.get(..end) {
-                assert!(parse_extended_mkcol(prefix.as_bytes()).is_err(), "{end}");
-            }
-        }
+        assert!(!is_addressbook(&calendar));
+        assert_eq!(book_names(&calendar), (None, None));
     }
 }

@@ -1,14 +1,14 @@
 //! Values of the CardDAV live properties for PROPFIND and REPORT answers,
 //! built from [`dav::PropertyValue`] so the server never writes XML.
 
-use dav::{Property, PropertyValue, QName, XmlElement, XmlNode};
+use dav::{Property, PropertyValue, QName, XmlElement};
 
 use crate::names::{ADDRESS_DATA, ADDRESSBOOK, ADDRESSBOOK_MULTIGET, ADDRESSBOOK_QUERY, NS_CARDDAV, SYNC_COLLECTION};
-use crate::report::Collation;
 use crate::version::VcardVersion;
 
 /// The reports an address book supports, for `DAV:supported-report-set`
-/// (RFC 6352 §8: query and multiget are required).
+/// ([`dav::report::supported_report_set`]; RFC 6352 §8: query and multiget
+/// are required).
 pub const ADDRESSBOOK_REPORTS: [QName; 3] = [ADDRESSBOOK_QUERY, ADDRESSBOOK_MULTIGET, SYNC_COLLECTION];
 
 /// `DAV:resourcetype` of an address book: `DAV:collection` and
@@ -34,16 +34,7 @@ pub fn supported_address_data() -> PropertyValue {
 
 /// `CARD:supported-collation-set` (§8.3.1).
 pub fn supported_collation_set() -> PropertyValue {
-    PropertyValue::Elements(
-        Collation::ALL
-            .iter()
-            .map(|c| {
-                XmlElement::new(QName::new_static(NS_CARDDAV, "supported-collation"))
-                    .with_text(c.name())
-                    .into()
-            })
-            .collect(),
-    )
+    dav::collation::supported_collation_set(&QName::new_static(NS_CARDDAV, "supported-collation"))
 }
 
 /// `CARD:max-resource-size` (§6.2.3): the largest card accepted, in octets.
@@ -60,16 +51,6 @@ pub fn addressbook_home_set(href: &str) -> PropertyValue {
 /// `href` percent-encoded.
 pub fn principal_address(href: &str) -> PropertyValue {
     PropertyValue::Href(href.to_owned())
-}
-
-/// `DAV:supported-report-set` (RFC 3253 §3.1.5) listing `reports`.
-pub fn supported_report_set(reports: &[QName]) -> PropertyValue {
-    let report = |name: &QName| -> XmlNode {
-        XmlElement::new(QName::dav("supported-report"))
-            .with_child(XmlElement::new(QName::dav("report")).with_child(XmlElement::new(name.clone())))
-            .into()
-    };
-    PropertyValue::Elements(reports.iter().map(report).collect())
 }
 
 /// The `CARD:address-data` entry of a REPORT response.
@@ -136,7 +117,7 @@ mod tests {
         );
         let xml = render(
             QName::dav("supported-report-set"),
-            supported_report_set(&ADDRESSBOOK_REPORTS),
+            dav::report::supported_report_set(&ADDRESSBOOK_REPORTS),
         );
         assert!(
             xml.contains("<D:supported-report><D:report><CARD:addressbook-query/></D:report></D:supported-report>"),

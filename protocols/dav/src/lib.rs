@@ -11,6 +11,11 @@
 //!   [`IfHeader`].
 //! - Paths ([`path`]): [`decode_path`], [`encode_href`].
 //! - The request-body parser itself ([`tree`]), for sibling protocol crates.
+//! - What CalDAV and CardDAV share beyond RFC 4918: REPORT body parts and
+//!   `DAV:supported-report-set` ([`report`]), RFC 6578 sync-collection
+//!   ([`sync`]), RFC 4790 collations ([`collation`]) and `text-match`
+//!   ([`text_match`]), extended MKCOL ([`mkcol`], RFC 5689) and the `DAV:`
+//!   conditions of those RFCs ([`conditions`]).
 //! - Responses ([`response`], [`lock`], [`error`]): [`Multistatus`],
 //!   [`Property`], [`PropertyValue`], [`lock_response_body`],
 //!   [`error::error_body`] / [`Precondition`].
@@ -18,20 +23,27 @@
 //! The main items are re-exported at the crate root. Every parser error
 //! converts into [`DavError`]; all mean `400 Bad Request`.
 
+pub mod collation;
+pub mod conditions;
 pub mod dates;
 mod dav_error;
 pub mod error;
 pub mod headers;
 pub mod if_header;
 pub mod lock;
+pub mod mkcol;
 pub mod names;
 pub mod path;
 mod prop_value;
 pub mod qname;
+pub mod report;
 pub mod request;
 pub mod response;
+pub mod sync;
+pub mod text_match;
 mod xml;
 
+pub use collation::Collation;
 pub use dates::{http_date, rfc3339};
 pub use dav_error::DavError;
 pub use error::Precondition;
@@ -40,6 +52,7 @@ pub use headers::{
 };
 pub use if_header::{IfHeader, IfHeaderError, ResourceState};
 pub use lock::{ActiveLock, LockScope, lock_response_body};
+pub use mkcol::MkcolRequest;
 pub use path::{PathError, decode_path, encode_href};
 pub use prop_value::PropValue;
 pub use qname::{NS_CALDAV, NS_CARDDAV, NS_DAV, NS_MS, QName};
@@ -49,6 +62,8 @@ pub use request::proppatch::{PropPatchOp, parse_proppatch};
 pub use response::multistatus::{Multistatus, PropStat, Response};
 pub use response::property::{Property, PropertyValue};
 pub use response::status::Status;
+pub use sync::{SyncCollection, SyncLevel};
+pub use text_match::{MatchType, TextMatch};
 pub use xml::error::XmlError;
 pub use xml::node::{XmlElement, XmlNode};
 pub use xml::tree;

@@ -1,6 +1,8 @@
 //! Why a REPORT body was refused, with the status and `DAV:error`
 //! condition to answer (RFC 4791 §7.8, §9.7; RFC 6578 §3.2).
 
+use dav::report::InvalidRequest;
+use dav::text_match::TextMatchError;
 use dav::{Precondition, XmlError};
 
 use crate::conditions;
@@ -63,6 +65,21 @@ impl ReportError {
             ReportError::UnsupportedCalendarData { .. } => Some(conditions::supported_calendar_data()),
             ReportError::InvalidTimezone(_) => Some(conditions::valid_calendar_data()),
             ReportError::UnknownTimezoneId(_) => Some(conditions::valid_timezone()),
+        }
+    }
+}
+
+impl From<InvalidRequest> for ReportError {
+    fn from(e: InvalidRequest) -> Self {
+        ReportError::Invalid(e.0)
+    }
+}
+
+impl From<TextMatchError> for ReportError {
+    fn from(e: TextMatchError) -> Self {
+        match e {
+            TextMatchError::UnsupportedCollation(name) => ReportError::UnsupportedCollation(name),
+            TextMatchError::Invalid(msg) => ReportError::InvalidFilter(msg),
         }
     }
 }

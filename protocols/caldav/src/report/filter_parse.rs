@@ -9,9 +9,9 @@ use dav::tree::Element;
 
 use crate::report::ReportError;
 use crate::report::filter::{CompFilter, ParamFilter, PropFilter};
-use crate::report::text_match::{Collation, MatchType, TextMatch};
 use crate::report::time_range::{Ends, read_range};
-use crate::report::xml::{attr, is_caldav, text};
+use crate::report::xml::is_caldav;
+use crate::report::{Collation, TextMatch};
 
 /// Components whose time-range semantics §9.9 defines.
 const TIMED_COMPONENTS: [&str; 5] = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VALARM"];
@@ -47,7 +47,7 @@ pub(crate) fn parse_filter(filter: &Element) -> Result<CompFilter, ReportError> 
 }
 
 fn name_of(e: &Element) -> Result<String, ReportError> {
-    let name = attr(e, "name").map(str::trim).unwrap_or_default();
+    let name = e.attr("name").map(str::trim).unwrap_or_default();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(invalid(format!("{} needs a valid name attribute", e.name.local)));
     }
@@ -172,35 +172,16 @@ fn parse_param(e: &Element) -> Result<ParamFilter, ReportError> {
     Ok(filter)
 }
 
-/// Reads a `C:text-match` (also used by CardDAV-style `match-type`).
-pub(crate) fn parse_text_match(e: &Element) -> Result<TextMatch, ReportError> {
-    if let Some(child) = e.elements().next() {
-        return Err(invalid(format!("unexpected {} in text-match", child.name)));
-    }
-    let collation = match attr(e, "collation") {
-        None => Collation::AsciiCasemap,
-        Some(name) => Collation::from_name(name).ok_or_else(|| ReportError::UnsupportedCollation(name.to_owned()))?,
-    };
-    let negate = match attr(e, "negate-condition").map(str::trim) {
-        None | Some("no") => false,
-        Some("yes") => true,
-        Some(other) => return Err(invalid(format!("negate-condition={other:?} must be yes or no"))),
-    };
-    let match_type = match attr(e, "match-type") {
-        None => MatchType::Contains,
-        Some(v) => MatchType::from_name(v).ok_or_else(|| invalid(format!("unknown match-type {v:?}")))?,
-    };
-    Ok(TextMatch {
-        text: text(e).trim().to_owned(),
-        collation,
-        negate,
-        match_type,
-    })
+/// Reads a `C:text-match` (also with CardDAV-style `match-type`); the
+/// collation defaults to `i;ascii-casemap` (RFC 4791 §7.5).
+fn parse_text_match(e: &Element) -> Result<TextMatch, ReportError> {
+    Ok(TextMatch::from_element(e, Collation::AsciiCasemap)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::MatchType;
     use dav::tree::parse_document;
 
     fn parse(inner: &str) -> Result<CompFilter, ReportError> {

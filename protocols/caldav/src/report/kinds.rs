@@ -1,7 +1,10 @@
 //! The REPORT bodies Portico answers on calendar collections:
 //! `C:calendar-query`, `C:calendar-multiget`, `C:free-busy-query`
-//! (RFC 4791 §7.8–7.10) and `DAV:sync-collection` (RFC 6578 §6.1).
+//! (RFC 4791 §7.8–7.10) and `DAV:sync-collection` (RFC 6578 §6.1, read
+//! by `dav::sync`).
 
+use dav::report::read_hrefs;
+use dav::sync::read_sync_collection;
 use dav::tree::Element;
 
 use crate::report::ReportError;
@@ -9,7 +12,7 @@ use crate::report::filter::CompFilter;
 use crate::report::filter_parse::parse_filter;
 use crate::report::props::{PropRequest, read_prop_request};
 use crate::report::time_range::{Ends, read_range};
-use crate::report::xml::{is_caldav, text};
+use crate::report::xml::is_caldav;
 use crate::time::{FloatingZone, TimeRange};
 
 /// `C:calendar-query`.
@@ -40,27 +43,8 @@ pub struct Multiget {
     pub hrefs: Vec<String>,
 }
 
-/// `DAV:sync-level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncLevel {
-    /// `1`: members of the collection.
-    One,
-    /// `infinite`: members at any depth.
-    Infinite,
-}
-
-/// `DAV:sync-collection`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncCollection {
-    /// The client's token; `None` (empty element) for an initial sync.
-    pub sync_token: Option<String>,
-    /// Depth of the sync.
-    pub sync_level: SyncLevel,
-    /// `DAV:limit/DAV:nresults`.
-    pub limit: Option<u32>,
-    /// What to return for each changed member.
-    pub props: PropRequest,
-}
+/// `DAV:sync-collection` with CalDAV's property request.
+pub type SyncCollection = dav::SyncCollection<PropRequest>;
 
 pub(crate) fn read_query(root: &Element) -> Result<CalendarQuery, ReportError> {
     let props = read_prop_request(root)?;
@@ -73,9 +57,9 @@ pub(crate) fn read_query(root: &Element) -> Result<CalendarQuery, ReportError> {
             }
             filter = Some(parse_filter(child)?);
         } else if is_caldav(child, "timezone") {
-            timezone = Some(FloatingZone::from_vcalendar(&text(child))?);
+            timezone = Some(FloatingZone::from_vcalendar(&child.text())?);
         } else if is_caldav(child, "timezone-id") {
-            let id = text(child);
+            let id = child.text();
             let id = id.trim();
             timezone = Some(FloatingZone::from_id(id).ok_or_else(|| ReportError::UnknownTimezoneId(id.to_owned()))?);
         }
@@ -90,16 +74,7 @@ pub(crate) fn read_query(root: &Element) -> Result<CalendarQuery, ReportError> {
 
 pub(crate) fn read_multiget(root: &Element) -> Result<Multiget, ReportError> {
     let props = read_prop_request(root)?;
-    let hrefs: Vec<String> = root
-        .elements()
-        .filter(|e| e.dav_local() == Some("href"))
-        .map(|e| text(e).trim().to_owned())
-        .collect();
-    if hrefs.is_empty() || hrefs.iter().any(String::is_empty) {
-        return Err(ReportError::Invalid(
-            "calendar-multiget needs non-empty DAV:href elements".into(),
-        ));
-    }
+    let hrefs = read_hrefs(root, "calendar-multiget")?;
     Ok(Multiget { props, hrefs })
 }
 
@@ -114,43 +89,5 @@ pub(crate) fn read_free_busy(root: &Element) -> Result<TimeRange, ReportError> {
 }
 
 pub(crate) fn read_sync(root: &Element) -> Result<SyncCollection, ReportError> {
-    let mut sync_token = None;
-    let mut sync_level = None;
-    let mut limit = None;
-    for child in root.elements() {
-        match child.dav_local() {
-            Some("sync-token") => {
-                let token = text(child).trim().to_owned();
-                sync_token = (!token.is_empty()).then_some(token);
-            }
-            Some("sync-level") => {
-                sync_level = Some(match text(child).trim() {
-                    "1" => SyncLevel::One,
-                    "infinite" | "infinity" => SyncLevel::Infinite,
-                    other => {
-                        return Err(ReportError::Invalid(format!(
-                            "sync-level {other:?} must be 1 or infinite"
-                        )));
-                    }
-                });
-            }
-            Some("limit") => {
-                let n = child
-                    .elements()
-                    .find(|e| e.dav_local() == Some("nresults"))
-                    .and_then(|e| text(e).trim().parse::<u32>().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| ReportError::Invalid("limit needs a positive nresults".into()))?;
-                limit = Some(n);
-            }
-            _ => {}
-        }
-    }
-    Ok(SyncCollection {
-        sync_token,
-        // Older clients omit it; RFC 6578 §6.1 makes it required.
-        sync_level: sync_level.unwrap_or(SyncLevel::One),
-        limit,
-        props: read_prop_request(root)?,
-    })
+    read_sync_collection(root, read_prop_request)
 }

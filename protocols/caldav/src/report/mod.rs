@@ -6,15 +6,14 @@ mod filter;
 mod filter_parse;
 mod kinds;
 mod props;
-mod text_match;
 mod time_range;
 pub(crate) mod xml;
 
+pub use dav::{Collation, MatchType, SyncLevel, TextMatch};
 pub use error::ReportError;
 pub use filter::{CompFilter, ParamFilter, PropFilter};
-pub use kinds::{CalendarQuery, Multiget, SyncCollection, SyncLevel};
+pub use kinds::{CalendarQuery, Multiget, SyncCollection};
 pub use props::{CalendarDataRequest, CompSelector, PropRequest, PropSelector, RecurrenceMode, Selection};
-pub use text_match::{Collation, MatchType, TextMatch};
 
 use dav::QName;
 use dav::tree::parse_document;

@@ -2,13 +2,14 @@
 //! and, inside it, `C:calendar-data` with its subsetting and recurrence
 //! options (RFC 4791 §9.6).
 
+use dav::Propfind;
+use dav::report::yes_no;
 use dav::tree::Element;
-use dav::{Propfind, QName};
 
 use crate::names::CALENDAR_DATA;
 use crate::report::ReportError;
 use crate::report::time_range::{Ends, read_range};
-use crate::report::xml::{attr, is_caldav};
+use crate::report::xml::is_caldav;
 use crate::time::TimeRange;
 
 /// The properties requested, shaped like a PROPFIND so the server answers
@@ -82,47 +83,8 @@ pub struct PropSelector {
 
 /// Reads the property part of a REPORT root's children.
 pub(crate) fn read_prop_request(root: &Element) -> Result<PropRequest, ReportError> {
-    let mut found: Option<PropRequest> = None;
-    for child in root.elements() {
-        let request = match child.dav_local() {
-            Some("prop") => read_prop(child)?,
-            Some("allprop") => PropRequest {
-                props: Propfind::AllProp { include: Vec::new() },
-                calendar_data: None,
-            },
-            Some("propname") => PropRequest {
-                props: Propfind::PropName,
-                calendar_data: None,
-            },
-            _ => continue,
-        };
-        if found.replace(request).is_some() {
-            return Err(ReportError::Invalid(
-                "only one of prop, allprop or propname is allowed".into(),
-            ));
-        }
-    }
-    Ok(found.unwrap_or(PropRequest {
-        props: Propfind::AllProp { include: Vec::new() },
-        calendar_data: None,
-    }))
-}
-
-fn read_prop(prop: &Element) -> Result<PropRequest, ReportError> {
-    let mut names: Vec<QName> = Vec::new();
-    let mut calendar_data = None;
-    for child in prop.elements() {
-        if child.name == CALENDAR_DATA {
-            calendar_data = Some(read_calendar_data(child)?);
-        }
-        if !names.contains(&child.name) {
-            names.push(child.name.clone());
-        }
-    }
-    Ok(PropRequest {
-        props: Propfind::Prop(names),
-        calendar_data,
-    })
+    let (props, calendar_data) = dav::report::read_prop_request(root, &CALENDAR_DATA, read_calendar_data)?;
+    Ok(PropRequest { props, calendar_data })
 }
 
 fn read_calendar_data(e: &Element) -> Result<CalendarDataRequest, ReportError> {
@@ -156,8 +118,8 @@ fn read_calendar_data(e: &Element) -> Result<CalendarDataRequest, ReportError> {
 
 /// RFC 4791 §9.6: `content-type` defaults to text/calendar, `version` to 2.0.
 fn check_media_type(e: &Element) -> Result<(), ReportError> {
-    let content_type = attr(e, "content-type").unwrap_or("text/calendar");
-    let version = attr(e, "version").unwrap_or("2.0");
+    let content_type = e.attr("content-type").unwrap_or("text/calendar");
+    let version = e.attr("version").unwrap_or("2.0");
     let media = content_type.split(';').next().unwrap_or_default().trim();
     if media.eq_ignore_ascii_case("text/calendar") && version.trim() == "2.0" {
         Ok(())
@@ -170,7 +132,7 @@ fn check_media_type(e: &Element) -> Result<(), ReportError> {
 }
 
 fn selector_name(e: &Element) -> Result<String, ReportError> {
-    match attr(e, "name").map(str::trim) {
+    match e.attr("name").map(str::trim) {
         Some(n) if !n.is_empty() => Ok(n.to_ascii_uppercase()),
         _ => Err(ReportError::Invalid(format!("{} needs a name attribute", e.name.local))),
     }
@@ -193,11 +155,7 @@ fn read_comp(e: &Element) -> Result<CompSelector, ReportError> {
         } else if is_caldav(child, "allcomp") {
             comps = Selection::All;
         } else if is_caldav(child, "prop") {
-            let novalue = match attr(child, "novalue").map(str::trim) {
-                None | Some("no") => false,
-                Some("yes") => true,
-                Some(other) => return Err(ReportError::Invalid(format!("novalue={other:?} must be yes or no"))),
-            };
+            let novalue = yes_no(child, "novalue")?;
             if let Selection::Only(list) = &mut props {
                 list.push(PropSelector {
                     name: selector_name(child)?,
@@ -221,6 +179,7 @@ fn read_comp(e: &Element) -> Result<CompSelector, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dav::QName;
     use dav::tree::parse_document;
 
     fn read(inner: &str) -> Result<PropRequest, ReportError> {

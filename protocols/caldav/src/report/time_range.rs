@@ -4,7 +4,6 @@
 
 use dav::tree::Element;
 
-use crate::report::xml::attr;
 use crate::time::{TimeRange, parse_utc};
 
 /// Whether both ends are required (expand and limit elements) or one may
@@ -18,7 +17,7 @@ pub(crate) enum Ends {
 /// The range, or a message saying what is wrong with it.
 pub(crate) fn read_range(e: &Element, ends: Ends) -> Result<TimeRange, String> {
     let read = |name: &str| -> Result<Option<i64>, String> {
-        match attr(e, name) {
+        match e.attr(name) {
             None => Ok(None),
             Some(v) => parse_utc(v)
                 .map(Some)

@@ -1,6 +1,8 @@
 //! Why a REPORT body was refused, with the status and `DAV:error`
 //! condition to answer (RFC 6352 §8.6, §8.7; RFC 6578 §3.2).
 
+use dav::report::InvalidRequest;
+use dav::text_match::TextMatchError;
 use dav::{Precondition, QName, XmlElement, XmlError};
 
 use crate::conditions;
@@ -66,6 +68,21 @@ impl ReportError {
             }
             ReportError::UnsupportedCollation(_) => Some(conditions::supported_collation()),
             ReportError::UnsupportedAddressData { .. } => Some(conditions::supported_address_data()),
+        }
+    }
+}
+
+impl From<InvalidRequest> for ReportError {
+    fn from(e: InvalidRequest) -> Self {
+        ReportError::Invalid(e.0)
+    }
+}
+
+impl From<TextMatchError> for ReportError {
+    fn from(e: TextMatchError) -> Self {
+        match e {
+            TextMatchError::UnsupportedCollation(name) => ReportError::UnsupportedCollation(name),
+            TextMatchError::Invalid(msg) => ReportError::InvalidFilter(msg),
         }
     }
 }

@@ -8,8 +8,8 @@ use dav::tree::Element;
 
 use crate::report::ReportError;
 use crate::report::filter::{Filter, ParamFilter, PropFilter, Test};
-use crate::report::text_match::{Collation, MatchType, TextMatch};
-use crate::report::xml::{attr, is_carddav, parameter_name, property_name, text, yes_no};
+use crate::report::xml::{is_carddav, parameter_name, property_name};
+use crate::report::{Collation, TextMatch};
 
 fn invalid(msg: impl Into<String>) -> ReportError {
     ReportError::InvalidFilter(msg.into())
@@ -24,7 +24,7 @@ fn unsupported(element: &'static str, name: &str, child: &Element) -> ReportErro
 }
 
 fn read_test(e: &Element) -> Result<Test, ReportError> {
-    match attr(e, "test").map(str::trim) {
+    match e.attr("test").map(str::trim) {
         None | Some("anyof") => Ok(Test::AnyOf),
         Some("allof") => Ok(Test::AllOf),
         Some(other) => Err(invalid(format!("test={other:?} must be anyof or allof"))),
@@ -98,28 +98,13 @@ fn parse_param(e: &Element) -> Result<ParamFilter, ReportError> {
 /// Reads a `CARD:text-match`; the collation defaults to
 /// `i;unicode-casemap` and the match type to `contains` (§10.5.4).
 fn parse_text_match(e: &Element) -> Result<TextMatch, ReportError> {
-    if let Some(child) = e.elements().next() {
-        return Err(invalid(format!("unexpected {} in text-match", child.name)));
-    }
-    let collation = match attr(e, "collation") {
-        None => Collation::UnicodeCasemap,
-        Some(name) => Collation::from_name(name).ok_or_else(|| ReportError::UnsupportedCollation(name.to_owned()))?,
-    };
-    let match_type = match attr(e, "match-type") {
-        None => MatchType::Contains,
-        Some(v) => MatchType::from_name(v).ok_or_else(|| invalid(format!("unknown match-type {v:?}")))?,
-    };
-    Ok(TextMatch {
-        text: text(e).trim().to_owned(),
-        collation,
-        negate: yes_no(e, "negate-condition").map_err(invalid)?,
-        match_type,
-    })
+    Ok(TextMatch::from_element(e, Collation::UnicodeCasemap)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::MatchType;
     use dav::tree::parse_document;
 
     fn parse(attrs: &str, inner: &str) -> Result<Filter, ReportError> {

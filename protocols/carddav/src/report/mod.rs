@@ -6,14 +6,13 @@ mod filter;
 mod filter_parse;
 mod kinds;
 mod props;
-mod text_match;
 pub(crate) mod xml;
 
+pub use dav::{Collation, MatchType, SyncLevel, TextMatch};
 pub use error::ReportError;
 pub use filter::{Filter, ParamFilter, PropFilter, Test};
-pub use kinds::{Multiget, Query, SyncCollection, SyncLevel};
+pub use kinds::{Multiget, Query, SyncCollection};
 pub use props::{AddressDataRequest, PropRequest, PropSelector};
-pub use text_match::{Collation, MatchType, TextMatch};
 
 use dav::QName;
 use dav::tree::parse_document;

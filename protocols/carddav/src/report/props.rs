@@ -2,12 +2,13 @@
 //! and, inside it, `CARD:address-data` with its version and property
 //! subsetting (RFC 6352 §10.4).
 
+use dav::Propfind;
+use dav::report::yes_no;
 use dav::tree::Element;
-use dav::{Propfind, QName};
 
 use crate::names::ADDRESS_DATA;
 use crate::report::ReportError;
-use crate::report::xml::{attr, is_carddav, property_name, yes_no};
+use crate::report::xml::{is_carddav, property_name};
 use crate::version::VcardVersion;
 
 /// The properties requested, shaped like a PROPFIND so the server answers
@@ -53,47 +54,8 @@ pub struct PropSelector {
 
 /// Reads the property part of a REPORT root's children.
 pub(crate) fn read_prop_request(root: &Element) -> Result<PropRequest, ReportError> {
-    let mut found: Option<PropRequest> = None;
-    for child in root.elements() {
-        let request = match child.dav_local() {
-            Some("prop") => read_prop(child)?,
-            Some("allprop") => PropRequest {
-                props: Propfind::AllProp { include: Vec::new() },
-                address_data: None,
-            },
-            Some("propname") => PropRequest {
-                props: Propfind::PropName,
-                address_data: None,
-            },
-            _ => continue,
-        };
-        if found.replace(request).is_some() {
-            return Err(ReportError::Invalid(
-                "only one of prop, allprop or propname is allowed".into(),
-            ));
-        }
-    }
-    Ok(found.unwrap_or(PropRequest {
-        props: Propfind::AllProp { include: Vec::new() },
-        address_data: None,
-    }))
-}
-
-fn read_prop(prop: &Element) -> Result<PropRequest, ReportError> {
-    let mut names: Vec<QName> = Vec::new();
-    let mut address_data = None;
-    for child in prop.elements() {
-        if child.name == ADDRESS_DATA {
-            address_data = Some(read_address_data(child)?);
-        }
-        if !names.contains(&child.name) {
-            names.push(child.name.clone());
-        }
-    }
-    Ok(PropRequest {
-        props: Propfind::Prop(names),
-        address_data,
-    })
+    let (props, address_data) = dav::report::read_prop_request(root, &ADDRESS_DATA, read_address_data)?;
+    Ok(PropRequest { props, address_data })
 }
 
 fn read_address_data(e: &Element) -> Result<AddressDataRequest, ReportError> {
@@ -106,7 +68,7 @@ fn read_address_data(e: &Element) -> Result<AddressDataRequest, ReportError> {
         } else if is_carddav(child, "prop") {
             let selector = PropSelector {
                 name: property_name(child).map_err(ReportError::Invalid)?,
-                novalue: yes_no(child, "novalue").map_err(ReportError::Invalid)?,
+                novalue: yes_no(child, "novalue")?,
             };
             props.get_or_insert_with(Vec::new).push(selector);
         }
@@ -120,10 +82,10 @@ fn read_address_data(e: &Element) -> Result<AddressDataRequest, ReportError> {
 /// `content-type` must be `text/vcard` (RFC 6352 §10.4; `text/x-vcard` is
 /// accepted too), `version` 3.0 or 4.0 when given.
 fn read_media_type(e: &Element) -> Result<Option<VcardVersion>, ReportError> {
-    let content_type = attr(e, "content-type").unwrap_or("text/vcard");
+    let content_type = e.attr("content-type").unwrap_or("text/vcard");
     let media = content_type.split(';').next().unwrap_or_default().trim();
     let vcard = media.eq_ignore_ascii_case("text/vcard") || media.eq_ignore_ascii_case("text/x-vcard");
-    let version = match attr(e, "version") {
+    let version = match e.attr("version") {
         None => Ok(None),
         Some(v) => VcardVersion::from_name(v).map(Some).ok_or(()),
     };
@@ -131,7 +93,7 @@ fn read_media_type(e: &Element) -> Result<Option<VcardVersion>, ReportError> {
         Ok(version) if vcard => Ok(version),
         _ => Err(ReportError::UnsupportedAddressData {
             content_type: content_type.to_owned(),
-            version: attr(e, "version").unwrap_or_default().to_owned(),
+            version: e.attr("version").unwrap_or_default().to_owned(),
         }),
     }
 }
@@ -139,6 +101,7 @@ fn read_media_type(e: &Element) -> Result<Option<VcardVersion>, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dav::QName;
     use dav::tree::parse_document;
 
     fn read(inner: &str) -> Result<PropRequest, ReportError> {

@@ -1,6 +1,6 @@
 //! Small helpers over `dav::tree` elements for CardDAV request bodies.
 
-use dav::tree::{Element, Node};
+use dav::tree::Element;
 
 use crate::names::NS_CARDDAV;
 
@@ -9,38 +9,10 @@ pub(crate) fn is_carddav(e: &Element, local: &str) -> bool {
     e.name.is(NS_CARDDAV, local)
 }
 
-/// An unqualified attribute (CardDAV attributes are in no namespace).
-pub(crate) fn attr<'a>(e: &'a Element, name: &str) -> Option<&'a str> {
-    e.attrs
-        .iter()
-        .find(|a| a.name.ns.is_empty() && a.name.local == name)
-        .map(|a| a.value.as_str())
-}
-
-/// The character data directly inside `e`.
-pub(crate) fn text(e: &Element) -> String {
-    e.children
-        .iter()
-        .filter_map(|n| match n {
-            Node::Text(t) => Some(t.as_str()),
-            Node::Element(_) => None,
-        })
-        .collect()
-}
-
-/// A `yes`/`no` attribute (`novalue`, `negate-condition`); absent is `no`.
-pub(crate) fn yes_no(e: &Element, name: &str) -> Result<bool, String> {
-    match attr(e, name).map(str::trim) {
-        None | Some("no") => Ok(false),
-        Some("yes") => Ok(true),
-        Some(other) => Err(format!("{name}={other:?} must be yes or no")),
-    }
-}
-
 /// A vCard property name as used in `name` attributes: an optional group
 /// and a name (RFC 6350 §3.3: letters, digits and `-`), upper-cased.
 pub(crate) fn property_name(e: &Element) -> Result<String, String> {
-    let raw = attr(e, "name").map(str::trim).unwrap_or_default();
+    let raw = e.attr("name").map(str::trim).unwrap_or_default();
     let (group, name) = split_group(raw);
     if !is_token(name) || group.is_some_and(|g| !is_token(g)) {
         return Err(format!("{} needs a vCard property name, not {raw:?}", e.name.local));
@@ -50,7 +22,7 @@ pub(crate) fn property_name(e: &Element) -> Result<String, String> {
 
 /// A parameter name (`param-filter`), upper-cased.
 pub(crate) fn parameter_name(e: &Element) -> Result<String, String> {
-    let raw = attr(e, "name").map(str::trim).unwrap_or_default();
+    let raw = e.attr("name").map(str::trim).unwrap_or_default();
     if !is_token(raw) {
         return Err(format!("param-filter needs a vCard parameter name, not {raw:?}"));
     }
@@ -84,11 +56,6 @@ mod tests {
             r#"<C:a xmlns:C="urn:ietf:params:xml:ns:carddav" xmlns:x="urn:x" name="item1.email" x:name="q" novalue="yes">t<b/>u</C:a>"#,
         );
         assert!(is_carddav(&e, "a") && !is_carddav(&e, "b"));
-        assert_eq!(attr(&e, "name"), Some("item1.email"));
-        assert_eq!(attr(&e, "other"), None);
-        assert_eq!(text(&e), "tu");
-        assert_eq!(yes_no(&e, "novalue"), Ok(true));
-        assert_eq!(yes_no(&e, "absent"), Ok(false));
         assert_eq!(property_name(&e).as_deref(), Ok("ITEM1.EMAIL"));
         assert!(parameter_name(&e).is_err());
         assert_eq!(split_group("X-ABC.TEL"), (Some("X-ABC"), "TEL"));
@@ -106,7 +73,6 @@ mod tests {
         ] {
             assert!(property_name(&element(xml)).is_err(), "{xml}");
         }
-        assert!(yes_no(&element(r#"<a v="maybe"/>"#), "v").is_err());
         assert_eq!(parameter_name(&element(r#"<a name="type"/>"#)).as_deref(), Ok("TYPE"));
     }
 }

@@ -68,6 +68,26 @@ impl Element {
         (self.name.ns == crate::qname::NS_DAV).then_some(&*self.name.local)
     }
 
+    /// An unqualified attribute's value (the attributes of DAV, CalDAV and
+    /// CardDAV elements are in no namespace).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.ns.is_empty() && a.name.local == name)
+            .map(|a| a.value.as_str())
+    }
+
+    /// The character data directly inside this element.
+    pub fn text(&self) -> String {
+        self.children
+            .iter()
+            .filter_map(|n| match n {
+                Node::Text(t) => Some(t.as_str()),
+                Node::Element(_) => None,
+            })
+            .collect()
+    }
+
     /// Fails with [`XmlError::WrongRoot`] unless this element is `expected`.
     pub fn expect_name(&self, expected: &QName) -> Result<(), XmlError> {
         if &self.name == expected {
@@ -342,16 +362,6 @@ mod tests {
         parse_document(s.as_bytes())
     }
 
-    fn text_of(e: &Element) -> String {
-        e.children
-            .iter()
-            .filter_map(|n| match n {
-                Node::Text(t) => Some(t.as_str()),
-                Node::Element(_) => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn resolves_arbitrary_prefixes_and_default_namespace() {
         let root = parse(
@@ -376,7 +386,7 @@ mod tests {
     #[test]
     fn text_references_cdata_and_line_ends() {
         let root = parse("<a>x &amp; &lt;&#65536;&#x41;<![CDATA[<raw>]]>\r\ny</a>").unwrap();
-        assert_eq!(text_of(&root), "x & <\u{10000}A<raw>\ny");
+        assert_eq!(root.text(), "x & <\u{10000}A<raw>\ny");
     }
 
     #[test]
@@ -396,6 +406,16 @@ mod tests {
     }
 
     #[test]
+    fn unqualified_attributes_and_direct_text() {
+        let root = parse(r#"<a xmlns:x="urn:x" name="n" x:name="q">t<b>inner</b>u</a>"#).unwrap();
+        assert_eq!(root.attr("name"), Some("n"));
+        assert_eq!(root.attr("other"), None);
+        assert_eq!(root.text(), "tu");
+        let qualified = parse(r#"<a xmlns:x="urn:x" x:name="q"/>"#).unwrap();
+        assert_eq!(qualified.attr("name"), None);
+    }
+
+    #[test]
     fn utf8_bom_is_skipped() {
         assert!(parse_document(b"\xEF\xBB\xBF<a/>").is_ok());
     }
@@ -403,7 +423,7 @@ mod tests {
     #[test]
     fn comments_and_processing_instructions_are_ignored() {
         let root = parse("<!-- c --><?pi x?><a><!-- c -->t<?pi?></a><!-- c -->").unwrap();
-        assert_eq!(text_of(&root), "t");
+        assert_eq!(root.text(), "t");
     }
 
     #[test]
