@@ -775,3 +775,30 @@ DTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300101\r\nSUMMARY:Notes\r\nEND:
     assert_eq!(resp.status().as_u16(), 405);
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn listed_content_length_counts_bytes_not_characters() {
+    let s = server().await;
+    let path = "/dav/calendars/alice/calendar/cafe.ics";
+    let body = event(
+        "cafe",
+        "20300301T090000Z",
+        "20300301T100000Z",
+        "Café with Jürgen – 東京",
+    );
+    assert_eq!(put(&s, A, path, &body).await.status().as_u16(), 201);
+    let (_, got) = s.get_as(A.0, A.1, path).await;
+    let props = r#"<D:propfind xmlns:D="DAV:"><D:prop><D:getcontentlength/></D:prop></D:propfind>"#;
+    let (code, listing) = s
+        .propfind_as(A.0, A.1, "/dav/calendars/alice/calendar/", "1", props)
+        .await;
+    assert_eq!(code, 207);
+    let r = multistatus(&listing);
+    let listed = response_for(&r, path)
+        .unwrap()
+        .ok_text(DAV, "getcontentlength")
+        .unwrap();
+    assert_eq!(listed, got.len().to_string(), "bytes, as GET sends them");
+    assert_ne!(got.len(), body.chars().count(), "the summary is not ASCII");
+    s.shutdown().await;
+}

@@ -241,8 +241,7 @@ impl Store {
     /// Names, ETags and sizes of every object, without reading bodies.
     pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT name, etag, component, modified_at, CAST(length(data) AS BIGINT) AS size FROM items \
-             WHERE collection_id = $1 ORDER BY name",
+            "SELECT name, etag, component, modified_at, size FROM items WHERE collection_id = $1 ORDER BY name",
         )
         .bind(collection_id)
         .fetch_all(self.pool())
@@ -333,11 +332,11 @@ impl Store {
             return Ok(ItemPutOutcome::UidConflict { name });
         }
         let (item_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (collection_id, name) DO UPDATE SET \
+            "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \
+             size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (collection_id, name) DO UPDATE SET \
              uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
              time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-             modified_at = excluded.modified_at RETURNING id",
+             modified_at = excluded.modified_at, size = excluded.size RETURNING id",
         )
         .bind(collection_id)
         .bind(item.name)
@@ -349,6 +348,7 @@ impl Store {
         .bind(item.time_end)
         .bind(i64::from(item.is_oof))
         .bind(now())
+        .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
         .fetch_one(&mut *tx)
         .await?;
         if current.is_some() {
