@@ -15,16 +15,23 @@ pub(crate) fn is_xml_space(s: &str) -> bool {
 /// survives end-of-line normalisation; characters XML cannot carry at all
 /// become U+FFFD so the output stays well-formed.
 pub(crate) fn push_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#xD;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
+    // Runs of characters that need no escaping are copied whole (listings write thousands
+    // of hrefs and ETags that are all plain).
+    let mut plain_from = 0;
+    for (i, c) in s.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '\r' => "&#xD;",
+            c if is_xml_char(c) => continue,
+            _ => "\u{FFFD}",
+        };
+        out.push_str(&s[plain_from..i]);
+        out.push_str(replacement);
+        plain_from = i + c.len_utf8();
     }
+    out.push_str(&s[plain_from..]);
 }
 
 /// Appends `s` as a double-quoted attribute value. White space other than
@@ -67,6 +74,8 @@ mod tests {
         assert_eq!(text("a<b>&c\"d'"), "a&lt;b&gt;&amp;c\"d'");
         assert_eq!(text("l1\r\nl2"), "l1&#xD;\nl2");
         assert_eq!(text("\u{10000}é"), "\u{10000}é");
+        assert_eq!(text("&é<"), "&amp;é&lt;", "escapes at both ends");
+        assert_eq!(text(""), "");
     }
 
     #[test]
