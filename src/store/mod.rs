@@ -150,10 +150,13 @@ fn pool_options(dialect: Dialect, max_connections: u32) -> AnyPoolOptions {
         .max_connections(max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
         .test_before_acquire(dialect == Dialect::Postgres)
+        // synchronous=FULL: with WAL, NORMAL survives a crash of the process but may lose the
+        // last commits on power loss; FULL syncs the WAL on every commit, so a write that was
+        // answered with success survives both (see "Durability of writes" in architecture.md).
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if dialect == Dialect::Sqlite {
-                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
+                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
                         .await?;
                 }
                 Ok(())
