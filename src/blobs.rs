@@ -1,9 +1,11 @@
 //! Content-addressed blob storage behind the [`BlobStore`] trait (an S3 store comes later).
 //!
 //! [`FsBlobStore`] keeps each blob at `<root>/sha256/ab/cd/<hex>`. A write streams the body
-//! into a temp file under `<root>/tmp` while hashing it, fsyncs it, then renames it into
-//! place, so a reader never sees a partial blob and a failed or oversized upload leaves
-//! nothing behind. Identical contents are stored once.
+//! into a temp file under `<root>/tmp` while hashing it, fsyncs it, renames it into place and
+//! fsyncs the directories on the way to it, so a reader never sees a partial blob, a failed or
+//! oversized upload leaves nothing behind, and a blob `put` returned survives a power loss.
+//! Identical contents are stored once: when the blob exists already, the temp file is removed
+//! without being synced.
 
 use std::future::Future;
 use std::io;
@@ -72,7 +74,13 @@ impl FsBlobStore {
         })
     }
 
-    async fn write_temp(&self, mut body: ChunkStream<'_>, limit: u64, temp: &Path) -> Result<BlobRef, BlobError> {
+    /// Streams the body into `temp`, hashing it; the file is returned open and not yet synced.
+    async fn write_temp(
+        &self,
+        mut body: ChunkStream<'_>,
+        limit: u64,
+        temp: &Path,
+    ) -> Result<(BlobRef, tokio::fs::File), BlobError> {
         let mut file = tokio::fs::File::create(temp).await?;
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
@@ -86,11 +94,35 @@ impl FsBlobStore {
             file.write_all(&chunk).await?;
         }
         file.flush().await?;
-        file.sync_all().await?;
-        Ok(BlobRef {
+        let blob = BlobRef {
             sha256: hex::encode(hasher.finalize()),
             size,
-        })
+        };
+        Ok((blob, file))
+    }
+
+    /// Moves the complete temp file to `dest` durably: its content is synced before the
+    /// rename, the directory entries on the way to the blob after it. Those are synced even
+    /// when the blob or its directory existed already, since they may be another upload's
+    /// that is not synced yet (a directory without changes syncs in microseconds).
+    async fn place(file: tokio::fs::File, temp: &Path, dest: &Path) -> io::Result<()> {
+        let leaf = dest
+            .parent()
+            .ok_or_else(|| io::Error::other("blob path without a directory"))?;
+        if tokio::fs::try_exists(dest).await? {
+            drop(file);
+            tokio::fs::remove_file(temp).await?;
+        } else {
+            tokio::fs::create_dir_all(leaf).await?;
+            file.sync_all().await?;
+            drop(file);
+            tokio::fs::rename(temp, dest).await?;
+        }
+        // sha256/ab/cd (the blob), sha256/ab (cd/), sha256 (ab/)
+        for dir in leaf.ancestors().take(3) {
+            tokio::fs::File::open(dir).await?.sync_all().await?;
+        }
+        Ok(())
     }
 }
 
@@ -99,8 +131,8 @@ impl BlobStore for FsBlobStore {
         Box::pin(async move {
             let temp = self.root.join("tmp").join(uuid::Uuid::new_v4().simple().to_string());
             let written = self.write_temp(body, limit, &temp).await;
-            let blob = match written {
-                Ok(blob) => blob,
+            let (blob, file) = match written {
+                Ok(written) => written,
                 Err(e) => {
                     let _ = tokio::fs::remove_file(&temp).await;
                     return Err(e);
@@ -110,18 +142,13 @@ impl BlobStore for FsBlobStore {
                 let _ = tokio::fs::remove_file(&temp).await;
                 return Err(BlobError::Io(io::Error::other("invalid digest")));
             };
-            if tokio::fs::try_exists(&dest).await.unwrap_or(false) {
-                tokio::fs::remove_file(&temp).await?;
-                return Ok(blob);
+            match Self::place(file, &temp, &dest).await {
+                Ok(()) => Ok(blob),
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&temp).await;
+                    Err(e.into())
+                }
             }
-            if let Some(parent) = dest.parent() {
-                tokio::fs::create_dir_all(parent).await?;
-            }
-            if let Err(e) = tokio::fs::rename(&temp, &dest).await {
-                let _ = tokio::fs::remove_file(&temp).await;
-                return Err(e.into());
-            }
-            Ok(blob)
         })
     }
 
@@ -178,6 +205,24 @@ mod tests {
             .unwrap();
         assert_eq!(text, "hello world");
         assert_eq!(temp_files(dir.path()), 0);
+    }
+
+    #[tokio::test]
+    async fn identical_content_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsBlobStore::open_dir(dir.path()).unwrap();
+        let first = store
+            .put(chunks(vec![Ok(Bytes::from_static(b"same"))]), 100)
+            .await
+            .unwrap();
+        let again = store
+            .put(chunks(vec![Ok(Bytes::from_static(b"same"))]), 100)
+            .await
+            .unwrap();
+        assert_eq!(first, again);
+        assert_eq!(temp_files(dir.path()), 0);
+        let leaf = store.path_of(&first.sha256).unwrap();
+        assert_eq!(std::fs::read_dir(leaf.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[tokio::test]

@@ -200,6 +200,65 @@ async fn demo_company_seeds_once(store: &Store) {
 }
 on_both!(demo, demo_company_seeds_once);
 
+/// The per-root usage kept by triggers always equals the sum over the root's subtree, through
+/// creates, replaces, moves across drives, copies and deletes.
+async fn drive_usage_follows_every_change(store: &Store) {
+    use portico::blobs::BlobRef;
+    use portico::store::{PutCondition, PutOutcome};
+    let author = store.create_principal(user("dora", None)).await.unwrap().id;
+    let blob = |n: u64| BlobRef {
+        sha256: format!("{n:064x}"),
+        size: n,
+    };
+    for root in ["users/dora", "users/ed", "departments/sales", "shared"] {
+        store.doc_ensure_root(root).await.unwrap();
+    }
+    assert_eq!(
+        store.doc_mkcol("users/dora/a").await.unwrap(),
+        portico::store::MkcolOutcome::Created
+    );
+    let put = |path: &'static str, n: u64| {
+        let blob = blob(n);
+        async move {
+            store
+                .doc_put(path, &blob, "text/plain", author, &PutCondition::Any)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(matches!(
+        put("users/dora/a/one.txt", 100).await,
+        PutOutcome::Created { .. }
+    ));
+    put("users/dora/two.txt", 20).await;
+    put("shared/s.txt", 7).await;
+    put("departments/sales/d.txt", 5).await;
+    let used = |root: &'static str| async move { store.doc_used_bytes(root).await.unwrap() };
+    assert_eq!((used("users/dora").await, used("users/ed").await), (120, 0));
+    assert_eq!((used("shared").await, used("departments/sales").await), (7, 5));
+    assert!(matches!(
+        put("users/dora/a/one.txt", 30).await,
+        PutOutcome::Replaced { .. }
+    ));
+    assert_eq!(used("users/dora").await, 50, "a replace counts the new size only");
+    store
+        .doc_copy_tree("users/dora/a", "users/ed/a", true, author)
+        .await
+        .unwrap();
+    assert_eq!((used("users/dora").await, used("users/ed").await), (50, 30));
+    store
+        .doc_move_tree("users/dora/two.txt", "users/ed/two.txt")
+        .await
+        .unwrap();
+    assert_eq!((used("users/dora").await, used("users/ed").await), (30, 50));
+    store.doc_move_tree("users/ed/a", "users/ed/b").await.unwrap();
+    assert_eq!(used("users/ed").await, 50, "a move inside a drive changes nothing");
+    store.doc_delete_tree("users/ed/b").await.unwrap();
+    store.doc_delete_tree("users/dora/a").await.unwrap();
+    assert_eq!((used("users/dora").await, used("users/ed").await), (0, 20));
+}
+on_both!(drive_usage, drive_usage_follows_every_change);
+
 #[tokio::test]
 async fn unsupported_url_is_a_clear_error() {
     let err = Store::connect("mysql://x@h/db", 1).await.err().unwrap().to_string();

@@ -340,6 +340,7 @@ and dufs for WebDAV files. Everything below the "Results" heading was written by
 conformance/bench/run                   # full run, rewrites this file (11-15 min on 2 cores, after installs)
 BENCH_QUICK=1 conformance/bench/run     # small smoke run (~2-3 min), prints the tables only
 BENCH_SERVERS="portico apache" conformance/bench/run   # some servers only
+BENCH_ONLY=files BENCH_SERVERS="portico apache" BENCH_DOC= conformance/bench/run   # file workloads only
 ```
 
 It installs what is missing (Debian: `apache2 apache2-utils wrk git curl`; PyPI in venvs under

@@ -56,14 +56,24 @@ impl Store {
     }
 
     /// Finds the app password of `principal_id` with this secret hash and records its use.
+    ///
+    /// Looks first and writes only on a match: most Basic logins carry the account password,
+    /// and an `UPDATE` that matches nothing still takes SQLite's write lock on every request.
     pub async fn use_app_password(&self, principal_id: i64, secret_sha256: &str) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE app_passwords SET last_used_at = $1 WHERE principal_id = $2 AND secret_sha256 = $3")
-                .bind(now())
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM app_passwords WHERE principal_id = $1 AND secret_sha256 = $2")
                 .bind(principal_id)
                 .bind(secret_sha256)
-                .execute(self.pool())
+                .fetch_optional(self.pool())
                 .await?;
+        let Some((id,)) = found else {
+            return Ok(false);
+        };
+        let done = sqlx::query("UPDATE app_passwords SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -436,16 +436,15 @@ impl Store {
         Ok(())
     }
 
-    /// Total size of the current file contents below `root` (a user's drive, for quota).
+    /// Total size of the current file contents below the library root `root` ("users/alice",
+    /// "departments/sales", "shared"), for quota: one row of `doc_usage`, which triggers on
+    /// `doc_nodes` keep equal to the sum of `size` below the root (migration 0009).
     pub async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError> {
-        let (lo, hi) = subtree_bounds(root);
-        let (used,): (Option<i64>,) =
-            sqlx::query_as("SELECT CAST(SUM(size) AS BIGINT) FROM doc_nodes WHERE path >= $1 AND path < $2")
-                .bind(lo)
-                .bind(hi)
-                .fetch_one(self.pool())
-                .await?;
-        Ok(used.unwrap_or(0))
+        let used: Option<(i64,)> = sqlx::query_as("SELECT used_bytes FROM doc_usage WHERE root = $1")
+            .bind(root)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(used.map_or(0, |(u,)| u))
     }
 }
 

@@ -72,6 +72,10 @@ pub enum Dialect {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Where write transactions run: on SQLite a pool of one connection, so writers queue
+    /// here in order instead of polling SQLite's write lock (its busy handler sleeps 1-100 ms
+    /// between tries); on PostgreSQL the same pool as `pool`.
+    writer: AnyPool,
     dialect: Dialect,
 }
 
@@ -89,26 +93,28 @@ impl Store {
         if dialect == Dialect::Sqlite {
             ensure_sqlite_parent_dir(url)?;
         }
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
-                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
+        let pool = pool_options(dialect, max_connections)
             .connect(url)
             .await
-            .map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: redact_url(url),
+                source,
+            })?;
         match dialect {
             Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, dialect })
+        let writer = match dialect {
+            Dialect::Sqlite => pool_options(dialect, 1)
+                .connect(url)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: redact_url(url),
+                    source,
+                })?,
+            Dialect::Postgres => pool.clone(),
+        };
+        Ok(Store { pool, writer, dialect })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -124,8 +130,8 @@ impl Store {
     /// with SQLITE_BUSY_SNAPSHOT under concurrent writers, which no busy timeout retries.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+            Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.writer.begin().await?,
         })
     }
 
@@ -137,8 +143,30 @@ impl Store {
 
     /// Closes every pooled connection (used on shutdown so SQLite checkpoints its WAL).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// Pool settings per dialect. SQLite connections are local files that cannot go stale, so
+/// they are not pinged before each use (a round trip to the connection's worker thread).
+fn pool_options(dialect: Dialect, max_connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .test_before_acquire(dialect == Dialect::Postgres)
+        // synchronous=FULL: with WAL, NORMAL survives a crash of the process but may lose the
+        // last commits on power loss; FULL syncs the WAL on every commit, so a write that was
+        // answered with success survives both (see "Durability of writes" in architecture.md).
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// Current time as Unix seconds, the timestamp format of every table.
