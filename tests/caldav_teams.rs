@@ -393,8 +393,21 @@ async fn department_company_and_workgroup_calendars_show_in_members_homes() {
     assert_eq!(status(&s, B, "PROPFIND", devs_bob, "").await, 207);
     // The department head manages the department's calendar: renames it, reads its ACL.
     let proppatch = r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>Finance team</D:displayname></D:prop></D:set></D:propertyupdate>"#;
-    assert_eq!(status(&s, A, "PROPPATCH", dept_bound, proppatch).await, 403);
+    assert_eq!(
+        status(&s, A, "PROPPATCH", canonical, proppatch).await,
+        403,
+        "members write events only"
+    );
     assert_eq!(status(&s, C, "PROPPATCH", canonical, proppatch).await, 207);
+    let listing = home_listing(&s, A, "/dav/calendars/alice/").await;
+    assert_eq!(
+        response_for(&listing, dept_bound)
+            .unwrap()
+            .ok_text(DAV, "displayname")
+            .as_deref(),
+        Some("Finance team"),
+        "the head's rename shows in every member's home"
+    );
     let acl_req = r#"<D:propfind xmlns:D="DAV:"><D:prop><D:acl/></D:prop></D:propfind>"#;
     let (code, body) = s.propfind_as(C.0, C.1, canonical, "0", acl_req).await;
     assert_eq!(code, 207);
@@ -519,6 +532,65 @@ async fn binding_names_are_reserved_and_bad_favourite_paths_are_rejected() {
             .status()
             .as_u16(),
         401
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_sharee_sets_colour_and_name_for_themselves_only() {
+    let s = server().await;
+    set_mode(&s, "alice", "calendar", "all").await;
+    assert_eq!(status(&s, B, "PUT", "/api/favorites/alice/calendar", "").await, 204);
+    // What Apple Calendar sends after subscribing: its colour and order for the calendar.
+    let mine = r#"<D:propertyupdate xmlns:D="DAV:" xmlns:A="http://apple.com/ns/ical/"><D:set><D:prop>
+<A:calendar-color>#FF2968FF</A:calendar-color><A:calendar-order>7</A:calendar-order><D:displayname>Alice (team)</D:displayname>
+</D:prop></D:set></D:propertyupdate>"#;
+    let resp = s.req_as(B.0, B.1, "PROPPATCH", BOUND).body(mine).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 207);
+    let body = resp.text().await.unwrap();
+    assert!(
+        multistatus(&body)[0].propstats.iter().all(|(st, _)| *st == 200),
+        "{body}"
+    );
+    let ask = r#"<D:propfind xmlns:D="DAV:" xmlns:A="http://apple.com/ns/ical/"><D:prop><D:displayname/><A:calendar-color/><A:calendar-order/></D:prop></D:propfind>"#;
+    let (_, body) = s.propfind_as(B.0, B.1, BOUND, "0", ask).await;
+    let r = &multistatus(&body)[0];
+    assert_eq!(r.ok_text(DAV, "displayname").as_deref(), Some("Alice (team)"), "{body}");
+    assert_eq!(
+        r.ok_text("http://apple.com/ns/ical/", "calendar-color").as_deref(),
+        Some("#FF2968FF")
+    );
+    // The owner's calendar, and bob's view of it at its own URL, are unchanged.
+    let (_, body) = s.propfind_as(A.0, A.1, ALICE_CAL, "0", ask).await;
+    let r = &multistatus(&body)[0];
+    assert_eq!(r.ok_text(DAV, "displayname").as_deref(), Some("Calendar"), "{body}");
+    assert_eq!(r.prop_status("http://apple.com/ns/ical/", "calendar-color"), Some(404));
+    let (_, body) = s.propfind_as(B.0, B.1, ALICE_CAL, "0", ask).await;
+    assert_eq!(
+        multistatus(&body)[0].ok_text(DAV, "displayname").as_deref(),
+        Some("Calendar")
+    );
+    // Live calendar properties cannot be changed through a binding; nothing is applied.
+    let bad = r#"<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>
+<D:displayname>Other</D:displayname><C:supported-calendar-component-set><C:comp name="VTODO"/></C:supported-calendar-component-set>
+</D:prop></D:set></D:propertyupdate>"#;
+    let resp = s.req_as(B.0, B.1, "PROPPATCH", BOUND).body(bad).send().await.unwrap();
+    let body = resp.text().await.unwrap();
+    let statuses: Vec<u16> = multistatus(&body)[0].propstats.iter().map(|(st, _)| *st).collect();
+    assert!(statuses.contains(&403) && statuses.contains(&424), "{body}");
+    let (_, body) = s.propfind_as(B.0, B.1, BOUND, "0", ask).await;
+    assert_eq!(
+        multistatus(&body)[0].ok_text(DAV, "displayname").as_deref(),
+        Some("Alice (team)")
+    );
+    // Removing the own name shows the shared one again.
+    let remove =
+        r#"<D:propertyupdate xmlns:D="DAV:"><D:remove><D:prop><D:displayname/></D:prop></D:remove></D:propertyupdate>"#;
+    assert_eq!(status(&s, B, "PROPPATCH", BOUND, remove).await, 207);
+    let (_, body) = s.propfind_as(B.0, B.1, BOUND, "0", ask).await;
+    assert_eq!(
+        multistatus(&body)[0].ok_text(DAV, "displayname").as_deref(),
+        Some("Calendar (alice)")
     );
     s.shutdown().await;
 }

@@ -346,6 +346,30 @@ async fn team_calendars_and_favourites(store: &Store) {
     );
     assert!(store.remove_favorite(bob.id, alices.id).await.unwrap());
     assert!(!store.remove_favorite(bob.id, alices.id).await.unwrap());
+    let set = |value_xml| portico::store::PropChange::Set {
+        ns: "http://apple.com/ns/ical/",
+        name: "calendar-color",
+        value_xml,
+        lang: None,
+    };
+    store
+        .update_binding_props(bob.id, alices.id, &[set("#00FF00")])
+        .await
+        .unwrap();
+    store
+        .update_binding_props(bob.id, alices.id, &[set("#FF0000")])
+        .await
+        .unwrap();
+    let props = store.binding_props(bob.id, alices.id).await.unwrap();
+    assert_eq!(props.len(), 1);
+    assert_eq!(props[0].value_xml, "#FF0000");
+    assert!(store.binding_props(alice.id, alices.id).await.unwrap().is_empty());
+    let remove = portico::store::PropChange::Remove {
+        ns: "http://apple.com/ns/ical/",
+        name: "calendar-color",
+    };
+    store.update_binding_props(bob.id, alices.id, &[remove]).await.unwrap();
+    assert!(store.binding_props(bob.id, alices.id).await.unwrap().is_empty());
     assert_eq!(store.department_slug(sales).await.unwrap().as_deref(), Some("sales"));
     assert_eq!(store.department_head(sales).await.unwrap(), None);
 }

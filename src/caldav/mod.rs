@@ -380,8 +380,13 @@ pub async fn handle(ctx: &Ctx, me: &Principal, req: Request<Incoming>) -> Result
             objects::make_calendar(&cal, login, slug, method == "MKCALENDAR", body).await
         }
         (DavPath::Calendar { login, slug }, "PROPPATCH") => {
-            let c = cal.calendar(login, slug, Action::Manage).await?;
-            objects::proppatch_calendar(&cal, &c, body).await
+            let c = cal.calendar(login, slug, Action::Read).await?;
+            match c.binding {
+                // Through a binding, properties are the caller's own (colour, order, name).
+                Some(_) => objects::proppatch_binding(&cal, &c, body).await,
+                None if c.view == CalendarView::Owner => objects::proppatch_calendar(&cal, &c, body).await,
+                None => Err(AppError::Forbidden),
+            }
         }
         (DavPath::Calendar { login, slug }, "DELETE") => delete_calendar(&cal, login, slug).await,
         (DavPath::Calendar { login, slug }, "REPORT") => {
@@ -549,6 +554,10 @@ async fn propfind(
 /// A calendar's PROPFIND answer; its `acl` is read only when asked for (RFC 3744 §5.5).
 async fn calendar_response(cal: &Cal<'_>, c: &CalRef, request: &Propfind) -> Result<dav::Response, AppError> {
     let dead = cal.store().collection_props(c.coll.id).await?;
+    let own = match c.binding {
+        Some(_) => cal.store().binding_props(cal.me.id, c.coll.id).await?,
+        None => Vec::new(),
+    };
     let acl = match request {
         Propfind::Prop(names) if names.contains(&acl::ACL) && c.view == CalendarView::Owner => {
             Some(acl::calendar_acl(cal.store(), c).await?)
@@ -558,6 +567,12 @@ async fn calendar_response(cal: &Cal<'_>, c: &CalRef, request: &Propfind) -> Res
     Ok(answer_propfind(c.href(), request, collection::CALENDAR_ALLPROP, |n| {
         if *n == acl::ACL {
             return acl.clone();
+        }
+        if let Some(mine) = own.iter().find(|d| d.ns == n.ns && d.name == n.local) {
+            return Some(dav::PropertyValue::Dead(dav::PropValue::from_stored(
+                mine.value_xml.clone(),
+                mine.lang.clone(),
+            )));
         }
         collection::calendar_value(cal.me, c, &dead, n)
     }))

@@ -446,3 +446,44 @@ pub async fn export(cal: &Cal<'_>, c: &CalRef, head: bool) -> Result<Response<Bo
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     Ok(resp)
 }
+
+/// PROPPATCH through a favourite or team binding: the caller's own view of the calendar
+/// (Apple's colour and order, a name of their own) is stored for them alone, so sharees never
+/// change the owner's calendar. Live calendar properties (component set, resourcetype,
+/// protected ones) cannot be set this way.
+pub async fn proppatch_binding(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
+    let bytes = read_limited(body, cal.body_limit()).await?;
+    let ops = dav::parse_proppatch(&bytes).map_err(|e| AppError::BadRequest(format!("PROPPATCH body: {e}")))?;
+    let href = c.href();
+    if let Some(bad) = ops.iter().map(PropPatchOp::name).find(|name| {
+        dav::names::is_protected(name)
+            || **name == QName::dav("resourcetype")
+            || **name == collection::SUPPORTED_COMPONENTS
+    }) {
+        let bad = bad.clone();
+        return Ok(failed_props(href, &ops, &bad));
+    }
+    let changes: Vec<PropChange<'_>> = ops
+        .iter()
+        .map(|op| match op {
+            PropPatchOp::Set { name, value } => PropChange::Set {
+                ns: &name.ns,
+                name: &name.local,
+                value_xml: value.xml(),
+                lang: value.lang(),
+            },
+            PropPatchOp::Remove { name } => PropChange::Remove {
+                ns: &name.ns,
+                name: &name.local,
+            },
+        })
+        .collect();
+    cal.store().update_binding_props(cal.me.id, c.coll.id, &changes).await?;
+    let mut ms = Multistatus::new();
+    ms.push(dav::Response::grouped(
+        href,
+        ops.iter()
+            .map(|op| (Status::OK, dav::Property::empty(op.name().clone()))),
+    ));
+    Ok(multistatus_response(&ms))
+}

@@ -3,7 +3,7 @@
 //! by belonging to the company, a department or a workgroup (calendars owned by group
 //! principals; see `principals.team`).
 
-use super::{Collection, Principal, Store, StoreError};
+use super::{Collection, DeadProp, Principal, PropChange, Store, StoreError};
 
 /// `collections` columns with the `c.` alias of the queries below.
 macro_rules! aliased_collection_columns {
@@ -90,6 +90,66 @@ impl Store {
             out.push((owner, coll));
         }
         Ok(out)
+    }
+
+    /// The properties a user set on a calendar bound in their home.
+    pub async fn binding_props(&self, principal_id: i64, collection_id: i64) -> Result<Vec<DeadProp>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT ns, name, value_xml, lang FROM binding_props WHERE principal_id = $1 AND collection_id = $2 \
+             ORDER BY ns, name",
+        )
+        .bind(principal_id)
+        .bind(collection_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Applies a PROPPATCH through a binding, all or nothing (RFC 4918 §9.2), in order.
+    pub async fn update_binding_props(
+        &self,
+        principal_id: i64,
+        collection_id: i64,
+        changes: &[PropChange<'_>],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for change in changes {
+            match change {
+                PropChange::Set {
+                    ns,
+                    name,
+                    value_xml,
+                    lang,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO binding_props (principal_id, collection_id, ns, name, value_xml, lang) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal_id, collection_id, ns, name) \
+                         DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
+                    )
+                    .bind(principal_id)
+                    .bind(collection_id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .bind(*value_xml)
+                    .bind(*lang)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                PropChange::Remove { ns, name } => {
+                    sqlx::query(
+                        "DELETE FROM binding_props WHERE principal_id = $1 AND collection_id = $2 AND ns = $3 \
+                         AND name = $4",
+                    )
+                    .bind(principal_id)
+                    .bind(collection_id)
+                    .bind(*ns)
+                    .bind(*name)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A department's slug (its library folder and team login use it).
