@@ -294,18 +294,7 @@ fn split_changes(ops: &[PropPatchOp], creating: bool) -> Result<CalendarChanges<
         } else if dav::names::is_protected(name) || *name == QName::dav("resourcetype") {
             return Err(name.clone());
         } else {
-            out.dead.push(match op {
-                PropPatchOp::Set { name, value } => PropChange::Set {
-                    ns: &name.ns,
-                    name: &name.local,
-                    value_xml: value.xml(),
-                    lang: value.lang(),
-                },
-                PropPatchOp::Remove { name } => PropChange::Remove {
-                    ns: &name.ns,
-                    name: &name.local,
-                },
-            });
+            out.dead.push(PropChange::from(op));
         }
     }
     Ok(out)
@@ -397,6 +386,17 @@ fn failed_props(href: String, ops: &[PropPatchOp], bad: &QName) -> Response<Body
     resp
 }
 
+/// The 207 of a PROPPATCH whose every instruction was applied.
+fn all_applied(href: String, ops: &[PropPatchOp]) -> Response<Body> {
+    let mut ms = Multistatus::new();
+    ms.push(dav::Response::grouped(
+        href,
+        ops.iter()
+            .map(|op| (Status::OK, dav::Property::empty(op.name().clone()))),
+    ));
+    multistatus_response(&ms)
+}
+
 /// PROPPATCH of a calendar: all or nothing (RFC 4918 §9.2).
 pub async fn proppatch_calendar(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
     let coll = &c.coll;
@@ -410,13 +410,7 @@ pub async fn proppatch_calendar(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Re
     cal.store()
         .update_collection(coll.id, &changes.update, &changes.dead)
         .await?;
-    let mut ms = Multistatus::new();
-    ms.push(dav::Response::grouped(
-        href,
-        ops.iter()
-            .map(|op| (Status::OK, dav::Property::empty(op.name().clone()))),
-    ));
-    Ok(multistatus_response(&ms))
+    Ok(all_applied(href, &ops))
 }
 
 /// A calendar's objects as one iCalendar file, each reduced to what `view` shows (a GET on
@@ -463,27 +457,7 @@ pub async fn proppatch_binding(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Res
         let bad = bad.clone();
         return Ok(failed_props(href, &ops, &bad));
     }
-    let changes: Vec<PropChange<'_>> = ops
-        .iter()
-        .map(|op| match op {
-            PropPatchOp::Set { name, value } => PropChange::Set {
-                ns: &name.ns,
-                name: &name.local,
-                value_xml: value.xml(),
-                lang: value.lang(),
-            },
-            PropPatchOp::Remove { name } => PropChange::Remove {
-                ns: &name.ns,
-                name: &name.local,
-            },
-        })
-        .collect();
+    let changes: Vec<PropChange<'_>> = ops.iter().map(PropChange::from).collect();
     cal.store().update_binding_props(cal.me.id, c.coll.id, &changes).await?;
-    let mut ms = Multistatus::new();
-    ms.push(dav::Response::grouped(
-        href,
-        ops.iter()
-            .map(|op| (Status::OK, dav::Property::empty(op.name().clone()))),
-    ));
-    Ok(multistatus_response(&ms))
+    Ok(all_applied(href, &ops))
 }

@@ -3,6 +3,7 @@
 //! by belonging to the company, a department or a workgroup (calendars owned by group
 //! principals; see `principals.team`).
 
+use super::dead_props::{self, PropTable};
 use super::{Collection, DeadProp, Principal, PropChange, Store, StoreError};
 
 /// `collections` columns with the `c.` alias of the queries below.
@@ -112,42 +113,7 @@ impl Store {
         changes: &[PropChange<'_>],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for change in changes {
-            match change {
-                PropChange::Set {
-                    ns,
-                    name,
-                    value_xml,
-                    lang,
-                } => {
-                    sqlx::query(
-                        "INSERT INTO binding_props (principal_id, collection_id, ns, name, value_xml, lang) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal_id, collection_id, ns, name) \
-                         DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang",
-                    )
-                    .bind(principal_id)
-                    .bind(collection_id)
-                    .bind(*ns)
-                    .bind(*name)
-                    .bind(*value_xml)
-                    .bind(*lang)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                PropChange::Remove { ns, name } => {
-                    sqlx::query(
-                        "DELETE FROM binding_props WHERE principal_id = $1 AND collection_id = $2 AND ns = $3 \
-                         AND name = $4",
-                    )
-                    .bind(principal_id)
-                    .bind(collection_id)
-                    .bind(*ns)
-                    .bind(*name)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-        }
+        dead_props::apply(&mut tx, PropTable::Bindings { principal_id }, collection_id, changes).await?;
         tx.commit().await?;
         Ok(())
     }

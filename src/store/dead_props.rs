@@ -1,5 +1,6 @@
-//! Writing dead properties (RFC 4918 §4.3) of document nodes and of collections: the same
-//! upsert/delete over two tables, inside the caller's transaction.
+//! Writing dead properties (RFC 4918 §4.3) of document nodes, of collections and of a user's
+//! binding of a collection: the same upsert/delete over three tables, inside the caller's
+//! transaction.
 
 use super::StoreError;
 use super::documents::PropChange;
@@ -11,6 +12,8 @@ pub(crate) enum PropTable {
     Documents,
     /// `collection_props`, keyed by `collection_id`.
     Collections,
+    /// `binding_props`: keyed by `collection_id` and this user.
+    Bindings { principal_id: i64 },
 }
 
 impl PropTable {
@@ -24,6 +27,11 @@ impl PropTable {
                 "INSERT INTO collection_props (collection_id, ns, name, value_xml, lang) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (collection_id, ns, name) DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang"
             }
+            PropTable::Bindings { .. } => {
+                "INSERT INTO binding_props (collection_id, ns, name, value_xml, lang, principal_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal_id, collection_id, ns, name) \
+                 DO UPDATE SET value_xml = excluded.value_xml, lang = excluded.lang"
+            }
         }
     }
 
@@ -31,6 +39,17 @@ impl PropTable {
         match self {
             PropTable::Documents => "DELETE FROM doc_props WHERE node_id = $1 AND ns = $2 AND name = $3",
             PropTable::Collections => "DELETE FROM collection_props WHERE collection_id = $1 AND ns = $2 AND name = $3",
+            PropTable::Bindings { .. } => {
+                "DELETE FROM binding_props WHERE collection_id = $1 AND ns = $2 AND name = $3 AND principal_id = $4"
+            }
+        }
+    }
+
+    /// The user of a binding, bound after the statement's other parameters.
+    fn principal(self) -> Option<i64> {
+        match self {
+            PropTable::Bindings { principal_id } => Some(principal_id),
+            _ => None,
         }
     }
 }
@@ -50,22 +69,23 @@ pub(crate) async fn apply(
                 value_xml,
                 lang,
             } => {
-                sqlx::query(table.upsert_sql())
+                let query = sqlx::query(table.upsert_sql())
                     .bind(owner_id)
                     .bind(*ns)
                     .bind(*name)
                     .bind(*value_xml)
-                    .bind(*lang)
-                    .execute(&mut **tx)
-                    .await?;
+                    .bind(*lang);
+                match table.principal() {
+                    Some(p) => query.bind(p).execute(&mut **tx).await?,
+                    None => query.execute(&mut **tx).await?,
+                };
             }
             PropChange::Remove { ns, name } => {
-                sqlx::query(table.delete_sql())
-                    .bind(owner_id)
-                    .bind(*ns)
-                    .bind(*name)
-                    .execute(&mut **tx)
-                    .await?;
+                let query = sqlx::query(table.delete_sql()).bind(owner_id).bind(*ns).bind(*name);
+                match table.principal() {
+                    Some(p) => query.bind(p).execute(&mut **tx).await?,
+                    None => query.execute(&mut **tx).await?,
+                };
             }
         }
     }

@@ -90,6 +90,23 @@ pub enum PropChange<'a> {
     },
 }
 
+impl<'a> From<&'a dav::PropPatchOp> for PropChange<'a> {
+    fn from(op: &'a dav::PropPatchOp) -> Self {
+        match op {
+            dav::PropPatchOp::Set { name, value } => PropChange::Set {
+                ns: &name.ns,
+                name: &name.local,
+                value_xml: value.xml(),
+                lang: value.lang(),
+            },
+            dav::PropPatchOp::Remove { name } => PropChange::Remove {
+                ns: &name.ns,
+                name: &name.local,
+            },
+        }
+    }
+}
+
 macro_rules! node_columns {
     () => {
         "id, path, parent, name, is_collection, blob_sha256, size, content_type, etag, version, created_at, modified_at"

@@ -318,17 +318,9 @@ pub async fn proppatch(
                         .ok()
                         .and_then(|d| i64::try_from(d.as_secs()).ok());
                 }
-                PropChange::Set {
-                    ns: &name.ns,
-                    name: &name.local,
-                    value_xml: value.xml(),
-                    lang: value.lang(),
-                }
+                PropChange::from(op)
             }
-            PropPatchOp::Remove { name } => PropChange::Remove {
-                ns: &name.ns,
-                name: &name.local,
-            },
+            PropPatchOp::Remove { .. } => PropChange::from(op),
         })
         .collect();
     dav.store().doc_proppatch(node.id, &changes, modified_at).await?;
