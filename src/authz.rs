@@ -104,6 +104,19 @@ pub enum CalendarOwner {
     Company,
 }
 
+impl CalendarOwner {
+    /// Whether someone with these memberships belongs to the owning team (everyone belongs to
+    /// the company); `owner_id` is the owning principal's id.
+    pub fn has_member(self, owner_id: i64, m: &Memberships) -> bool {
+        match self {
+            CalendarOwner::Person => false,
+            CalendarOwner::Company => true,
+            CalendarOwner::Department { id, .. } => m.department_id == Some(id),
+            CalendarOwner::Workgroup => m.group_ids.contains(&owner_id),
+        }
+    }
+}
+
 /// What the calendar rule needs: the owner, the visibility mode, the grants.
 #[derive(Debug, Clone)]
 pub struct CalendarFacts<'a> {
@@ -125,14 +138,14 @@ pub fn calendar_view(principal: &Principal, facts: &CalendarFacts<'_>) -> Calend
     if principal.id == facts.owner_id {
         return CalendarView::Owner;
     }
-    let m = facts.memberships;
     match facts.owner {
         CalendarOwner::Person => {}
         _ if principal.is_admin => return CalendarView::Owner,
         CalendarOwner::Department { head_id, .. } if head_id == Some(principal.id) => return CalendarView::Owner,
-        CalendarOwner::Department { id, .. } if m.department_id == Some(id) => return CalendarView::Write,
-        CalendarOwner::Workgroup if m.group_ids.contains(&facts.owner_id) => return CalendarView::Write,
-        CalendarOwner::Workgroup | CalendarOwner::Department { .. } | CalendarOwner::Company => {}
+        // Company "members" (everyone) read by mode and grants; the other teams' members write.
+        CalendarOwner::Company => {}
+        team if team.has_member(facts.owner_id, facts.memberships) => return CalendarView::Write,
+        CalendarOwner::Workgroup | CalendarOwner::Department { .. } => {}
     }
     let granted = facts
         .grants

@@ -80,6 +80,12 @@ async fn find(store: &Store, spec: &str) -> anyhow::Result<Collection> {
         .ok_or_else(|| anyhow!("{login} has no calendar {slug:?}"))
 }
 
+/// A department's team principal, named after the department.
+async fn department_team(store: &Store, id: i64, slug: &str) -> anyhow::Result<Principal> {
+    let name = store.department_name(id).await?.unwrap_or_else(|| slug.to_owned());
+    Ok(store.ensure_team_principal(Team::Department(id), slug, &name).await?)
+}
+
 /// The principal that owns a team's calendars (the company's and departments' are created
 /// on first use).
 async fn team_owner(
@@ -96,8 +102,7 @@ async fn team_owner(
             .department_by_slug(slug)
             .await?
             .ok_or_else(|| anyhow!("no department {slug:?}"))?;
-        let name = store.department_name(id).await?.unwrap_or_else(|| slug.to_owned());
-        return Ok(store.ensure_team_principal(Team::Department(id), slug, &name).await?);
+        return department_team(store, id, slug).await;
     }
     let login = group.context("--company, --department or --group is required")?;
     store
@@ -136,10 +141,7 @@ pub async fn calendar(cmd: CalendarCommand) -> anyhow::Result<()> {
             let g = grantee(&app.store, &who).await?;
             if let (crate::store::Grantee::Department(id), Some(slug)) = (g, who.department.as_deref()) {
                 // The ACL names a department grant by the department's team principal.
-                let name = app.store.department_name(id).await?.unwrap_or_else(|| slug.to_owned());
-                app.store
-                    .ensure_team_principal(Team::Department(id), slug, &name)
-                    .await?;
+                department_team(&app.store, id, slug).await?;
             }
             app.store.set_collection_grant(coll.id, g, level).await?;
             println!("{calendar}: {}", level.map_or("grant removed", AccessLevel::as_str));

@@ -50,18 +50,9 @@ const READ_FREE_BUSY: QName = QName::new_static(NS_CALDAV, "read-free-busy");
 pub async fn calendar_acl(store: &Store, c: &CalRef) -> Result<PropertyValue, AppError> {
     let mut aces = Vec::new();
     let owner_href = paths::principal_href(&c.owner.login);
-    let team = match (c.owner.kind, c.owner.team) {
-        (_, Some(Team::Company)) => Some(CalendarOwner::Company),
-        (_, Some(Team::Department(id))) => Some(CalendarOwner::Department {
-            id,
-            head_id: store.department_head(id).await?,
-        }),
-        (crate::store::PrincipalKind::Group, None) => Some(CalendarOwner::Workgroup),
-        _ => None,
-    };
-    match team {
-        None => aces.push(ace(AcePrincipal::Owner, &[ALL])),
-        Some(CalendarOwner::Department { head_id, .. }) => {
+    match c.owner_kind {
+        CalendarOwner::Person => aces.push(ace(AcePrincipal::Owner, &[ALL])),
+        CalendarOwner::Department { head_id, .. } => {
             if let Some(head) = match head_id {
                 Some(id) => store.principal_by_id(id).await?,
                 None => None,
@@ -70,8 +61,8 @@ pub async fn calendar_acl(store: &Store, c: &CalRef) -> Result<PropertyValue, Ap
             }
             aces.push(ace(AcePrincipal::Href(owner_href), &[READ, WRITE]));
         }
-        Some(CalendarOwner::Workgroup) => aces.push(ace(AcePrincipal::Href(owner_href), &[READ, WRITE])),
-        Some(CalendarOwner::Company | CalendarOwner::Person) => {}
+        CalendarOwner::Workgroup => aces.push(ace(AcePrincipal::Href(owner_href), &[READ, WRITE])),
+        CalendarOwner::Company => {}
     }
     for grant in store.collection_grants(c.coll.id).await? {
         let login = match (grant.principal_id, grant.department_id) {

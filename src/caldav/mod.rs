@@ -21,7 +21,7 @@ use hyper::body::Incoming;
 
 use crate::authz::{Action, CalendarFacts, CalendarOwner, CalendarView, Resource, calendar_view, can};
 use crate::http::Ctx;
-use crate::http::body::{Body, empty};
+use crate::http::body::{Body, status};
 use crate::http::dav_util::{answer_propfind, multistatus_response, options_response, propfind_depth, read_propfind};
 use crate::http::error::AppError;
 use crate::store::{Collection, Memberships, NewCollection, Principal, PrincipalKind, Store, Team};
@@ -75,6 +75,8 @@ pub enum Binding {
 /// caller's home, so that hrefs in answers stay below the URL the client used.
 pub struct CalRef {
     pub owner: Principal,
+    /// What kind of owner it is, for the calendar rule and the ACL.
+    pub owner_kind: CalendarOwner,
     pub coll: Collection,
     pub view: CalendarView,
     home_login: String,
@@ -217,14 +219,14 @@ impl<'a> Cal<'a> {
     }
 
     /// How much of a calendar the caller sees (ownership, team, grants, mode).
-    async fn view_of(&self, owner: &Principal, coll: &Collection) -> Result<CalendarView, AppError> {
+    async fn view_of(&self, owner_kind: CalendarOwner, coll: &Collection) -> Result<CalendarView, AppError> {
         if coll.owner_id == self.me.id {
             return Ok(CalendarView::Owner);
         }
         let grants = self.store().collection_grants(coll.id).await?;
         let facts = CalendarFacts {
             owner_id: coll.owner_id,
-            owner: self.owner_kind(owner).await?,
+            owner: owner_kind,
             visibility: &coll.visibility,
             grants: &grants,
             memberships: self.memberships().await?,
@@ -232,22 +234,11 @@ impl<'a> Cal<'a> {
         Ok(calendar_view(self.me, &facts))
     }
 
-    /// Whether the caller belongs with a team principal's calendars (they show in their home).
-    async fn is_team_member(&self, owner: &Principal) -> Result<bool, AppError> {
-        let m = self.memberships().await?;
-        Ok(match (owner.kind, owner.team) {
-            (_, Some(Team::Company)) => true,
-            (_, Some(Team::Department(id))) => m.department_id == Some(id),
-            (PrincipalKind::Group, None) => m.group_ids.contains(&owner.id),
-            _ => false,
-        })
-    }
-
     /// A calendar addressed as `/dav/calendars/{login}/{segment}/`, with the caller's access
     /// checked (403 without it) and how much of it they see. A segment `{owner}~{slug}` in
     /// the caller's own home is a favourite or team calendar bound there.
     async fn calendar(&self, login: &str, segment: &str, action: Action) -> Result<CalRef, AppError> {
-        let (owner, coll, binding) = match segment.split_once('~') {
+        let (owner, owner_kind, coll, binding) = match segment.split_once('~') {
             Some((owner_login, slug)) => {
                 if login != self.me.login {
                     return Err(AppError::NotFound);
@@ -263,14 +254,15 @@ impl<'a> Cal<'a> {
                     .collection(owner.id, "calendar", slug)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                let binding = if self.is_team_member(&owner).await? {
+                let kind = self.owner_kind(&owner).await?;
+                let binding = if kind.has_member(owner.id, self.memberships().await?) {
                     Binding::Team
                 } else if self.store().is_favorite(self.me.id, coll.id).await? {
                     Binding::Favorite
                 } else {
                     return Err(AppError::NotFound);
                 };
-                (owner, coll, Some(binding))
+                (owner, kind, coll, Some(binding))
             }
             None => {
                 let owner = self.home_owner(login, Action::Read).await?;
@@ -279,10 +271,11 @@ impl<'a> Cal<'a> {
                     .collection(owner.id, "calendar", segment)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                (owner, coll, None)
+                let kind = self.owner_kind(&owner).await?;
+                (owner, kind, coll, None)
             }
         };
-        let view = self.view_of(&owner, &coll).await?;
+        let view = self.view_of(owner_kind, &coll).await?;
         let allowed = match action {
             Action::Read => view >= CalendarView::BusyOnly,
             Action::Write => view >= CalendarView::Write,
@@ -293,6 +286,7 @@ impl<'a> Cal<'a> {
         }
         Ok(CalRef {
             owner,
+            owner_kind,
             coll,
             view,
             home_login: login.to_owned(),
@@ -315,7 +309,8 @@ impl<'a> Cal<'a> {
             if owner.id == self.me.id || out.iter().any(|c| c.coll.id == coll.id) {
                 continue;
             }
-            let view = self.view_of(&owner, &coll).await?;
+            let owner_kind = self.owner_kind(&owner).await?;
+            let view = self.view_of(owner_kind, &coll).await?;
             if view == CalendarView::None {
                 continue;
             }
@@ -323,6 +318,7 @@ impl<'a> Cal<'a> {
                 segment: binding_segment(&owner.login, &coll.slug),
                 home_login: self.me.login.clone(),
                 owner,
+                owner_kind,
                 coll,
                 view,
                 binding: Some(binding),
@@ -330,12 +326,6 @@ impl<'a> Cal<'a> {
         }
         Ok(out)
     }
-}
-
-fn status(code: StatusCode) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    *resp.status_mut() = code;
-    resp
 }
 
 /// PROPFIND on `/`: what a client needs to find its principal (RFC 5397).
@@ -512,8 +502,9 @@ async fn propfind(
             ));
             if depth == Depth::One {
                 let mut listed = Vec::new();
+                let owner_kind = cal.owner_kind(&owner).await?;
                 for coll in cal.store().collections_of(owner.id, "calendar").await? {
-                    let view = cal.view_of(&owner, &coll).await?;
+                    let view = cal.view_of(owner_kind, &coll).await?;
                     if view == CalendarView::None {
                         continue;
                     }
@@ -521,6 +512,7 @@ async fn propfind(
                         home_login: owner.login.clone(),
                         segment: coll.slug.clone(),
                         owner: owner.clone(),
+                        owner_kind,
                         coll,
                         view,
                         binding: None,

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use caldav::Reduction;
 
 use crate::authz::{Action, CalendarView};
-use crate::http::body::{Body, check_declared_length, empty, full, read_limited};
+use crate::http::body::{Body, check_declared_length, empty, full, read_limited, status};
 use crate::http::dav_util::{answer_propfind, multistatus_response};
 use crate::http::error::AppError;
 use crate::store::{
@@ -23,7 +23,7 @@ use crate::store::{
 };
 
 use super::collection::{self, MAX_OBJECT_BYTES};
-use super::{Cal, CalRef, paths, status};
+use super::{Cal, CalRef, paths};
 
 pub const CALENDAR_DATA: QName = QName::new_static(NS_CALDAV, "calendar-data");
 const OBJECT_ALLPROP: &[QName] = &[

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::authz::{Action, Resource, can};
 use crate::http::Ctx;
-use crate::http::body::{Body, check_declared_length, empty, full, read_limited};
+use crate::http::body::{Body, check_declared_length, empty, full, read_limited, status};
 use crate::http::dav_sync::SyncPage;
 use crate::http::dav_util::{
     answer_propfind, multistatus_response, options_response, propfind_depth, protocol_error, read_propfind,
@@ -178,12 +178,6 @@ impl Books<'_> {
             .ok_or(AppError::NotFound)?;
         Ok((owner, book))
     }
-}
-
-fn status(code: StatusCode) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    *resp.status_mut() = code;
-    resp
 }
 
 fn book_value(me: &Principal, owner: &Principal, book: &OpenBook, name: &QName) -> Option<PropertyValue> {

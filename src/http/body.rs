@@ -18,6 +18,13 @@ pub fn empty() -> Body {
     Empty::new().map_err(|never| match never {}).boxed()
 }
 
+/// A response with this status and no body (201, 204, …).
+pub fn status(code: http::StatusCode) -> http::Response<Body> {
+    let mut resp = http::Response::new(empty());
+    *resp.status_mut() = code;
+    resp
+}
+
 /// Reads a whole request body of at most `limit` bytes: 413 when larger, 400 when the
 /// client stops sending before the declared length (a truncated body).
 pub async fn read_limited(body: Incoming, limit: u64) -> Result<Bytes, AppError> {

@@ -9,7 +9,7 @@ use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use super::Ctx;
-use super::body::{Body, empty, full};
+use super::body::{Body, full, status};
 use super::error::AppError;
 use crate::authz::{Action, Resource, can};
 use crate::store::Principal;
@@ -93,10 +93,4 @@ async fn list(ctx: &Ctx, me: &Principal) -> Result<Response<Body>, AppError> {
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(resp)
-}
-
-fn status(code: StatusCode) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    *resp.status_mut() = code;
-    resp
 }

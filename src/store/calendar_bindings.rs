@@ -6,14 +6,6 @@
 use super::dead_props::{self, PropTable};
 use super::{Collection, DeadProp, Principal, PropChange, Store, StoreError};
 
-/// `collections` columns with the `c.` alias of the queries below.
-macro_rules! aliased_collection_columns {
-    () => {
-        "c.id, c.owner_id, c.kind, c.slug, c.displayname, c.description, c.color, c.timezone, c.components, \
-         c.visibility, c.sync_seq, c.feed_token, c.created_at"
-    };
-}
-
 impl Store {
     pub async fn add_favorite(&self, principal_id: i64, collection_id: i64) -> Result<(), StoreError> {
         sqlx::query(
@@ -51,10 +43,10 @@ impl Store {
     pub async fn favorites(&self, principal_id: i64) -> Result<Vec<(Principal, Collection)>, StoreError> {
         let sql = concat!(
             "SELECT ",
-            aliased_collection_columns!(),
-            " FROM calendar_favorites f JOIN collections c ON c.id = f.collection_id \
-             JOIN principals p ON p.id = c.owner_id \
-             WHERE f.principal_id = $1 AND p.active = 1 ORDER BY p.login, c.slug"
+            collection_columns!(),
+            " FROM collections WHERE id IN (SELECT f.collection_id FROM calendar_favorites f \
+             JOIN collections c ON c.id = f.collection_id JOIN principals p ON p.id = c.owner_id \
+             WHERE f.principal_id = $1 AND p.active = 1)"
         );
         let rows: Vec<Collection> = sqlx::query_as(sql).bind(principal_id).fetch_all(self.pool()).await?;
         self.with_owners(rows).await
@@ -65,19 +57,19 @@ impl Store {
     pub async fn team_calendars(&self, principal_id: i64) -> Result<Vec<(Principal, Collection)>, StoreError> {
         let sql = concat!(
             "SELECT ",
-            aliased_collection_columns!(),
-            " FROM collections c JOIN principals p ON p.id = c.owner_id \
-             WHERE c.kind = 'calendar' AND p.kind = 'group' AND p.active = 1 AND ( \
+            collection_columns!(),
+            " FROM collections WHERE kind = 'calendar' AND owner_id IN (SELECT p.id FROM principals p \
+             WHERE p.kind = 'group' AND p.active = 1 AND ( \
                p.team = 'company' \
                OR p.id IN (SELECT group_id FROM memberships WHERE member_id = $1) \
                OR (p.team = 'department' AND p.team_department_id IN \
-                   (SELECT department_id FROM employees WHERE principal_id = $1))) \
-             ORDER BY p.login, c.slug"
+                   (SELECT department_id FROM employees WHERE principal_id = $1))))"
         );
         let rows: Vec<Collection> = sqlx::query_as(sql).bind(principal_id).fetch_all(self.pool()).await?;
         self.with_owners(rows).await
     }
 
+    /// Pairs each calendar with its owner, ordered by owner login and slug.
     async fn with_owners(&self, rows: Vec<Collection>) -> Result<Vec<(Principal, Collection)>, StoreError> {
         let mut out: Vec<(Principal, Collection)> = Vec::with_capacity(rows.len());
         for coll in rows {
@@ -90,6 +82,7 @@ impl Store {
             };
             out.push((owner, coll));
         }
+        out.sort_by(|(a, x), (b, y)| (&a.login, &x.slug).cmp(&(&b.login, &y.slug)));
         Ok(out)
     }
 

@@ -6,9 +6,11 @@
 //! Submodules own one table family each.
 
 mod app_passwords;
-mod calendar_bindings;
 #[macro_use]
 mod collections;
+
+// After `collections`, whose `collection_columns!` it uses.
+mod calendar_bindings;
 
 // After `collections`, whose `item_columns!` it uses.
 mod card_index;

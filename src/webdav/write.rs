@@ -12,7 +12,7 @@ use hyper::body::Incoming;
 
 use crate::authz::Action;
 use crate::blobs::{BlobError, ChunkStream};
-use crate::http::body::{Body, check_declared_length, empty};
+use crate::http::body::{Body, check_declared_length, status};
 use crate::http::error::AppError;
 use crate::store::{MkcolOutcome, Principal, PutCondition, PutOutcome};
 
@@ -20,12 +20,6 @@ use super::conditions::{Scope, check_write};
 use super::locate::{DocTarget, load_node};
 use super::read::{etag_listed, quoted};
 use super::{Dav, access};
-
-fn status(code: StatusCode) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    *resp.status_mut() = code;
-    resp
-}
 
 /// The request body as a chunk stream for the blob store; a body error (the client went
 /// away before sending everything) becomes `BlobError::Body`.
