@@ -26,6 +26,8 @@ pub struct App {
     pub store: Store,
     pub blobs: Arc<dyn BlobStore>,
     pub auth: Authenticator,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Document library roots known to exist (they are never deleted), so requests skip
     /// the existence check after the first.
     pub known_doc_roots: std::sync::Mutex<std::collections::HashSet<String>>,
@@ -52,7 +54,12 @@ impl App {
             None => None,
         };
         let auth = Authenticator::new(store.clone(), &config.auth, ldap);
+        let trusted_proxies = config
+            .server
+            .trusted_proxy_nets()
+            .map_err(|e| StartError::Other(format!("server.trusted_proxies: {e}")))?;
         Ok(App {
+            trusted_proxies,
             config,
             store,
             blobs: Arc::new(blobs),

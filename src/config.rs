@@ -53,6 +53,8 @@ pub struct ServerConfig {
     pub max_upload_bytes: u64,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_grace_seconds: u64,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,10 +77,14 @@ pub struct DatabaseConfig {
 pub struct AuthConfig {
     /// Lifetime of a browser session, in seconds.
     pub session_ttl_seconds: u64,
-    /// Failed logins allowed per user within `throttle_window_seconds` before refusing.
+    /// Failed logins of one user from one client address before it must wait (4 s, then
+    /// doubling with each further failure, up to 15 minutes).
     pub max_failures_per_user: u32,
-    /// Failed logins allowed per client IP within `throttle_window_seconds`.
+    /// Failed logins from one client address, across logins it never signed in with.
     pub max_failures_per_ip: u32,
+    /// Failed logins of one user, across addresses that user never signed in from.
+    pub max_failures_per_login: u32,
+    /// Seconds without failures after which a counter (and its wait) is forgotten.
     pub throttle_window_seconds: u64,
     /// Mark the session cookie `Secure` even without TLS (behind a TLS-terminating proxy).
     pub secure_cookies: bool,
@@ -137,7 +143,24 @@ impl Default for ServerConfig {
             max_request_bytes: 10 * 1024 * 1024,
             max_upload_bytes: 16 * 1024 * 1024 * 1024,
             shutdown_grace_seconds: 10,
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+impl ServerConfig {
+    /// `trusted_proxies` as address blocks: `10.0.0.1` (one address) or `10.0.0.0/8`.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|entry| {
+                let entry = entry.trim();
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("{entry:?} is neither an address nor a CIDR block"))
+            })
+            .collect()
     }
 }
 
@@ -164,6 +187,7 @@ impl Default for AuthConfig {
             session_ttl_seconds: 12 * 3600,
             max_failures_per_user: 10,
             max_failures_per_ip: 50,
+            max_failures_per_login: 50,
             throttle_window_seconds: 300,
             secure_cookies: false,
         }
@@ -254,6 +278,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "log.format",
                 message: format!("{:?} is neither \"text\" nor \"json\"", self.log.format),
+            });
+        }
+        if let Err(message) = self.server.trusted_proxy_nets() {
+            return Err(ConfigError::Invalid {
+                key: "server.trusted_proxies",
+                message,
             });
         }
         if self.database.max_connections == 0 {

@@ -177,7 +177,7 @@ async fn app_passwords_can_be_created_used_listed_and_revoked() {
     let created: serde_json::Value = s
         .request("POST", "/api/app-passwords")
         .basic_auth("carol", Some("carol-pw"))
-        .body(r#"{"label":"Thunderbird on laptop"}"#)
+        .body(r#"{"label":"Thunderbird on laptop","password":"carol-pw"}"#)
         .send()
         .await
         .unwrap()

@@ -63,11 +63,12 @@ impl Authenticator {
         Authenticator {
             ldap,
             store,
-            throttle: Throttle::new(
-                config.max_failures_per_user,
-                config.max_failures_per_ip,
-                Duration::from_secs(config.throttle_window_seconds),
-            ),
+            throttle: Throttle::new(throttle::Limits {
+                per_pair: config.max_failures_per_user,
+                per_ip: config.max_failures_per_ip,
+                per_login: config.max_failures_per_login,
+                window: Duration::from_secs(config.throttle_window_seconds),
+            }),
             session_ttl: i64::try_from(config.session_ttl_seconds).unwrap_or(i64::MAX / 2),
             verified: Mutex::new(HashMap::new()),
         }
@@ -88,14 +89,35 @@ impl Authenticator {
     }
 
     /// Checks a login name and a password (account or app password), with throttling.
+    ///
+    /// An app password is tried first and without the throttle: it is a random 160-bit
+    /// secret, so trying one gains a guesser nothing, and a user's devices keep working
+    /// while someone else's guesses slow down the account password (`throttle`).
     pub async fn password_login(&self, login: &str, password: &str, ip: IpAddr) -> Result<Principal, AuthError> {
         let key = strip_domain(login);
+        let found = self.lookup(login).await?;
+        if let Some((principal, _)) = &found
+            && self
+                .store
+                .use_app_password(principal.id, &sha256_hex(password.as_bytes()))
+                .await?
+        {
+            self.throttle.record_success(key, ip);
+            return Ok(principal.clone());
+        }
         if let Some(retry_after) = self.throttle.retry_after(key, ip) {
             return Err(AuthError::Throttled { retry_after });
         }
-        match self.check_password(login, password).await? {
+        let verified = match found {
+            Some((principal, hash)) => self.account_password(principal, hash, login, password).await?,
+            None => {
+                password::verify_async(password.to_owned(), password::decoy_hash().to_owned()).await;
+                None
+            }
+        };
+        match verified {
             Some(p) => {
-                self.throttle.record_success(key);
+                self.throttle.record_success(key, ip);
                 Ok(p)
             }
             None => {
@@ -106,22 +128,45 @@ impl Authenticator {
         }
     }
 
-    async fn check_password(&self, login: &str, password: &str) -> Result<Option<Principal>, AuthError> {
+    /// Asks a signed-in user for their account password again (not an app password) before
+    /// something that hands out credentials; throttled like a login.
+    pub async fn confirm_password(&self, principal: &Principal, password: &str, ip: IpAddr) -> Result<(), AuthError> {
+        if let Some(retry_after) = self.throttle.retry_after(&principal.login, ip) {
+            return Err(AuthError::Throttled { retry_after });
+        }
+        let found = self
+            .lookup(&principal.login)
+            .await?
+            .filter(|(p, _)| p.id == principal.id);
+        let verified = match found {
+            Some((p, hash)) => self.account_password(p, hash, &principal.login, password).await?,
+            None => None,
+        };
+        if verified.is_some() {
+            return Ok(());
+        }
+        self.throttle.record_failure(&principal.login, ip);
+        Err(AuthError::Invalid)
+    }
+
+    /// The active principal a login names (`DOMAIN\user` and `user@domain` too), with its
+    /// password hash.
+    async fn lookup(&self, login: &str) -> Result<Option<(Principal, Option<String>)>, AuthError> {
         let mut found = self.store.password_hash(login).await?;
         if found.is_none() && strip_domain(login) != login {
             found = self.store.password_hash(strip_domain(login)).await?;
         }
-        let Some((principal, hash)) = found.filter(|(p, _)| p.active) else {
-            password::verify_async(password.to_owned(), password::decoy_hash().to_owned()).await;
-            return Ok(None);
-        };
-        if self
-            .store
-            .use_app_password(principal.id, &sha256_hex(password.as_bytes()))
-            .await?
-        {
-            return Ok(Some(principal));
-        }
+        Ok(found.filter(|(p, _)| p.active))
+    }
+
+    /// Checks the account password: an LDAP bind for directory people, else the stored hash.
+    async fn account_password(
+        &self,
+        principal: Principal,
+        hash: Option<String>,
+        login: &str,
+        password: &str,
+    ) -> Result<Option<Principal>, AuthError> {
         if principal.source == "ldap"
             && let Some((settings, ttl)) = &self.ldap
         {

@@ -24,8 +24,8 @@ pub const SYNC_TOKEN: QName = QName::dav("sync-token");
 /// CalendarServer sharing: a calendar shared with the caller, in their home.
 pub const SHARED: QName = QName::new_static(NS_CALSERVER, "shared");
 
-/// Largest calendar object accepted by PUT, advertised as `max-resource-size`.
-pub const MAX_OBJECT_BYTES: u64 = 1024 * 1024;
+/// What calendar objects may be, advertised on every calendar (RFC 4791 §5.2.5–§5.2.9).
+pub const LIMITS: caldav::Limits = caldav::Limits::DEFAULT;
 
 pub const CALENDAR_REPORTS: [QName; 4] = [
     QName::new_static(NS_CALDAV, "calendar-query"),
@@ -94,7 +94,13 @@ pub fn calendar_value(me: &Principal, c: &CalRef, dead: &[DeadProp], name: &QNam
         }
         (NS_CALDAV, "supported-calendar-data") => Some(caldav::properties::supported_calendar_data()),
         (NS_CALDAV, "supported-collation-set") => Some(caldav::properties::supported_collation_set()),
-        (NS_CALDAV, "max-resource-size") => Some(PropertyValue::Text(MAX_OBJECT_BYTES.to_string())),
+        (NS_CALDAV, "max-resource-size") => Some(PropertyValue::Text(LIMITS.max_resource_size.to_string())),
+        (NS_CALDAV, "min-date-time") => Some(PropertyValue::Text(caldav::format_utc(LIMITS.min_date_time))),
+        (NS_CALDAV, "max-date-time") => Some(PropertyValue::Text(caldav::format_utc(LIMITS.max_date_time))),
+        (NS_CALDAV, "max-instances") => Some(PropertyValue::Text(LIMITS.max_instances.to_string())),
+        (NS_CALDAV, "max-attendees-per-instance") => {
+            Some(PropertyValue::Text(LIMITS.max_attendees_per_instance.to_string()))
+        }
         (NS_APPLE_ICAL, "calendar-color") => text(&coll.color),
         (NS_CALSERVER, "getctag") => Some(PropertyValue::Text(format!("\"{}\"", coll.sync_seq))),
         (NS_CALSERVER, "shared-url") if c.binding.is_some() => Some(PropertyValue::Href(c.canonical_href())),

@@ -73,6 +73,7 @@ pub enum Binding {
 /// A calendar as a request addressed it: the calendar and its owner, how much of it the
 /// caller sees, and the URL it was reached by — its own, or `{owner}~{slug}` in the
 /// caller's home, so that hrefs in answers stay below the URL the client used.
+#[derive(Clone)]
 pub struct CalRef {
     pub owner: Principal,
     /// What kind of owner it is, for the calendar rule and the ACL.
@@ -418,7 +419,7 @@ async fn delete_calendar(cal: &Cal<'_>, login: &str, slug: &str) -> Result<Respo
             return Err(AppError::Dav {
                 status: StatusCode::FORBIDDEN,
                 reason: "a team calendar shows in the home of every member; it cannot be removed from it".into(),
-                xml: None,
+                condition: None,
             });
         }
         None if c.view == CalendarView::Owner => cal.store().delete_collection(c.coll.id).await?,

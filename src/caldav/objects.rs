@@ -22,7 +22,7 @@ use crate::store::{
     Collection, CollectionUpdate, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, PropChange, Store,
 };
 
-use super::collection::{self, MAX_OBJECT_BYTES};
+use super::collection::{self, LIMITS};
 use super::{Cal, CalRef, paths};
 
 pub const CALENDAR_DATA: QName = QName::new_static(NS_CALDAV, "calendar-data");
@@ -51,7 +51,7 @@ fn precondition(status: StatusCode, condition: Precondition, reason: String) -> 
     AppError::Dav {
         status,
         reason,
-        xml: Some(condition.to_body()),
+        condition: Some(condition),
     }
 }
 
@@ -160,14 +160,16 @@ pub async fn put(
 ) -> Result<Response<Body>, AppError> {
     let coll = &c.coll;
     let too_large = || {
-        let reason = format!("a calendar object may have at most {MAX_OBJECT_BYTES} bytes");
+        let reason = format!("a calendar object may have at most {} bytes", LIMITS.max_resource_size);
         precondition(StatusCode::FORBIDDEN, caldav::conditions::max_resource_size(), reason)
     };
-    check_declared_length(headers, MAX_OBJECT_BYTES).map_err(|_| too_large())?;
-    let bytes = read_limited(body, MAX_OBJECT_BYTES).await.map_err(|e| match e {
-        AppError::PayloadTooLarge(_) => too_large(),
-        other => other,
-    })?;
+    check_declared_length(headers, LIMITS.max_resource_size).map_err(|_| too_large())?;
+    let bytes = read_limited(body, LIMITS.max_resource_size)
+        .await
+        .map_err(|e| match e {
+            AppError::PayloadTooLarge(_) => too_large(),
+            other => other,
+        })?;
     let allowed: Vec<caldav::ComponentKind> = coll
         .components
         .split(',')
@@ -183,8 +185,12 @@ pub async fn put(
             reason,
         ));
     }
-    let object = caldav::validate_object(&bytes, &allowed)
-        .map_err(|e| precondition(StatusCode::FORBIDDEN, e.precondition(), e.to_string()))?;
+    let (object, bytes) = crate::http::off_the_workers(move || {
+        let object = caldav::validate_object(&bytes, &allowed, &LIMITS);
+        (object, bytes)
+    })
+    .await?;
+    let object = object.map_err(|e| precondition(StatusCode::FORBIDDEN, e.precondition(), e.to_string()))?;
     let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
         precondition(
             StatusCode::FORBIDDEN,
@@ -313,7 +319,7 @@ pub async fn make_calendar(
         return Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: "a calendar's name may not contain '~'".into(),
-            xml: None,
+            condition: None,
         });
     }
     let owner = cal.home_owner(login, Action::Write).await?;

@@ -13,10 +13,12 @@ use hyper::body::Incoming;
 
 use crate::http::body::{Body, full, read_limited};
 use crate::http::dav_sync::SyncPage;
-use crate::http::dav_util::{multistatus_response, protocol_error};
+use crate::http::dav_util::{multistatus_response, protocol_error, truncated};
 use crate::http::error::AppError;
+use crate::http::off_the_workers;
 use crate::store::{Collection, Item};
 
+use super::collection::LIMITS;
 use super::objects::visible_data;
 use super::{Cal, CalRef, paths};
 
@@ -27,10 +29,11 @@ fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
 }
 
 pub async fn report(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Response<Body>, AppError> {
-    let (coll, view) = (&c.coll, c.view);
+    let coll = &c.coll;
     let bytes = read_limited(body, cal.body_limit()).await?;
-    let report =
-        caldav::parse_report(&bytes).map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
+    let report = off_the_workers(move || caldav::parse_report(&bytes))
+        .await?
+        .map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     match report {
         caldav::Report::CalendarQuery(query) => {
             let zone = query.floating_zone(collection_zone(coll));
@@ -38,44 +41,64 @@ pub async fn report(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Respons
                 Some(range) => cal.store().items_overlapping(coll.id, range.start, range.end).await?,
                 None => cal.store().items_all(coll.id).await?,
             };
-            let mut ms = Multistatus::new();
-            for item in &candidates {
-                // Filters see only what the viewer may see, so a query cannot probe hidden text.
-                let data = visible_data(view, &item.data)?;
-                if caldav::matches(&query.filter, data.as_bytes(), &zone) {
-                    ms.push(item_response(c, item, &data, &query.props, &zone)?);
+            let c = c.clone();
+            let ms = off_the_workers(move || {
+                let mut answer = Answer::new(&c);
+                for item in &candidates {
+                    // Filters see only what the viewer may see, so a query cannot probe hidden text.
+                    let data = visible_data(c.view, &item.data)?;
+                    if caldav::matches(&query.filter, data.as_bytes(), &zone)
+                        && !answer.add(item, &data, &query.props, &zone)?
+                    {
+                        break;
+                    }
                 }
-            }
+                Ok::<_, AppError>(answer.finish())
+            })
+            .await??;
             Ok(multistatus_response(&ms))
         }
         caldav::Report::CalendarMultiget(multiget) => {
             let zone = collection_zone(coll).unwrap_or_default();
-            let mut ms = Multistatus::new();
+            let mut found = Vec::with_capacity(multiget.hrefs.len());
             for href in &multiget.hrefs {
-                let name = object_name(href, c);
-                let item = match &name {
-                    Some(n) => cal.store().item(coll.id, n).await?,
+                let item = match object_name(href, c) {
+                    Some(n) => cal.store().item(coll.id, &n).await?,
                     None => None,
                 };
-                match item {
-                    Some(item) => {
-                        let data = visible_data(view, &item.data)?;
-                        ms.push(item_response(c, &item, &data, &multiget.props, &zone)?);
-                    }
-                    None => ms.push(dav::Response::status(href.clone(), Status::NOT_FOUND)),
-                }
+                found.push((href.clone(), item));
             }
+            let c = c.clone();
+            let ms = off_the_workers(move || {
+                let mut answer = Answer::new(&c);
+                for (href, item) in found {
+                    match item {
+                        Some(item) => {
+                            let data = visible_data(c.view, &item.data)?;
+                            if !answer.add(&item, &data, &multiget.props, &zone)? {
+                                break;
+                            }
+                        }
+                        None => answer.ms.push(dav::Response::status(href, Status::NOT_FOUND)),
+                    }
+                }
+                Ok::<_, AppError>(answer.finish())
+            })
+            .await??;
             Ok(multistatus_response(&ms))
         }
         caldav::Report::FreeBusyQuery(range) => {
             let zone = collection_zone(coll).unwrap_or_default();
             let items = cal.store().items_overlapping(coll.id, range.start, range.end).await?;
-            let text = caldav::free_busy(
-                items.iter().map(|i| i.data.as_bytes()),
-                &range,
-                &zone,
-                crate::store::now(),
-            );
+            let text = off_the_workers(move || {
+                caldav::free_busy(
+                    items.iter().map(|i| i.data.as_bytes()),
+                    &range,
+                    &zone,
+                    crate::store::now(),
+                )
+            })
+            .await?;
             let mut resp = Response::new(full(text));
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -87,8 +110,55 @@ pub async fn report(cal: &Cal<'_>, c: &CalRef, body: Incoming) -> Result<Respons
         caldav::Report::Other(name) => Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: format!("the report {name} is not supported on a calendar"),
-            xml: Some(caldav::conditions::supported_report().to_body()),
+            condition: Some(caldav::conditions::supported_report()),
         }),
+    }
+}
+
+/// A report answer under construction, within what one request may produce
+/// ([`caldav::RenderBudget`]): once an object does not fit, the answer ends with a 507.
+struct Answer<'a> {
+    c: &'a CalRef,
+    ms: Multistatus,
+    budget: caldav::RenderBudget,
+    truncated: bool,
+}
+
+impl<'a> Answer<'a> {
+    fn new(c: &'a CalRef) -> Self {
+        Answer {
+            c,
+            ms: Multistatus::new(),
+            budget: caldav::RenderBudget::for_request(&LIMITS),
+            truncated: false,
+        }
+    }
+
+    /// Adds one object's response; false (and nothing added) when it does not fit.
+    fn add(
+        &mut self,
+        item: &Item,
+        visible: &str,
+        props: &caldav::PropRequest,
+        zone: &caldav::FloatingZone,
+    ) -> Result<bool, AppError> {
+        match item_response(self.c, item, visible, props, zone, &mut self.budget)? {
+            Some(response) => {
+                self.ms.push(response);
+                Ok(true)
+            }
+            None => {
+                self.truncated = true;
+                Ok(false)
+            }
+        }
+    }
+
+    fn finish(mut self) -> Multistatus {
+        if self.truncated {
+            self.ms.push(truncated(self.c.href()));
+        }
+        self.ms
     }
 }
 
@@ -108,20 +178,37 @@ fn object_name(href: &str, c: &CalRef) -> Option<String> {
 }
 
 /// One object's response with the requested properties; calendar-data is rendered with the
-/// request's expansion or subsetting.
+/// request's expansion or subsetting. `None` when it does not fit in `budget`.
 fn item_response(
     c: &CalRef,
     item: &Item,
     visible: &str,
     props: &caldav::PropRequest,
     zone: &caldav::FloatingZone,
-) -> Result<dav::Response, AppError> {
+    budget: &mut caldav::RenderBudget,
+) -> Result<Option<dav::Response>, AppError> {
     let data = match props.calendar_data.as_ref().filter(|r| !r.is_whole_object()) {
-        Some(request) => caldav::render_calendar_data(visible.as_bytes(), request, zone)
-            .map_err(|e| AppError::Internal(format!("rendering stored object {}: {e}", item.name)))?,
+        Some(request) => match caldav::render_calendar_data(visible.as_bytes(), request, zone, budget) {
+            Ok(data) => data,
+            Err(caldav::RenderError::OverBudget) => return Ok(None),
+            Err(e) => {
+                return Err(AppError::Internal(format!(
+                    "rendering stored object {}: {e}",
+                    item.name
+                )));
+            }
+        },
         None => visible.to_owned(),
     };
-    Ok(super::objects::object_response(c, item, &props.props, Some(&data)))
+    if !budget.take_bytes(data.len()) {
+        return Ok(None);
+    }
+    Ok(Some(super::objects::object_response(
+        c,
+        item,
+        &props.props,
+        Some(&data),
+    )))
 }
 
 async fn sync_collection(cal: &Cal<'_>, c: &CalRef, sync: &caldav::SyncCollection) -> Result<Response<Body>, AppError> {
@@ -129,13 +216,20 @@ async fn sync_collection(cal: &Cal<'_>, c: &CalRef, sync: &caldav::SyncCollectio
     let page = SyncPage::read(cal.store(), coll, sync.sync_token.as_deref(), sync.limit, "calendar").await?;
     let zone = collection_zone(coll).unwrap_or_default();
     let mut ms = Multistatus::new();
+    let mut budget = caldav::RenderBudget::for_request(&LIMITS);
+    // A sync page cannot end early without losing changes: one that does not fit is refused
+    // whole, and the client asks again with a smaller DAV:limit.
     page.answer(
         &mut ms,
         c.href(),
         |name| c.object_href(name),
         |item| {
             let data = visible_data(view, &item.data)?;
-            item_response(c, item, &data, &sync.props, &zone)
+            item_response(c, item, &data, &sync.props, &zone, &mut budget)?.ok_or_else(|| AppError::Dav {
+                status: StatusCode::INSUFFICIENT_STORAGE,
+                reason: "the changes exceed what one answer may hold; ask with a smaller DAV:limit".into(),
+                condition: Some(dav::conditions::number_of_matches_within_limits()),
+            })
         },
     )?;
     Ok(multistatus_response(&ms))

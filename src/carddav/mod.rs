@@ -433,7 +433,7 @@ async fn make_book(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -
         return Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: "only address books can be created in an address-book home".into(),
-            xml: Some(carddav::conditions::valid_resourcetype().to_body()),
+            condition: Some(carddav::conditions::valid_resourcetype()),
         });
     }
     if books.books(&owner).await?.iter().any(|b| b.coll.slug == slug) || directory::is_reserved(slug) {
@@ -469,7 +469,7 @@ async fn put_card(
     let precondition = |status: StatusCode, condition: dav::Precondition, reason: String| AppError::Dav {
         status,
         reason,
-        xml: Some(condition.to_body()),
+        condition: Some(condition),
     };
     let too_large = || {
         let reason = format!("a vCard may have at most {MAX_CARD_BYTES} bytes");
@@ -480,8 +480,17 @@ async fn put_card(
         AppError::PayloadTooLarge(_) => too_large(),
         other => other,
     })?;
-    let card = carddav::validate_card(&bytes)
-        .map_err(|e| precondition(StatusCode::FORBIDDEN, e.precondition(), e.to_string()))?;
+    let (card, index, bytes) = crate::http::off_the_workers(move || {
+        let card = carddav::validate_card(&bytes);
+        let index = if card.is_ok() {
+            carddav::index_values(&bytes)
+        } else {
+            Vec::new()
+        };
+        (card, index, bytes)
+    })
+    .await?;
+    let card = card.map_err(|e| precondition(StatusCode::FORBIDDEN, e.precondition(), e.to_string()))?;
     let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
         precondition(
             StatusCode::FORBIDDEN,
@@ -509,7 +518,6 @@ async fn put_card(
         time_end: 0,
         is_oof: false,
     };
-    let index = carddav::index_values(data.as_bytes());
     let code = match books.store().put_card(book.coll.id, &new, &condition, &index).await? {
         ItemPutOutcome::Created => StatusCode::CREATED,
         ItemPutOutcome::Replaced => StatusCode::NO_CONTENT,
@@ -538,8 +546,9 @@ async fn put_card(
 async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> Result<Response<Body>, AppError> {
     let (owner, book) = books.book(login, slug).await?;
     let bytes = read_limited(body, books.ctx.app.config.server.max_request_bytes).await?;
-    let report =
-        carddav::parse_report(&bytes).map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
+    let report = crate::http::off_the_workers(move || carddav::parse_report(&bytes))
+        .await?
+        .map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     let coll = &book.coll;
     let respond = |item: &Item, props: &carddav::PropRequest| -> Result<dav::Response, AppError> {
         let data: Option<Cow<'_, str>> = match &props.address_data {
@@ -599,7 +608,7 @@ async fn report(books: &Books<'_>, login: &str, slug: &str, body: Incoming) -> R
             return Err(AppError::Dav {
                 status: StatusCode::FORBIDDEN,
                 reason: format!("the report {name} is not supported on an address book"),
-                xml: Some(carddav::conditions::supported_report().to_body()),
+                condition: Some(carddav::conditions::supported_report()),
             });
         }
     }

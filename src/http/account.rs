@@ -1,7 +1,10 @@
 //! `/api/app-passwords`: a user lists, creates and revokes their own app passwords (JSON).
 //!
-//! `GET` lists (never the secrets), `POST {"label": "…"}` creates one and returns its secret
-//! once, `DELETE /api/app-passwords/{id}` revokes it.
+//! `GET` lists (never the secrets), `POST {"label": "…", "password": "…"}` creates one and
+//! returns its secret once, `DELETE /api/app-passwords/{id}` revokes it. Creating one needs
+//! the account password in the body, every time: a session cookie, cached Basic
+//! credentials or a script running in the user's browser must not be enough to mint a
+//! credential that outlives them.
 
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
@@ -10,6 +13,7 @@ use serde::Deserialize;
 use super::Ctx;
 use super::body::{Body, empty, full, read_limited};
 use super::error::AppError;
+use crate::auth::AuthError;
 use crate::authz::{Action, Resource, can};
 use crate::store::{AppPassword, Principal};
 
@@ -20,6 +24,7 @@ const LABEL_MAX: usize = 100;
 #[serde(deny_unknown_fields)]
 struct CreateRequest {
     label: String,
+    password: Option<String>,
 }
 
 pub async fn app_passwords(
@@ -62,6 +67,18 @@ pub async fn app_passwords(
                 return Err(AppError::BadRequest(format!(
                     "label must be 1 to {LABEL_MAX} printable characters"
                 )));
+            }
+            let Some(password) = create.password.as_deref() else {
+                return Err(AppError::ForbiddenBecause(
+                    "creating an app password needs your account password in \"password\"".into(),
+                ));
+            };
+            match ctx.app.auth.confirm_password(principal, password, ctx.client_ip).await {
+                Ok(()) => {}
+                Err(AuthError::Invalid | AuthError::Missing) => {
+                    return Err(AppError::ForbiddenBecause("the account password is wrong".into()));
+                }
+                Err(e) => return Err(e.into()),
             }
             let (record, secret) = ctx.app.auth.new_app_password(principal, label).await?;
             let mut value = describe(&record);

@@ -45,7 +45,7 @@ impl SyncPage {
                 .ok_or_else(|| AppError::Dav {
                     status: StatusCode::FORBIDDEN,
                     reason: format!("the sync token is not one this {what} issued"),
-                    xml: Some(dav::conditions::valid_sync_token().to_body()),
+                    condition: Some(dav::conditions::valid_sync_token()),
                 })?,
         };
         let page = limit.map_or(SYNC_PAGE_MAX, |l| i64::from(l).clamp(1, SYNC_PAGE_MAX));
@@ -94,8 +94,7 @@ impl SyncPage {
             }
         }
         if self.truncated {
-            let cut = dav::Response::status(collection_href, Status(507));
-            ms.push(cut.with_error(dav::conditions::number_of_matches_within_limits()));
+            ms.push(crate::http::dav_util::truncated(collection_href));
         }
         ms.set_sync_token(sync_token(self.collection_id, self.next));
         Ok(())

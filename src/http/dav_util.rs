@@ -27,7 +27,7 @@ pub fn propfind_depth(headers: &HeaderMap) -> Result<Depth, AppError> {
         return Err(AppError::Dav {
             status: StatusCode::FORBIDDEN,
             reason: "PROPFIND with Depth: infinity is not supported".into(),
-            xml: Some(Precondition::propfind_finite_depth().to_body()),
+            condition: Some(Precondition::propfind_finite_depth()),
         });
     }
     Ok(depth)
@@ -41,7 +41,7 @@ pub fn protocol_error(status: u16, condition: Option<Precondition>, reason: Stri
         Some(condition) => AppError::Dav {
             status,
             reason,
-            xml: Some(condition.to_body()),
+            condition: Some(condition),
         },
         None => AppError::BadRequest(reason),
     }
@@ -50,7 +50,16 @@ pub fn protocol_error(status: u16, condition: Option<Precondition>, reason: Stri
 /// Reads and parses a PROPFIND body (400 with the parser's reason when malformed).
 pub async fn read_propfind(body: Incoming, limit: u64) -> Result<Propfind, AppError> {
     let bytes = read_limited(body, limit).await?;
-    parse_propfind(&bytes).map_err(|e| AppError::BadRequest(format!("PROPFIND body: {e}")))
+    super::off_the_workers(move || parse_propfind(&bytes))
+        .await?
+        .map_err(|e| AppError::BadRequest(format!("PROPFIND body: {e}")))
+}
+
+/// The response that ends a truncated answer (RFC 5323 §2.3.1, RFC 6578 §3.6): 507 for the
+/// request URI with `DAV:number-of-matches-within-limits`.
+pub fn truncated(request_href: String) -> dav::Response {
+    dav::Response::status(request_href, dav::Status::INSUFFICIENT_STORAGE)
+        .with_error(dav::conditions::number_of_matches_within_limits())
 }
 
 pub fn multistatus_response(ms: &Multistatus) -> Response<Body> {
@@ -93,13 +102,12 @@ pub fn answer_propfind(
             }),
         ),
         Propfind::AllProp { include } => {
-            let mut seen: Vec<&QName> = Vec::new();
+            let mut seen: std::collections::HashSet<&QName> = std::collections::HashSet::new();
             let mut props = Vec::new();
             for name in all.iter().chain(include) {
-                if seen.contains(&name) {
+                if !seen.insert(name) {
                     continue;
                 }
-                seen.push(name);
                 if let Some(v) = value(name) {
                     props.push(Property::new(name.clone(), v));
                 }

@@ -18,6 +18,9 @@ pub enum AppError {
     Throttled(u64),
     #[error("forbidden")]
     Forbidden,
+    /// 403 with a reason the user can act on.
+    #[error("{0}")]
+    ForbiddenBecause(String),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -43,7 +46,7 @@ pub enum AppError {
     Dav {
         status: StatusCode,
         reason: String,
-        xml: Option<String>,
+        condition: Option<dav::Precondition>,
     },
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,7 +76,7 @@ impl AppError {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -99,7 +102,11 @@ impl AppError {
             other => format!("{other}\n"),
         };
         let (body, content_type) = match &self {
-            AppError::Dav { xml: Some(xml), .. } => (xml.clone(), "application/xml; charset=utf-8"),
+            AppError::Dav {
+                condition: Some(condition),
+                reason,
+                ..
+            } => (condition.to_body_with_message(reason), "application/xml; charset=utf-8"),
             _ => (text, "text/plain; charset=utf-8"),
         };
         let mut resp = Response::new(full(body));

@@ -34,7 +34,7 @@ pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
                     _ => {}
                 }
             }
-            match ctx.app.auth.password_login(&login, &password, ctx.peer.ip()).await {
+            match ctx.app.auth.password_login(&login, &password, ctx.client_ip).await {
                 Ok(principal) => {
                     let token = ctx.app.auth.start_session(&principal).await?;
                     let mut resp = redirect(StatusCode::SEE_OTHER, safe_next(&next));

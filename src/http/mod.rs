@@ -4,6 +4,7 @@
 mod absences;
 mod account;
 pub mod body;
+mod client_ip;
 pub mod dav_sync;
 pub mod dav_util;
 pub mod error;
@@ -40,7 +41,17 @@ pub struct Ctx {
     pub app: Arc<App>,
     pub request_id: String,
     pub peer: SocketAddr,
+    /// The client's address: the peer's, or the one a trusted proxy forwarded.
+    pub client_ip: std::net::IpAddr,
     pub tls: bool,
+}
+
+/// Runs parsing and other CPU-heavy work on the blocking pool, so that a large request does
+/// not hold one of the few async workers that every other request needs.
+pub async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("blocking worker: {e}")))
 }
 
 /// A running server: its bound address and the means to stop it.
@@ -111,9 +122,10 @@ async fn accept_loop(
         let seq = request_seq.clone();
         let run_id = run_id.clone();
         let is_tls = tls.is_some();
-        let service = service_fn(move |req| {
+        let service = service_fn(move |req: Request<Incoming>| {
             let n = seq.fetch_add(1, Ordering::Relaxed);
             let ctx = Ctx {
+                client_ip: client_ip::client_ip(peer.ip(), req.headers(), &app.trusted_proxies),
                 app: app.clone(),
                 request_id: format!("{run_id}-{n}"),
                 peer,
@@ -177,6 +189,10 @@ async fn handle(ctx: Ctx, req: Request<Incoming>) -> Result<Response<Body>, Infa
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
+    // No response is ever to be sniffed into something else (user content above all).
+    response
+        .headers_mut()
+        .insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),

@@ -105,7 +105,7 @@ pub async fn session_principal(ctx: &Ctx, req: &Request<Incoming>) -> Result<Opt
 pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Principal, AppError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
-        return Ok(ctx.app.auth.basic(value, ctx.peer.ip()).await?);
+        return Ok(ctx.app.auth.basic(value, ctx.client_ip).await?);
     }
     if let Some(p) = session_principal(ctx, req).await? {
         check_same_origin(req)?;

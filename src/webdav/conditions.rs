@@ -112,7 +112,7 @@ pub fn check_locks(
     Err(AppError::Dav {
         status: http::StatusCode::LOCKED,
         reason: "the resource is locked and its lock token was not submitted".into(),
-        xml: Some(Precondition::lock_token_submitted(&hrefs).to_body()),
+        condition: Some(Precondition::lock_token_submitted(&hrefs)),
     })
 }
 

@@ -96,7 +96,7 @@ pub async fn lock(
             return Err(AppError::Dav {
                 status: StatusCode::LOCKED,
                 reason: "a conflicting lock exists".into(),
-                xml: Some(Precondition::no_conflicting_lock(&[lock_root_href(&conflict.path)]).to_body()),
+                condition: Some(Precondition::no_conflicting_lock(&[lock_root_href(&conflict.path)])),
             });
         }
     };
@@ -182,7 +182,7 @@ pub async fn unlock(
         return Err(AppError::Dav {
             status: StatusCode::CONFLICT,
             reason: "the lock token does not match a lock on this resource".into(),
-            xml: Some(Precondition::lock_token_matches_request_uri().to_body()),
+            condition: Some(Precondition::lock_token_matches_request_uri()),
         });
     };
     if lock.principal_id != principal.id {

@@ -1,6 +1,12 @@
 //! GET and HEAD: file downloads with strong ETags, Last-Modified, single byte ranges
 //! (RFC 9110 §14) and conditional requests (§13), streamed from the blob store; folders
 //! answer a small HTML index for browsers.
+//!
+//! Files are user content served from Portico's own origin, so a browser must never run
+//! them as a page of that origin: every file is sandboxed (`Content-Security-Policy:
+//! sandbox`), and only what cannot run script (raster images, PDF, plain text) is shown
+//! inline; everything else (HTML, SVG, XML, unknown types) is an attachment. `nosniff` is
+//! added to every response by the HTTP layer.
 
 use std::io::SeekFrom;
 
@@ -105,6 +111,8 @@ pub fn http_date(unix: i64) -> String {
 
 /// A stored content to send: the current file or an old version.
 pub struct Content<'a> {
+    /// The file's name, for `Content-Disposition`.
+    pub name: &'a str,
     pub sha256: &'a str,
     pub size: u64,
     pub content_type: &'a str,
@@ -120,6 +128,7 @@ pub async fn send_blob(
     content: Content<'_>,
 ) -> Result<Response<Body>, AppError> {
     let Content {
+        name,
         sha256,
         size,
         content_type,
@@ -166,6 +175,13 @@ pub async fn send_blob(
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
+    if let Ok(v) = HeaderValue::from_str(&disposition(content_type, name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(USER_CONTENT_CSP),
+    );
     if let Some(etag) = etag
         && let Ok(v) = HeaderValue::from_str(&quoted(etag))
     {
@@ -180,6 +196,56 @@ pub async fn send_blob(
         h.insert(header::CONTENT_RANGE, v);
     }
     Ok(resp)
+}
+
+/// The policy of every file served: no script, no plugins, no same-origin access; images
+/// and styles only from the file itself.
+const USER_CONTENT_CSP: &str = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
+
+/// Media types a browser displays without running anything in them.
+const PASSIVE_TYPES: [&str; 9] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/bmp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+];
+
+/// `inline` for passive types, `attachment` for everything else, with the file's name
+/// (RFC 6266: an ASCII `filename` and the exact `filename*` in UTF-8).
+fn disposition(content_type: &str, name: &str) -> String {
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let kind = if PASSIVE_TYPES.contains(&media.as_str()) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' => c,
+            _ => '_',
+        })
+        .collect();
+    const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let exact = percent_encoding::utf8_percent_encode(name, ATTR_CHAR);
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{exact}")
 }
 
 /// GET/HEAD of a file node.
@@ -204,6 +270,7 @@ pub async fn get_file(
     let ctype = node.content_type.as_deref().unwrap_or("application/octet-stream");
     let size = u64::try_from(node.size).unwrap_or(0);
     let content = Content {
+        name: &node.name,
         sha256: sha,
         size,
         content_type: ctype,
@@ -281,6 +348,29 @@ mod tests {
             choose_range(Some("bytes=0-"), 0),
             Err(AppError::RangeNotSatisfiable { size: 0 })
         ));
+    }
+
+    #[test]
+    fn only_passive_types_are_inline() {
+        assert_eq!(
+            disposition("image/PNG", "photo.png"),
+            "inline; filename=\"photo.png\"; filename*=UTF-8''photo.png"
+        );
+        assert!(disposition("text/plain; charset=utf-8", "a.txt").starts_with("inline;"));
+        for t in [
+            "text/html",
+            "image/svg+xml",
+            "application/xhtml+xml",
+            "text/xml",
+            "application/octet-stream",
+            "",
+        ] {
+            assert!(disposition(t, "x").starts_with("attachment;"), "{t}");
+        }
+        assert_eq!(
+            disposition("text/html", "Отчёт \"1\".html"),
+            "attachment; filename=\"_____ _1_.html\"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%221%22.html"
+        );
     }
 
     #[test]

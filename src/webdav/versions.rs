@@ -86,6 +86,7 @@ pub async fn handle(
             let ctype = v.content_type.as_deref().unwrap_or("application/octet-stream");
             let size = u64::try_from(v.size).unwrap_or(0);
             let content = read::Content {
+                name: target.segments.last().map_or("", String::as_str),
                 sha256: &v.blob_sha256,
                 size,
                 content_type: ctype,

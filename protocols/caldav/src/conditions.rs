@@ -53,6 +53,26 @@ pub fn max_resource_size() -> Precondition {
     caldav("max-resource-size")
 }
 
+/// `C:min-date-time`: a date before the collection's `C:min-date-time`.
+pub fn min_date_time() -> Precondition {
+    caldav("min-date-time")
+}
+
+/// `C:max-date-time`: a date after the collection's `C:max-date-time`.
+pub fn max_date_time() -> Precondition {
+    caldav("max-date-time")
+}
+
+/// `C:max-instances`: more recurrence instances than `C:max-instances`.
+pub fn max_instances() -> Precondition {
+    caldav("max-instances")
+}
+
+/// `C:max-attendees-per-instance`: more attendees than the collection allows.
+pub fn max_attendees_per_instance() -> Precondition {
+    caldav("max-attendees-per-instance")
+}
+
 /// `C:valid-filter`: the REPORT filter is invalid.
 pub fn valid_filter() -> Precondition {
     caldav("valid-filter")

@@ -176,8 +176,8 @@ mod tests {
             free_busy([out.as_bytes()], &range, &zone, 0),
             free_busy([weekly.as_bytes()], &range, &zone, 0)
         );
-        let merged = validate_object(out.as_bytes(), &[]).unwrap();
-        let original = validate_object(weekly.as_bytes(), &[]).unwrap();
+        let merged = validate_object(out.as_bytes(), &[], &crate::Limits::default()).unwrap();
+        let original = validate_object(weekly.as_bytes(), &[], &crate::Limits::default()).unwrap();
         assert_eq!((merged.uid, merged.index), (original.uid, original.index));
     }
 

@@ -38,6 +38,7 @@ mod extent;
 mod feed;
 mod freebusy;
 mod ical;
+mod limits;
 pub mod mkcol;
 pub mod object;
 mod recur;
@@ -51,13 +52,14 @@ pub use eval::{matches, matches_parsed};
 pub use feed::merge_objects;
 pub use freebusy::{BusyKind, BusyPeriod, busy_periods, free_busy};
 pub use ical::ParsedObject;
+pub use limits::{Limits, RenderBudget};
 pub use mkcol::{
     MkcolError, MkcolRequest, parse_calendar_timezone, parse_extended_mkcol, parse_mkcalendar,
     parse_supported_components,
 };
 pub use object::{CalendarObject, ObjectError, TimeIndex, validate_object};
 pub use reduce::{Reduction, is_private, reduce};
-pub use render::render_calendar_data;
+pub use render::{RenderError, render_calendar_data};
 pub use report::{
     CalendarDataRequest, CalendarQuery, Collation, CompFilter, CompSelector, MatchType, Multiget, ParamFilter,
     PropFilter, PropRequest, PropSelector, RecurrenceMode, Report, ReportError, Selection, SyncCollection, SyncLevel,

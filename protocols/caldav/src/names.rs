@@ -24,6 +24,14 @@ pub const SUPPORTED_CALENDAR_COMPONENT_SET: QName = c("supported-calendar-compon
 pub const SUPPORTED_CALENDAR_DATA: QName = c("supported-calendar-data");
 /// `C:max-resource-size` (§5.2.5).
 pub const MAX_RESOURCE_SIZE: QName = c("max-resource-size");
+/// `C:min-date-time` (§5.2.6).
+pub const MIN_DATE_TIME: QName = c("min-date-time");
+/// `C:max-date-time` (§5.2.7).
+pub const MAX_DATE_TIME: QName = c("max-date-time");
+/// `C:max-instances` (§5.2.8).
+pub const MAX_INSTANCES: QName = c("max-instances");
+/// `C:max-attendees-per-instance` (§5.2.9).
+pub const MAX_ATTENDEES_PER_INSTANCE: QName = c("max-attendees-per-instance");
 /// `C:supported-collation-set` (§7.5.1).
 pub const SUPPORTED_COLLATION_SET: QName = c("supported-collation-set");
 /// `C:calendar-home-set` (§6.2.1).

@@ -146,8 +146,9 @@ mod tests {
         assert!(out.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
         assert!(out.contains("UID:5b1d7a7e-3c1f-4f7e-9a55-2f0c2f9a1e11"));
         assert!(out.contains("TRANSP:OPAQUE"));
-        let reparsed = validate_object(out.as_bytes(), &[]).unwrap();
-        let original = validate_object(fixtures::thunderbird_event().as_bytes(), &[]).unwrap();
+        let reparsed = validate_object(out.as_bytes(), &[], &crate::Limits::default()).unwrap();
+        let original =
+            validate_object(fixtures::thunderbird_event().as_bytes(), &[], &crate::Limits::default()).unwrap();
         // Same time span, minus the alarm.
         assert_eq!(reparsed.index.end, original.index.end);
     }
@@ -172,7 +173,10 @@ mod tests {
                 for secret in SECRETS {
                     assert!(!out.contains(secret), "{secret} leaked: {out}");
                 }
-                assert!(validate_object(out.as_bytes(), &[]).is_ok(), "{out}");
+                assert!(
+                    validate_object(out.as_bytes(), &[], &crate::Limits::default()).is_ok(),
+                    "{out}"
+                );
             }
         }
         let weekly = reduce(fixtures::weekly_with_exceptions().as_bytes(), Reduction::BusyOnly).unwrap();

@@ -16,10 +16,15 @@ fn exercise(bytes: &[u8]) {
         panic!("query does not parse")
     };
     let zone = FloatingZone::from_id("Europe/Berlin").unwrap_or_default();
-    let _ = validate_object(bytes, &[]);
+    let _ = validate_object(bytes, &[], &crate::Limits::default());
     let _ = matches(&q.filter, bytes, &zone);
     if let Some(data) = &q.props.calendar_data {
-        let _ = render_calendar_data(bytes, data, &zone);
+        let _ = render_calendar_data(
+            bytes,
+            data,
+            &zone,
+            &mut crate::RenderBudget::for_request(&crate::Limits::default()),
+        );
     }
     let _ = reduce(bytes, Reduction::BusyOnly);
     let _ = is_private(bytes);

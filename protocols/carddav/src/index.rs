@@ -34,6 +34,7 @@ pub fn index_values(card: &[u8]) -> Vec<(&'static str, String)> {
     let Ok(parsed) = ParsedCard::parse(card) else {
         return Vec::new();
     };
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(&'static str, String)> = Vec::new();
     for entry in &parsed.card.entries {
         let Some(prop) = INDEXED_PROPERTIES
@@ -44,7 +45,7 @@ pub fn index_values(card: &[u8]) -> Vec<(&'static str, String)> {
         };
         for candidate in match_candidates(entry, parsed.version) {
             let value = Collation::UnicodeCasemap.canonical(&candidate);
-            if !out.iter().any(|(p, v)| *p == prop && *v == value) {
+            if seen.insert((prop, value.clone())) {
                 out.push((prop, value));
             }
         }

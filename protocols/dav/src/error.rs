@@ -2,7 +2,7 @@
 //! postcondition elements in `DAV:` or any other namespace (CalDAV's
 //! `C:valid-calendar-data`, …), as whole bodies or inside a multistatus.
 
-use crate::qname::QName;
+use crate::qname::{NS_PORTICO, QName};
 use crate::xml::node::{XmlElement, XmlNode};
 use crate::xml::writer::{Namespaces, UsesNamespaces, XmlWriter};
 
@@ -16,6 +16,7 @@ pub struct Precondition {
 }
 
 const ERROR: QName = QName::dav("error");
+const MESSAGE: QName = QName::new_static(NS_PORTICO, "message");
 
 impl Precondition {
     /// An empty condition element in any namespace.
@@ -66,6 +67,22 @@ impl Precondition {
     pub fn to_body(&self) -> String {
         error_body(std::slice::from_ref(self))
     }
+
+    /// A complete `DAV:error` body with this condition and, after it, why in words as
+    /// `P:message` in Portico's namespace (RFC 4918 §16 lets `DAV:error` carry elements
+    /// of other namespaces, which clients ignore).
+    pub fn to_body_with_message(&self, message: &str) -> String {
+        let conditions = std::slice::from_ref(self);
+        let mut ns = Namespaces::new();
+        conditions.collect_namespaces(&mut ns);
+        ns.add(NS_PORTICO);
+        let mut w = XmlWriter::new(ns);
+        w.start(&ERROR);
+        write_conditions(&mut w, conditions);
+        w.text_element(&MESSAGE, message);
+        w.end(&ERROR);
+        w.finish()
+    }
 }
 
 /// A complete XML body `<D:error xmlns:D="DAV:">…</D:error>`.
@@ -108,6 +125,11 @@ pub(crate) fn write_error(w: &mut XmlWriter, conditions: &[Precondition]) {
         return;
     }
     w.start(&ERROR);
+    write_conditions(w, conditions);
+    w.end(&ERROR);
+}
+
+fn write_conditions(w: &mut XmlWriter, conditions: &[Precondition]) {
     for c in conditions {
         if c.children.is_empty() {
             w.empty(&c.name);
@@ -119,7 +141,6 @@ pub(crate) fn write_error(w: &mut XmlWriter, conditions: &[Precondition]) {
             w.end(&c.name);
         }
     }
-    w.end(&ERROR);
 }
 
 impl UsesNamespaces for [Precondition] {
@@ -195,5 +216,16 @@ mod tests {
         );
         let body = Precondition::new(QName::new("http://example.com/ns", "quota-exceeded")).to_body();
         assert!(body.contains(r#"xmlns:ns1="http://example.com/ns"><ns1:quota-exceeded/></D:error>"#));
+    }
+
+    #[test]
+    fn a_message_follows_the_condition() {
+        let body = Precondition::new(QName::new(NS_CALDAV, "max-instances")).to_body_with_message("more than 5 < 6");
+        assert_eq!(
+            body,
+            format!(
+                r#"{DECL}<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:P="urn:portico:dav"><C:max-instances/><P:message>more than 5 &lt; 6</P:message></D:error>"#
+            )
+        );
     }
 }

@@ -16,6 +16,8 @@ pub const NS_CARDDAV: &str = "urn:ietf:params:xml:ns:carddav";
 pub const NS_CALSERVER: &str = "http://calendarserver.org/ns/";
 /// Apple iCal extensions (`calendar-color`, …).
 pub const NS_APPLE_ICAL: &str = "http://apple.com/ns/ical/";
+/// Portico's own namespace (the readable reason inside `DAV:error`).
+pub const NS_PORTICO: &str = "urn:portico:dav";
 /// The namespace bound to the reserved `xml` prefix (`xml:lang`).
 pub const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
 
@@ -81,6 +83,7 @@ pub fn well_known_prefix(ns: &str) -> Option<&'static str> {
         NS_CARDDAV => Some("CARD"),
         NS_CALSERVER => Some("CS"),
         NS_APPLE_ICAL => Some("ICAL"),
+        NS_PORTICO => Some("P"),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 //! `DAV:supported-report-set` value (RFC 3253 §3.1.5) advertising reports.
 
 use crate::qname::QName;
+use crate::request::distinct_names;
 use crate::request::propfind::Propfind;
 use crate::response::property::PropertyValue;
 use crate::xml::node::{XmlElement, XmlNode};
@@ -51,16 +52,12 @@ where
     for child in root.elements() {
         let request = match child.dav_local() {
             Some("prop") => {
-                let mut names: Vec<QName> = Vec::new();
                 let mut data_request = None;
-                for p in child.elements() {
-                    if p.name == *data {
-                        data_request = Some(read_data(p)?);
-                    }
-                    if !names.contains(&p.name) {
-                        names.push(p.name.clone());
-                    }
+                for p in child.elements().filter(|p| p.name == *data) {
+                    data_request = Some(read_data(p)?);
                 }
+                let names =
+                    distinct_names(child.elements().map(|p| &p.name)).map_err(|e| InvalidRequest(e.to_string()))?;
                 (Propfind::Prop(names), data_request)
             }
             Some("allprop") => (Propfind::AllProp { include: Vec::new() }, None),

@@ -52,6 +52,40 @@ pub enum ObjectError {
     /// (`valid-calendar-object-resource`).
     #[error("the recurrence set defines {0} twice")]
     DuplicateInstance(String),
+    /// A component with more than one RRULE (`valid-calendar-object-resource`;
+    /// RFC 5545 §3.8.5.3 says it SHOULD NOT occur more than once).
+    #[error("{0} has more than one RRULE property")]
+    SeveralRules(String),
+    /// More components (alarms and overrides included) than the server keeps in one
+    /// object (`valid-calendar-object-resource`).
+    #[error("a calendar object may have at most {0} components")]
+    TooManyComponents(usize),
+    /// A bounded recurrence set with more instances than `C:max-instances`.
+    #[error("the recurrence set has more than {0} instances")]
+    TooManyInstances(usize),
+    /// More ATTENDEE properties in one instance than `C:max-attendees-per-instance`.
+    #[error("an instance may have at most {0} attendees")]
+    TooManyAttendees(usize),
+    /// A date before `C:min-date-time`.
+    #[error("{property} {value} is before {limit}, the earliest date accepted")]
+    BeforeMinDate {
+        /// Property name.
+        property: String,
+        /// Its value as sent.
+        value: String,
+        /// `C:min-date-time`.
+        limit: String,
+    },
+    /// A date after `C:max-date-time`.
+    #[error("{property} {value} is after {limit}, the latest date accepted")]
+    AfterMaxDate {
+        /// Property name.
+        property: String,
+        /// Its value as sent.
+        value: String,
+        /// `C:max-date-time`.
+        limit: String,
+    },
     /// The component kind is not accepted by the collection
     /// (`supported-calendar-component`).
     #[error("{0} components are not supported in this calendar")]
@@ -71,7 +105,13 @@ impl ObjectError {
             ObjectError::MethodPresent
             | ObjectError::MixedComponents(..)
             | ObjectError::DifferentUids(..)
-            | ObjectError::DuplicateInstance(_) => conditions::valid_calendar_object_resource(),
+            | ObjectError::DuplicateInstance(_)
+            | ObjectError::SeveralRules(_)
+            | ObjectError::TooManyComponents(_) => conditions::valid_calendar_object_resource(),
+            ObjectError::TooManyInstances(_) => conditions::max_instances(),
+            ObjectError::TooManyAttendees(_) => conditions::max_attendees_per_instance(),
+            ObjectError::BeforeMinDate { .. } => conditions::min_date_time(),
+            ObjectError::AfterMaxDate { .. } => conditions::max_date_time(),
             ObjectError::UnsupportedComponent(_) => conditions::supported_calendar_component(),
         }
     }
@@ -115,6 +155,29 @@ mod tests {
             (
                 ObjectError::DuplicateInstance("the master".into()),
                 "valid-calendar-object-resource",
+            ),
+            (
+                ObjectError::SeveralRules("VEVENT".into()),
+                "valid-calendar-object-resource",
+            ),
+            (ObjectError::TooManyComponents(5), "valid-calendar-object-resource"),
+            (ObjectError::TooManyInstances(5), "max-instances"),
+            (ObjectError::TooManyAttendees(5), "max-attendees-per-instance"),
+            (
+                ObjectError::BeforeMinDate {
+                    property: "DTSTART".into(),
+                    value: "18000101".into(),
+                    limit: "19000101T000000Z".into(),
+                },
+                "min-date-time",
+            ),
+            (
+                ObjectError::AfterMaxDate {
+                    property: "DTSTART".into(),
+                    value: "30000101".into(),
+                    limit: "21991231T235959Z".into(),
+                },
+                "max-date-time",
             ),
             (
                 ObjectError::UnsupportedComponent("VTODO".into()),

@@ -15,6 +15,7 @@ use calcard::icalendar::{ICalendarClassification, ICalendarComponent, ICalendarP
 use crate::component::ComponentKind;
 use crate::ical::ParsedObject;
 use crate::ical::values::entry_text;
+use crate::limits::Limits;
 
 /// What the server stores about a valid calendar object resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +45,15 @@ pub struct CalendarObject {
 
 /// Validates a PUT/COPY/MOVE body for a calendar collection whose
 /// `supported-calendar-component-set` is `allowed` (empty: no restriction,
-/// RFC 4791 §5.2.3) and extracts what the server stores.
-pub fn validate_object(bytes: &[u8], allowed: &[ComponentKind]) -> Result<CalendarObject, ObjectError> {
+/// RFC 4791 §5.2.3) and whose limits are `limits`, and extracts what the
+/// server stores. The size limit is the caller's: it reads the body.
+pub fn validate_object(
+    bytes: &[u8],
+    allowed: &[ComponentKind],
+    limits: &Limits,
+) -> Result<CalendarObject, ObjectError> {
     let obj = ParsedObject::parse(bytes)?;
-    let (kind, uid) = rules::check(&obj, allowed)?;
+    let (kind, uid) = rules::check(&obj, allowed, limits)?;
     let components: Vec<&ICalendarComponent> = obj
         .top_level()
         .filter(|(_, c)| ComponentKind::of(&c.component_type).is_some())

@@ -12,8 +12,10 @@ use calcard::icalendar::{
 
 use crate::component::ComponentKind;
 use crate::ical::ParsedObject;
-use crate::ical::values::{entry_text, when_of};
+use crate::ical::values::{entry_text, to_when, tzid, when_of};
+use crate::limits::Limits;
 use crate::object::ObjectError;
+use crate::recur::bounded_count;
 
 /// Properties that must hold a DATE or DATE-TIME when present.
 const DATE_PROPERTIES: [ICalendarProperty; 8] = [
@@ -30,7 +32,14 @@ const DATE_PROPERTIES: [ICalendarProperty; 8] = [
 /// The calendar components of the object (everything under VCALENDAR but
 /// VTIMEZONE), checked against RFC 4791 §4.1 and the collection's
 /// supported set. Returns the kind and the UID.
-pub(crate) fn check(obj: &ParsedObject, allowed: &[ComponentKind]) -> Result<(ComponentKind, String), ObjectError> {
+pub(crate) fn check(
+    obj: &ParsedObject,
+    allowed: &[ComponentKind],
+    limits: &Limits,
+) -> Result<(ComponentKind, String), ObjectError> {
+    if obj.cal.components.len().saturating_sub(1) > limits.max_components {
+        return Err(ObjectError::TooManyComponents(limits.max_components));
+    }
     if obj.root().has_property(&ICalendarProperty::Method) {
         return Err(ObjectError::MethodPresent);
     }
@@ -78,9 +87,66 @@ pub(crate) fn check(obj: &ParsedObject, allowed: &[ComponentKind]) -> Result<(Co
         if ComponentKind::of(&comp.component_type).is_some() {
             values(comp)?;
             timezones(obj, id)?;
+            within_limits(obj, comp, limits)?;
         }
     }
     Ok((kind, uid))
+}
+
+/// Properties whose dates must lie within `C:min-date-time` and `C:max-date-time`.
+const LIMITED_DATES: [ICalendarProperty; 6] = [
+    ICalendarProperty::Dtstart,
+    ICalendarProperty::Dtend,
+    ICalendarProperty::Due,
+    ICalendarProperty::RecurrenceId,
+    ICalendarProperty::Rdate,
+    ICalendarProperty::Exdate,
+];
+
+/// One RRULE at most, and the RFC 4791 §5.2.6–§5.2.9 limits of the collection.
+fn within_limits(obj: &ParsedObject, comp: &ICalendarComponent, limits: &Limits) -> Result<(), ObjectError> {
+    let name = comp.component_type.as_str();
+    if comp.properties(&ICalendarProperty::Rrule).nth(1).is_some() {
+        return Err(ObjectError::SeveralRules(name.to_owned()));
+    }
+    if comp.properties(&ICalendarProperty::Attendee).count() > limits.max_attendees_per_instance {
+        return Err(ObjectError::TooManyAttendees(limits.max_attendees_per_instance));
+    }
+    for entry in comp.entries.iter().filter(|e| LIMITED_DATES.contains(&e.name)) {
+        for value in &entry.values {
+            let date = match value {
+                ICalendarValue::PartialDateTime(d) => d,
+                ICalendarValue::Period(
+                    ICalendarPeriod::Range { start, .. } | ICalendarPeriod::Duration { start, .. },
+                ) => start,
+                _ => continue,
+            };
+            let Some(at) = to_when(date, tzid(entry), &obj.zones).map(|w| w.utc(Tz::UTC)) else {
+                continue;
+            };
+            let out_of_range = |limit: i64| {
+                (
+                    entry.name.as_str().to_owned(),
+                    entry_text(entry),
+                    crate::format_utc(limit),
+                )
+            };
+            if at < limits.min_date_time {
+                let (property, value, limit) = out_of_range(limits.min_date_time);
+                return Err(ObjectError::BeforeMinDate { property, value, limit });
+            }
+            if at > limits.max_date_time {
+                let (property, value, limit) = out_of_range(limits.max_date_time);
+                return Err(ObjectError::AfterMaxDate { property, value, limit });
+            }
+        }
+    }
+    if !comp.has_property(&ICalendarProperty::RecurrenceId)
+        && bounded_count(obj, comp, limits.max_instances).is_some_and(|n| n > limits.max_instances)
+    {
+        return Err(ObjectError::TooManyInstances(limits.max_instances));
+    }
+    Ok(())
 }
 
 /// Every component has a UID, and it is the same one (§4.1).

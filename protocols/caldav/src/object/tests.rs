@@ -9,11 +9,11 @@ fn ts(s: &str) -> i64 {
 }
 
 fn valid(text: &str) -> CalendarObject {
-    validate_object(text.as_bytes(), &[]).unwrap_or_else(|e| panic!("{e}: {text}"))
+    validate_object(text.as_bytes(), &[], &crate::Limits::default()).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 fn error(text: &str) -> ObjectError {
-    validate_object(text.as_bytes(), &[]).expect_err(text)
+    validate_object(text.as_bytes(), &[], &crate::Limits::default()).expect_err(text)
 }
 
 #[test]
@@ -133,7 +133,8 @@ fn journal_without_date_never_overlaps() {
 #[test]
 fn freebusy_and_appendix_objects_validate() {
     for (name, text) in fixtures::appendix_b() {
-        let o = validate_object(text.as_bytes(), &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let o =
+            validate_object(text.as_bytes(), &[], &crate::Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         if name == "abcd8" {
             assert_eq!(o.kind, ComponentKind::FreeBusy);
             assert_eq!(o.index.start, ts("20060101T000000Z"));
@@ -153,9 +154,9 @@ fn private_classes() {
 #[test]
 fn supported_components() {
     let todo = fixtures::todo("");
-    assert!(validate_object(todo.as_bytes(), &[ComponentKind::Todo]).is_ok());
+    assert!(validate_object(todo.as_bytes(), &[ComponentKind::Todo], &crate::Limits::default()).is_ok());
     assert_eq!(
-        validate_object(todo.as_bytes(), &[ComponentKind::Event]),
+        validate_object(todo.as_bytes(), &[ComponentKind::Event], &crate::Limits::default()),
         Err(ObjectError::UnsupportedComponent("VTODO".into()))
     );
     let availability =
@@ -181,7 +182,11 @@ fn malformed_data() {
         assert!(matches!(error(bad), ObjectError::Malformed(_)), "{bad}");
     }
     assert!(matches!(
-        validate_object(b"BEGIN:VCALENDAR\r\nX:\xff\r\nEND:VCALENDAR\r\n", &[]),
+        validate_object(
+            b"BEGIN:VCALENDAR\r\nX:\xff\r\nEND:VCALENDAR\r\n",
+            &[],
+            &crate::Limits::default()
+        ),
         Err(ObjectError::Malformed(_))
     ));
     let twice = format!("{}{}", fixtures::thunderbird_event(), fixtures::thunderbird_event());
@@ -193,7 +198,10 @@ fn every_truncation_is_refused() {
     let text = fixtures::thunderbird_event();
     let end = text.len() - "END:VCALENDAR\r\n".len();
     for cut in (0..=end).filter(|c| text.is_char_boundary(*c)) {
-        assert!(validate_object(&text.as_bytes()[..cut], &[]).is_err(), "{cut}");
+        assert!(
+            validate_object(&text.as_bytes()[..cut], &[], &crate::Limits::default()).is_err(),
+            "{cut}"
+        );
     }
 }
 
@@ -324,4 +332,67 @@ fn unknown_timezone() {
 fn custom_vtimezone_without_known_name_is_accepted() {
     let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:My Zone\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=My Zone:20260101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     assert_eq!(valid(text).index.start, ts("20260101T070000Z"));
+}
+
+fn within(limits: &crate::Limits, body: &str) -> Result<CalendarObject, ObjectError> {
+    validate_object(fixtures::thunderbird(body).as_bytes(), &[], limits)
+}
+
+#[test]
+fn several_rrules_are_refused() {
+    let body = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nRRULE:FREQ=SECONDLY\r\nRRULE:FREQ=SECONDLY;INTERVAL=2\r\nEND:VEVENT\r\n";
+    let e = error(&fixtures::thunderbird(body));
+    assert_eq!(e, ObjectError::SeveralRules("VEVENT".into()));
+    assert_eq!(e.precondition(), crate::conditions::valid_calendar_object_resource());
+}
+
+#[test]
+fn the_advertised_limits_are_enforced() {
+    let limits = crate::Limits {
+        max_instances: 5,
+        max_attendees_per_instance: 2,
+        max_components: 10,
+        ..crate::Limits::default()
+    };
+    let ev = |props: &str| format!("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n{props}END:VEVENT\r\n");
+    assert!(within(&limits, &ev("RRULE:FREQ=DAILY;COUNT=5\r\n")).is_ok());
+    assert_eq!(
+        within(&limits, &ev("RRULE:FREQ=DAILY;COUNT=6\r\n")),
+        Err(ObjectError::TooManyInstances(5))
+    );
+    assert_eq!(
+        within(&limits, &ev("RRULE:FREQ=MINUTELY;UNTIL=20260102T100000Z\r\n")),
+        Err(ObjectError::TooManyInstances(5))
+    );
+    assert!(
+        within(&limits, &ev("RRULE:FREQ=SECONDLY\r\n")).is_ok(),
+        "an endless rule is an infinite set, which RFC 5545 allows"
+    );
+    let attendees = "ATTENDEE:mailto:a@x\r\nATTENDEE:mailto:b@x\r\nATTENDEE:mailto:c@x\r\n";
+    let e = within(&limits, &ev(attendees)).unwrap_err();
+    assert_eq!(e, ObjectError::TooManyAttendees(2));
+    assert_eq!(e.precondition(), crate::conditions::max_attendees_per_instance());
+    let alarms = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT1M\r\nEND:VALARM\r\n".repeat(10);
+    assert_eq!(within(&limits, &ev(&alarms)), Err(ObjectError::TooManyComponents(10)));
+}
+
+#[test]
+fn dates_outside_min_and_max_date_time_are_refused() {
+    let early = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:18991231\r\nEND:VEVENT\r\n";
+    let e = error(&fixtures::thunderbird(early));
+    assert!(
+        matches!(&e, ObjectError::BeforeMinDate { property, .. } if property == "DTSTART"),
+        "{e}"
+    );
+    assert_eq!(e.precondition(), crate::conditions::min_date_time());
+    let late = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nRDATE:22000101T000000Z\r\nEND:VEVENT\r\n";
+    let e = error(&fixtures::thunderbird(late));
+    assert!(
+        matches!(&e, ObjectError::AfterMaxDate { property, .. } if property == "RDATE"),
+        "{e}"
+    );
+    assert_eq!(e.precondition(), crate::conditions::max_date_time());
+    // Outlook's time zones start in 1601: VTIMEZONE is not a calendar component.
+    let outlook = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=W. Europe Standard Time:20260101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert!(valid(outlook).index.start > 0);
 }

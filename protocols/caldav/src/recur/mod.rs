@@ -164,6 +164,34 @@ impl<'a> RecurrenceSet<'a> {
     }
 }
 
+/// How many instances the recurrence set of `master` has, counting no further than
+/// `cap + 1`; `None` when its rule has neither COUNT nor UNTIL (an infinite set, which
+/// RFC 5545 allows) or calcard cannot expand it.
+pub(crate) fn bounded_count(obj: &ParsedObject, master: &ICalendarComponent, cap: usize) -> Option<usize> {
+    let start = when_prop(master, &ICalendarProperty::Dtstart, &obj.zones)?;
+    let mut count = 1usize;
+    for entry in master.properties(&ICalendarProperty::Rrule) {
+        let Some(ICalendarValue::RecurrenceRule(rule)) = entry.values.first() else {
+            continue;
+        };
+        if is_unbounded(rule) {
+            return None;
+        }
+        count = match rule.count {
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+            None => expand_rule(rule, &start, Tz::UTC, i64::MAX, cap.saturating_add(1))?
+                .starts
+                .len()
+                .max(1),
+        };
+    }
+    let rdates: usize = master
+        .properties(&ICalendarProperty::Rdate)
+        .map(|e| e.values.len())
+        .sum();
+    Some(count.saturating_add(rdates))
+}
+
 /// DTSTART, RRULE occurrences and RDATEs, in order, without duplicates.
 fn slots(
     obj: &ParsedObject,
@@ -324,6 +352,37 @@ mod tests {
             "BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID:20260106T090000Z\r\nDTSTART:20260106T110000Z\r\nEND:VEVENT\r\n",
         );
         assert_eq!(starts(&o, i64::MAX), vec![(1, "20260106T110000Z".into())]);
+    }
+
+    fn master_count(body: &str, cap: usize) -> Option<usize> {
+        let o = obj(body);
+        let (_, master) = o.top_level().next().unwrap();
+        bounded_count(&o, master, cap)
+    }
+
+    #[test]
+    fn bounded_counts() {
+        let ev = |rule: &str| format!("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260105T090000Z\r\n{rule}END:VEVENT\r\n");
+        assert_eq!(master_count(&ev(""), 10), Some(1));
+        assert_eq!(master_count(&ev("RRULE:FREQ=DAILY;COUNT=7\r\n"), 10), Some(7));
+        assert_eq!(master_count(&ev("RRULE:FREQ=DAILY;COUNT=70000\r\n"), 10), Some(70_000));
+        assert_eq!(
+            master_count(&ev("RRULE:FREQ=DAILY;UNTIL=20260108T090000Z\r\n"), 10),
+            Some(4)
+        );
+        assert_eq!(
+            master_count(&ev("RRULE:FREQ=SECONDLY;UNTIL=20270101T000000Z\r\n"), 10),
+            Some(11),
+            "counting stops after the cap"
+        );
+        assert_eq!(
+            master_count(
+                &ev("RRULE:FREQ=DAILY;COUNT=2\r\nRDATE:20270101T000000Z,20280101T000000Z\r\n"),
+                10
+            ),
+            Some(4)
+        );
+        assert_eq!(master_count(&ev("RRULE:FREQ=SECONDLY\r\n"), 10), None, "unbounded");
     }
 
     #[test]

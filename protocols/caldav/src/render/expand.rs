@@ -2,6 +2,8 @@
 //! component of its own, with RECURRENCE-ID, in UTC, without recurrence
 //! properties and without VTIMEZONE.
 
+use std::collections::HashMap;
+
 use calcard::common::timezone::Tz;
 use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarEntry, ICalendarProperty};
 
@@ -9,7 +11,9 @@ use crate::extent::extents;
 use crate::ical::ParsedObject;
 use crate::ical::parsed::is_recurrable;
 use crate::ical::values::when_of;
+use crate::limits::RenderBudget;
 use crate::recur::{Instance, instances};
+use crate::render::RenderError;
 use crate::render::builder::Builder;
 use crate::render::convert::{set_when, zones_to_utc};
 use crate::time::{TimeRange, When, utc_naive};
@@ -23,9 +27,18 @@ const RECURRENCE: [ICalendarProperty; 5] = [
     ICalendarProperty::RecurrenceId,
 ];
 
-pub(crate) fn expand(obj: &ParsedObject, range: &TimeRange, floating: Tz) -> ICalendar {
-    let mut out = Builder::new(obj.root().entries.clone());
+/// The expanded object, or [`RenderError::OverBudget`] before anything is built when its
+/// instances do not fit in `budget` (or could not all be generated).
+pub(crate) fn expand(
+    obj: &ParsedObject,
+    range: &TimeRange,
+    floating: Tz,
+    budget: &mut RenderBudget,
+) -> Result<ICalendar, RenderError> {
     let set = instances(obj, floating, range.end);
+    if set.truncated {
+        return Err(RenderError::OverBudget);
+    }
     let mut picked: Vec<&Instance> = set
         .list
         .iter()
@@ -34,7 +47,16 @@ pub(crate) fn expand(obj: &ParsedObject, range: &TimeRange, floating: Tz) -> ICa
                 .is_some_and(|c| extents(obj, c, i, floating).iter().any(|e| e.overlaps(range)))
         })
         .collect();
+    let mut sizes: HashMap<u32, usize> = HashMap::new();
+    let bytes = picked.iter().fold(0usize, |sum, i| {
+        let size = *sizes.entry(i.comp).or_insert_with(|| serialized_size(obj, i.comp));
+        sum.saturating_add(size)
+    });
+    if !budget.take_instances(picked.len(), bytes) {
+        return Err(RenderError::OverBudget);
+    }
     picked.sort_by_key(|i| i.start.map(|s| s.utc(floating)));
+    let mut out = Builder::new(obj.root().entries.clone());
     for instance in picked {
         add_instance(obj, instance, floating, &mut out);
     }
@@ -44,7 +66,14 @@ pub(crate) fn expand(obj: &ParsedObject, range: &TimeRange, floating: Tz) -> ICa
             out.copy_tree(&obj.cal, id, 0, &mut |c| zones_to_utc(c, &obj.zones));
         }
     }
-    out.finish()
+    Ok(out.finish())
+}
+
+/// The bytes component `id` and its sub-components write: what each of its instances costs.
+fn serialized_size(obj: &ParsedObject, id: u32) -> usize {
+    let mut one = Builder::new(Vec::new());
+    one.copy_tree(&obj.cal, id, 0, &mut |_| {});
+    one.finish().to_string().len()
 }
 
 fn add_instance(obj: &ParsedObject, instance: &Instance, floating: Tz, out: &mut Builder) {

@@ -15,8 +15,18 @@ fn request(calendar_data: &str) -> CalendarDataRequest {
     }
 }
 
+fn budget() -> crate::RenderBudget {
+    crate::RenderBudget::for_request(&crate::Limits::default())
+}
+
 fn render(object: &str, calendar_data: &str) -> String {
-    render_calendar_data(object.as_bytes(), &request(calendar_data), &FloatingZone::utc()).unwrap()
+    render_calendar_data(
+        object.as_bytes(),
+        &request(calendar_data),
+        &FloatingZone::utc(),
+        &mut budget(),
+    )
+    .unwrap()
 }
 
 fn appendix(name: &str) -> String {
@@ -28,7 +38,15 @@ fn whole_object_is_returned_byte_for_byte() {
     assert_eq!(render(APPLE_EVENT, ""), APPLE_EVENT);
     let lf = APPLE_EVENT.replace("\r\n", "\n");
     assert_eq!(render(&lf, ""), lf);
-    assert!(render_calendar_data(b"\xff", &CalendarDataRequest::default(), &FloatingZone::utc()).is_err());
+    assert!(
+        render_calendar_data(
+            b"\xff",
+            &CalendarDataRequest::default(),
+            &FloatingZone::utc(),
+            &mut budget()
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -215,5 +233,53 @@ fn rfc_7_8_4_limit_freebusy_set() {
 #[test]
 fn broken_objects_are_errors_not_panics() {
     let req = request(r#"<C:expand start="20060103T000000Z" end="20060105T000000Z"/>"#);
-    assert!(render_calendar_data(b"garbage", &req, &FloatingZone::utc()).is_err());
+    assert!(render_calendar_data(b"garbage", &req, &FloatingZone::utc(), &mut budget()).is_err());
+}
+
+#[test]
+fn expansion_stops_at_the_budget_before_building() {
+    let alarms = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT1M\r\nEND:VALARM\r\n".repeat(100);
+    let object = fixtures::thunderbird(&format!(
+        "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T000000Z\r\nDTEND:20260101T000001Z\r\nRRULE:FREQ=SECONDLY\r\n{alarms}END:VEVENT\r\n"
+    ));
+    let ten = request(r#"<C:expand start="20260101T000000Z" end="20260101T000010Z"/>"#);
+    let mut b = budget();
+    let out = render_calendar_data(object.as_bytes(), &ten, &FloatingZone::utc(), &mut b).unwrap();
+    assert_eq!(out.matches("RECURRENCE-ID").count(), 10);
+    assert_eq!(out.matches("BEGIN:VALARM").count(), 1000);
+    assert_eq!(b.instances, budget().instances - 10);
+
+    // An hour is 3,600 instances of 100 alarms each: more bytes than the request has left.
+    let mut small = crate::RenderBudget {
+        bytes: 1024 * 1024,
+        ..budget()
+    };
+    let hour = request(r#"<C:expand start="20260101T000000Z" end="20260101T010000Z"/>"#);
+    assert_eq!(
+        render_calendar_data(object.as_bytes(), &hour, &FloatingZone::utc(), &mut small),
+        Err(RenderError::OverBudget)
+    );
+    assert_eq!(
+        small,
+        crate::RenderBudget {
+            bytes: 1024 * 1024,
+            ..budget()
+        },
+        "nothing taken"
+    );
+    // All of time cannot even be enumerated: the rule stops at its cap first.
+    let ever = request(r#"<C:expand start="19000101T000000Z" end="99991231T000000Z"/>"#);
+    assert_eq!(
+        render_calendar_data(object.as_bytes(), &ever, &FloatingZone::utc(), &mut budget()),
+        Err(RenderError::OverBudget)
+    );
+    // More instances than one object may expand to.
+    let mut few = crate::RenderBudget {
+        per_object: 5,
+        ..budget()
+    };
+    assert_eq!(
+        render_calendar_data(object.as_bytes(), &ten, &FloatingZone::utc(), &mut few),
+        Err(RenderError::OverBudget)
+    );
 }

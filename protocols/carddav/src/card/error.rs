@@ -40,6 +40,9 @@ pub enum CardError {
     /// §6.2.1).
     #[error("the vCard has no FN property")]
     MissingFormattedName,
+    /// More properties than a card may have (`valid-address-data`).
+    #[error("a vCard may have at most {0} properties")]
+    TooManyProperties(usize),
 }
 
 impl CardError {
@@ -54,7 +57,8 @@ impl CardError {
             | CardError::SeveralCards
             | CardError::MissingVersion
             | CardError::MissingUid
-            | CardError::MissingFormattedName => conditions::valid_address_data(),
+            | CardError::MissingFormattedName
+            | CardError::TooManyProperties(_) => conditions::valid_address_data(),
         }
     }
 }
@@ -76,6 +80,7 @@ mod tests {
             (CardError::UnsupportedVersion("2.1".into()), "supported-address-data"),
             (CardError::MissingUid, "valid-address-data"),
             (CardError::MissingFormattedName, "valid-address-data"),
+            (CardError::TooManyProperties(5), "valid-address-data"),
         ];
         for (error, local) in cases {
             let p = error.precondition();

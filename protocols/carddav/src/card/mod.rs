@@ -8,6 +8,8 @@ pub(crate) mod values;
 
 pub use error::CardError;
 
+use std::collections::HashSet;
+
 use calcard::vcard::{VCardEntry, VCardProperty};
 
 use crate::card::parsed::ParsedCard;
@@ -34,11 +36,18 @@ pub struct Card {
     pub is_group: bool,
 }
 
+/// Most properties one card may have: a person's card has dozens, and each property is
+/// indexed and searched.
+pub const MAX_PROPERTIES: usize = 2_000;
+
 /// Validates a PUT/COPY/MOVE body for an address book collection and
 /// extracts what the server stores: exactly one vCard 3.0 or 4.0 with a
-/// UID and an FN.
+/// UID and an FN, and at most [`MAX_PROPERTIES`] properties.
 pub fn validate_card(bytes: &[u8]) -> Result<Card, CardError> {
     let ParsedCard { card, version } = ParsedCard::parse(bytes)?;
+    if card.entries.len() > MAX_PROPERTIES {
+        return Err(CardError::TooManyProperties(MAX_PROPERTIES));
+    }
     let uid = card
         .uid()
         .map(str::trim)
@@ -50,10 +59,11 @@ pub fn validate_card(bytes: &[u8]) -> Result<Card, CardError> {
         .map(|e| entry_text(e, version).trim().to_owned())
         .ok_or(CardError::MissingFormattedName)?;
     let texts = |prop: VCardProperty| -> Vec<String> {
+        let mut seen = HashSet::new();
         let mut out: Vec<String> = Vec::new();
         for entry in card.properties(&prop) {
             let text = entry_text(entry, version).trim().to_owned();
-            if !text.is_empty() && !out.contains(&text) {
+            if !text.is_empty() && seen.insert(text.clone()) {
                 out.push(text);
             }
         }

@@ -134,3 +134,17 @@ fn every_truncation_of_a_real_card_is_refused() {
         }
     }
 }
+
+#[test]
+fn property_count_is_bounded_and_duplicates_are_dropped_in_linear_time() {
+    let card = |emails: usize| {
+        let lines: String = (0..emails).map(|i| format!("EMAIL:{}@x\r\n", i % 1000)).collect();
+        format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\r\nFN:F\r\n{lines}END:VCARD\r\n")
+    };
+    let ok = validate_card(card(MAX_PROPERTIES - 4).as_bytes()).unwrap();
+    assert_eq!(ok.emails.len(), 1000, "repeats kept once");
+    assert_eq!(
+        validate_card(card(MAX_PROPERTIES).as_bytes()),
+        Err(CardError::TooManyProperties(MAX_PROPERTIES))
+    );
+}

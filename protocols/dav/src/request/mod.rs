@@ -4,9 +4,41 @@ pub mod lockinfo;
 pub mod propfind;
 pub mod proppatch;
 
+use std::collections::HashSet;
+
+use crate::qname::QName;
+use crate::xml::error::XmlError;
+
+/// Most distinct property names one request may name (PROPFIND `prop` and `include`,
+/// a REPORT's `prop`, PROPPATCH instructions). Each is answered for every resource of a
+/// listing, so the count multiplies; clients name a few dozen.
+pub const MAX_PROPERTY_NAMES: usize = 1_000;
+
 /// Whether a body counts as absent (no bytes, or only white space).
 pub(crate) fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The names in order without repeats, at most [`MAX_PROPERTY_NAMES`] of them.
+pub(crate) fn distinct_names<'a>(names: impl IntoIterator<Item = &'a QName>) -> Result<Vec<QName>, XmlError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for name in names {
+        if seen.insert(name) {
+            if out.len() == MAX_PROPERTY_NAMES {
+                return Err(too_many_properties());
+            }
+            out.push(name.clone());
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn too_many_properties() -> XmlError {
+    XmlError::TooMany {
+        what: "properties",
+        limit: MAX_PROPERTY_NAMES,
+    }
 }
 
 #[cfg(test)]
@@ -46,6 +78,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn distinct_names_keep_order_and_stop_at_the_limit() {
+        use super::{MAX_PROPERTY_NAMES, distinct_names};
+        use crate::qname::QName;
+        let names: Vec<QName> = ["a", "b", "a", "c", "b"].iter().map(|n| QName::dav(n)).collect();
+        let out = distinct_names(&names).unwrap();
+        assert_eq!(out, vec![QName::dav("a"), QName::dav("b"), QName::dav("c")]);
+        let many: Vec<QName> = (0..=MAX_PROPERTY_NAMES)
+            .map(|i| QName::new("urn:x", i.to_string()))
+            .collect();
+        assert!(distinct_names(&many[..MAX_PROPERTY_NAMES]).is_ok());
+        assert!(distinct_names(&many).is_err());
+        let repeated: Vec<QName> = std::iter::repeat_n(QName::dav("a"), 50_000).collect();
+        assert_eq!(distinct_names(&repeated).unwrap().len(), 1);
     }
 
     #[test]

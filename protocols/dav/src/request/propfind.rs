@@ -1,9 +1,9 @@
 //! PROPFIND request bodies (RFC 4918 §9.1, §14.20).
 
 use crate::qname::QName;
-use crate::request::is_blank;
+use crate::request::{distinct_names, is_blank};
 use crate::xml::error::XmlError;
-use crate::xml::tree::{Element, parse_document};
+use crate::xml::tree::parse_document;
 
 /// What a PROPFIND asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +38,11 @@ pub fn parse_propfind(body: &[u8]) -> Result<Propfind, XmlError> {
         let found = match child.dav_local() {
             Some("allprop") => Propfind::AllProp { include: Vec::new() },
             Some("propname") => Propfind::PropName,
-            Some("prop") => Propfind::Prop(names(child)),
+            Some("prop") => Propfind::Prop(distinct_names(child.elements().map(|e| &e.name))?),
             Some("include") => {
-                include.get_or_insert_with(Vec::new).extend(names(child));
+                let list = include.get_or_insert_with(Vec::new);
+                list.extend(child.elements().map(|e| e.name.clone()));
+                *list = distinct_names(list.iter())?;
                 continue;
             }
             _ => continue,
@@ -57,26 +59,11 @@ pub fn parse_propfind(body: &[u8]) -> Result<Propfind, XmlError> {
             child: "prop, allprop or propname",
         }),
         (Some(Propfind::AllProp { .. }), include) => Ok(Propfind::AllProp {
-            include: dedup(include.unwrap_or_default()),
+            include: include.unwrap_or_default(),
         }),
         (Some(_), Some(_)) => Err(XmlError::Invalid("include is only allowed with allprop")),
         (Some(other), None) => Ok(other),
     }
-}
-
-/// Names of the child elements of `prop`/`include`, deduplicated.
-fn names(container: &Element) -> Vec<QName> {
-    dedup(container.elements().map(|e| e.name.clone()).collect())
-}
-
-fn dedup(names: Vec<QName>) -> Vec<QName> {
-    let mut out: Vec<QName> = Vec::with_capacity(names.len());
-    for name in names {
-        if !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

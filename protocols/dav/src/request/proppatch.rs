@@ -3,6 +3,7 @@
 
 use crate::prop_value::PropValue;
 use crate::qname::QName;
+use crate::request::{MAX_PROPERTY_NAMES, too_many_properties};
 use crate::xml::error::XmlError;
 use crate::xml::tree::{Element, parse_document};
 
@@ -58,6 +59,9 @@ pub fn parse_proppatch(body: &[u8]) -> Result<Vec<PropPatchOp>, XmlError> {
         };
         for prop in std::iter::once(first).chain(props) {
             ops.extend(prop.elements().map(|p| op(set, p)));
+        }
+        if ops.len() > MAX_PROPERTY_NAMES {
+            return Err(too_many_properties());
         }
     }
     if instructions == 0 {

@@ -42,6 +42,18 @@ pub enum XmlError {
     /// Elements nested deeper than the parser allows.
     #[error("elements nested deeper than {0} levels")]
     TooDeep(usize),
+    /// More of something than one request body may hold (elements, attributes of one
+    /// element, namespace declarations, property names).
+    #[error("more than {limit} {what} in one request")]
+    TooMany {
+        /// What was counted.
+        what: &'static str,
+        /// How many are allowed.
+        limit: usize,
+    },
+    /// The same attribute twice on one element (XML 1.0 §3.1).
+    #[error("attribute {0} appears twice on one element")]
+    DuplicateAttribute(String),
     /// The root element is not the one the method expects.
     #[error("expected root element {expected}, found {found}")]
     WrongRoot {

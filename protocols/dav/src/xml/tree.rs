@@ -5,6 +5,13 @@
 //! Safety rules: UTF-8 only, no DOCTYPE (so no entity expansion), only the
 //! five predefined entities and character references, every prefix must be
 //! declared, nesting is bounded, and the document must be complete.
+//!
+//! Cost rules: parsing is linear in the body. Counts are bounded ([`MAX_ELEMENTS`],
+//! [`MAX_ATTRIBUTES`] per element, [`MAX_NAMESPACE_DECLARATIONS`] per document), so that
+//! neither memory nor prefix lookups grow with what a hostile body repeats; duplicate
+//! attributes are found with a hash set, not by comparing every pair.
+
+use std::collections::HashSet;
 
 use quick_xml::NsReader;
 use quick_xml::events::attributes::Attribute;
@@ -17,6 +24,12 @@ use crate::xml::escape::{is_xml_char, is_xml_space};
 
 /// Deepest element nesting accepted in a request body.
 pub(crate) const MAX_DEPTH: usize = 100;
+/// Most elements in one request body (a multiget of 10,000 hrefs has 20,000).
+pub const MAX_ELEMENTS: usize = 100_000;
+/// Most attributes on one element, namespace declarations included.
+pub const MAX_ATTRIBUTES: usize = 100;
+/// Most namespace declarations in one request body (clients send a handful).
+pub const MAX_NAMESPACE_DECLARATIONS: usize = 500;
 
 /// A parsed element. Names are resolved; the original prefixes are kept only
 /// to re-serialise dead property values recognisably.
@@ -120,11 +133,11 @@ pub fn parse_document(body: &[u8]) -> Result<Element, XmlError> {
             Event::DocType(_) => return Err(XmlError::Doctype),
             Event::PI(_) | Event::Comment(_) => builder.seen_content = true,
             Event::Start(start) => {
-                let element = read_start(&reader, &start, builder.lang())?;
+                let element = builder.read_start(&reader, &start)?;
                 builder.open(element)?;
             }
             Event::Empty(start) => {
-                let element = read_start(&reader, &start, builder.lang())?;
+                let element = builder.read_start(&reader, &start)?;
                 builder.open(element)?;
                 builder.close()?;
             }
@@ -147,11 +160,45 @@ struct Builder {
     stack: Vec<Element>,
     root: Option<Element>,
     seen_content: bool,
+    elements: usize,
+    namespace_declarations: usize,
 }
 
 impl Builder {
     fn lang(&self) -> Option<&str> {
         self.stack.last().and_then(|e| e.lang.as_deref())
+    }
+
+    /// Builds an element (without children) from a start tag, within the count limits.
+    fn read_start<R>(&mut self, reader: &NsReader<R>, start: &BytesStart<'_>) -> Result<Element, XmlError> {
+        self.elements += 1;
+        if self.elements > MAX_ELEMENTS {
+            return Err(XmlError::TooMany {
+                what: "XML elements",
+                limit: MAX_ELEMENTS,
+            });
+        }
+        let mut count = 0;
+        for attr in start.attributes().with_checks(false) {
+            let attr = attr.map_err(malformed)?;
+            count += 1;
+            if attr.key.as_namespace_binding().is_some() {
+                self.namespace_declarations += 1;
+            }
+        }
+        if count > MAX_ATTRIBUTES {
+            return Err(XmlError::TooMany {
+                what: "attributes on one element",
+                limit: MAX_ATTRIBUTES,
+            });
+        }
+        if self.namespace_declarations > MAX_NAMESPACE_DECLARATIONS {
+            return Err(XmlError::TooMany {
+                what: "namespace declarations",
+                limit: MAX_NAMESPACE_DECLARATIONS,
+            });
+        }
+        read_start(reader, start, self.lang())
     }
 
     /// The XML declaration: must come first; a non-UTF-8 encoding is
@@ -283,8 +330,13 @@ fn read_start<R>(reader: &NsReader<R>, start: &BytesStart<'_>, parent_lang: Opti
         .transpose()?;
 
     let mut attrs = Vec::new();
-    for attr in start.attributes() {
+    let mut keys = HashSet::new();
+    for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(malformed)?;
+        let key = attr.key.into_inner();
+        if !keys.insert(key) {
+            return Err(XmlError::DuplicateAttribute(String::from_utf8_lossy(key).into_owned()));
+        }
         if attr.key.as_namespace_binding().is_some() {
             continue;
         }
@@ -524,5 +576,49 @@ mod tests {
         assert_eq!(parse(&deep), Err(XmlError::TooDeep(MAX_DEPTH)));
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        let attrs: String = (0..=MAX_ATTRIBUTES).map(|i| format!(" a{i}=\"x\"")).collect();
+        assert_eq!(
+            parse(&format!("<a{attrs}/>")),
+            Err(XmlError::TooMany {
+                what: "attributes on one element",
+                limit: MAX_ATTRIBUTES
+            })
+        );
+        let fine: String = (0..MAX_ATTRIBUTES).map(|i| format!(" a{i}=\"x\"")).collect();
+        assert_eq!(parse(&format!("<a{fine}/>")).unwrap().attrs.len(), MAX_ATTRIBUTES);
+
+        let elements = format!("<a>{}</a>", "<b/>".repeat(MAX_ELEMENTS));
+        assert!(matches!(
+            parse(&elements),
+            Err(XmlError::TooMany {
+                what: "XML elements",
+                ..
+            })
+        ));
+        let elements = format!("<a>{}</a>", "<b/>".repeat(MAX_ELEMENTS - 1));
+        assert_eq!(parse(&elements).unwrap().children.len(), MAX_ELEMENTS - 1);
+
+        let declarations: String = (0..50).map(|i| format!(" xmlns:p{i}=\"urn:{i}\"")).collect();
+        let nested = format!("{}{}", format!("<a{declarations}>").repeat(11), "</a>".repeat(11));
+        assert!(matches!(
+            parse(&nested),
+            Err(XmlError::TooMany {
+                what: "namespace declarations",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn duplicate_attributes_are_refused() {
+        assert_eq!(
+            parse(r#"<a x="1" y="2" x="3"/>"#),
+            Err(XmlError::DuplicateAttribute("x".into()))
+        );
+        assert!(parse(r#"<a xmlns:p="urn:p" p:x="1" x="2"/>"#).is_ok());
     }
 }

@@ -1,0 +1,458 @@
+//! Regression tests for the critical and high findings of the attack on the demo server
+//! (issue 13), each replaying the attack over TCP as the hostile colleague did and asserting
+//! the fixed behaviour. The memory-exhaustion attack runs the real binary under a memory
+//! limit in `tests/security_memory.rs`.
+
+mod common;
+
+use std::net::IpAddr;
+
+use common::{ADMIN_PASSWORD, TestServer};
+use reqwest::StatusCode;
+
+const ALICE: (&str, &str) = ("alice", "alice-pw");
+const RYAN: (&str, &str) = ("ryan", "ryan-pw");
+
+async fn server() -> TestServer {
+    let s = TestServer::start().await;
+    s.add_user(ALICE.0, ALICE.1).await;
+    s.add_user(RYAN.0, RYAN.1).await;
+    s
+}
+
+/// A client whose connections come from `ip` (any 127/8 address is loopback on Linux).
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<IpAddr>().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn options_as(s: &TestServer, client: &reqwest::Client, login: &str, password: &str) -> StatusCode {
+    client
+        .request(reqwest::Method::OPTIONS, s.url("/dav/"))
+        .basic_auth(login, Some(password))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+// ---------------------------------------------------------------------------------------------
+// High: quadratic parsing stalls the whole server. Counts are limited, with a clear 4xx.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn propfind_with_80k_attributes_is_refused() {
+    let s = server().await;
+    let attrs: String = (0..80_000).map(|i| format!(" a{i}=\"x\"")).collect();
+    let body = format!(
+        "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop{attrs}><D:getetag/></D:prop></D:propfind>"
+    );
+    let (status, text) = s
+        .propfind_as(ALICE.0, ALICE.1, "/dav/calendars/alice/", "0", &body)
+        .await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("attributes"), "the reason names the limit: {text}");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn propfind_with_50k_property_names_is_refused() {
+    let s = server().await;
+    let props: String = (0..50_000).map(|i| format!("<X:p{i}/>")).collect();
+    let body = format!("<D:propfind xmlns:D=\"DAV:\" xmlns:X=\"urn:x\"><D:prop>{props}</D:prop></D:propfind>");
+    for path in ["/dav/calendars/alice/", "/docs/users/alice/"] {
+        let (status, text) = s.propfind_as(ALICE.0, ALICE.1, path, "1", &body).await;
+        assert_eq!(status, 400, "{path}: {text}");
+        assert!(text.contains("properties"), "{text}");
+    }
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn allprop_with_20k_includes_is_refused() {
+    let s = server().await;
+    let props: String = (0..20_000).map(|i| format!("<X:p{i}/>")).collect();
+    let body = format!(
+        "<D:propfind xmlns:D=\"DAV:\" xmlns:X=\"urn:x\"><D:allprop/><D:include>{props}</D:include></D:propfind>"
+    );
+    let (status, text) = s.propfind_as(ALICE.0, ALICE.1, "/docs/users/alice/", "1", &body).await;
+    assert_eq!(status, 400, "{text}");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn ordinary_property_lists_still_work() {
+    let s = server().await;
+    // Duplicates are answered once; a few hundred names are fine.
+    let props: String = (0..300).map(|i| format!("<X:p{}/>", i % 150)).collect();
+    let body =
+        format!("<D:propfind xmlns:D=\"DAV:\" xmlns:X=\"urn:x\"><D:prop><D:getetag/>{props}</D:prop></D:propfind>");
+    let (status, text) = s.propfind_as(ALICE.0, ALICE.1, "/docs/users/alice/", "0", &body).await;
+    assert_eq!(status, 207, "{text}");
+    assert_eq!(text.matches("p149").count(), 1, "each name once");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn vcard_with_60k_email_lines_is_refused() {
+    let s = server().await;
+    let emails: String = (0..60_000).map(|i| format!("EMAIL:{i}@x\r\n")).collect();
+    let card = format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:flood\r\nFN:Flood\r\nN:Flood;;;;\r\n{emails}END:VCARD\r\n");
+    let resp = s
+        .req_as(ALICE.0, ALICE.1, "PUT", "/dav/addressbooks/alice/contacts/flood.vcf")
+        .header("Content-Type", "text/vcard; charset=utf-8")
+        .body(card)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("properties"), "{text}");
+    s.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// High: stored XSS in documents. User content is never a page of Portico's origin.
+// ---------------------------------------------------------------------------------------------
+
+const SCRIPT: &str =
+    "<html><script>fetch('/api/app-passwords',{method:'POST',body:'{\"label\":\"x\"}'})</script></html>";
+
+async fn put_doc(s: &TestServer, path: &str, content_type: &str, body: &str) {
+    let status = s
+        .req_as(ALICE.0, ALICE.1, "PUT", path)
+        .header("Content-Type", content_type)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success(), "PUT {path}: {status}");
+}
+
+#[tokio::test]
+async fn active_documents_are_downloads_not_pages() {
+    let s = server().await;
+    let cases = [
+        ("/docs/users/alice/evil.html", "text/html"),
+        ("/docs/users/alice/evil.svg", "image/svg+xml"),
+        ("/docs/users/alice/notes.txt", "text/html"),
+        ("/docs/users/alice/page.xhtml", "application/xhtml+xml"),
+        ("/docs/users/alice/data.xml", "text/xml"),
+        ("/docs/users/alice/unknown", "application/octet-stream"),
+    ];
+    for (path, ctype) in cases {
+        put_doc(&s, path, ctype, SCRIPT).await;
+        for method in ["GET", "HEAD"] {
+            let resp = s.req_as(ALICE.0, ALICE.1, method, path).send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK, "{method} {path}");
+            let h = resp.headers();
+            let disposition = h.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("");
+            assert!(
+                disposition.starts_with("attachment"),
+                "{method} {path}: {disposition:?}"
+            );
+            assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+            let csp = h
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(csp.contains("sandbox"), "{path}: {csp:?}");
+        }
+    }
+    // Old versions are served the same way.
+    put_doc(&s, "/docs/users/alice/evil.html", "text/html", "second").await;
+    let resp = s
+        .req_as(ALICE.0, ALICE.1, "GET", "/docs/users/alice/evil.html?version=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let disposition = resp.headers().get("content-disposition").unwrap().to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(resp.text().await.unwrap(), SCRIPT);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn passive_documents_are_inline_in_a_sandbox() {
+    let s = server().await;
+    let cases = [
+        ("/docs/users/alice/photo.png", "image/png"),
+        ("/docs/users/alice/scan.pdf", "application/pdf"),
+        ("/docs/users/alice/readme.txt", "text/plain"),
+    ];
+    for (path, ctype) in cases {
+        put_doc(&s, path, ctype, "data").await;
+        let resp = s.req_as(ALICE.0, ALICE.1, "GET", path).send().await.unwrap();
+        let h = resp.headers();
+        let disposition = h
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("inline");
+        assert!(disposition.starts_with("inline"), "{path}: {disposition}");
+        assert!(
+            h.get("content-type").unwrap().to_str().unwrap().starts_with(ctype),
+            "{path}"
+        );
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+        let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(csp.contains("sandbox"), "{csp}");
+    }
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_response_says_nosniff() {
+    let s = server().await;
+    let requests = [
+        s.request("GET", "/healthz"),
+        s.request("GET", "/login"),
+        s.request("GET", "/nowhere"),
+        s.request("OPTIONS", "/dav/"),
+        s.req_as(ALICE.0, ALICE.1, "PROPFIND", "/dav/calendars/alice/")
+            .header("Depth", "0"),
+        s.req_as(ALICE.0, ALICE.1, "GET", "/docs/users/alice/"),
+    ];
+    for req in requests {
+        let resp = req.send().await.unwrap();
+        let url = resp.url().clone();
+        assert_eq!(
+            resp.headers()
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{url} {}",
+            resp.status()
+        );
+    }
+    s.shutdown().await;
+}
+
+/// Signs in through the login form; returns the session cookie pair.
+async fn sign_in(s: &TestServer, login: &str, password: &str) -> String {
+    let resp = s
+        .request("POST", "/login")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("login={login}&password={password}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn creating_an_app_password_needs_the_account_password() {
+    let s = server().await;
+    let cookie = sign_in(&s, ALICE.0, ALICE.1).await;
+    let post = |body: &'static str| {
+        s.request("POST", "/api/app-passwords")
+            .header("Cookie", cookie.clone())
+            .header("Content-Type", "application/json")
+            .body(body)
+    };
+    // What the planted script sent: a session alone does not mint a credential.
+    let resp = post(r#"{"label":"x"}"#).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{}", resp.text().await.unwrap());
+    let resp = post(r#"{"label":"x","password":"wrong"}"#).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = post(r#"{"label":"laptop","password":"alice-pw"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let secret = resp.json::<serde_json::Value>().await.unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // An app password cannot stand in for the account password.
+    let body = format!(r#"{{"label":"more","password":"{secret}"}}"#);
+    let resp = s
+        .request("POST", "/api/app-passwords")
+        .basic_auth(ALICE.0, Some(&secret))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // Basic credentials a browser cached do not count either: the body must carry it.
+    let resp = s
+        .request("POST", "/api/app-passwords")
+        .basic_auth(ALICE.0, Some(ALICE.1))
+        .body(r#"{"label":"cached"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let list: serde_json::Value = s
+        .req_as(ALICE.0, ALICE.1, "GET", "/api/app-passwords")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the one created with the password: {list}"
+    );
+    s.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// High: an attacker can lock out any user, or everyone.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn guessing_a_password_does_not_lock_out_its_owner_elsewhere() {
+    let s = server().await;
+    let attacker = client_from("127.0.0.2");
+    for _ in 0..10 {
+        assert_eq!(
+            options_as(&s, &attacker, RYAN.0, "guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The attacker's address is slowed down for ryan, even with the right password …
+    assert_eq!(
+        options_as(&s, &attacker, RYAN.0, RYAN.1).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // … but ryan at his own desk is not.
+    let ryan = client_from("127.0.0.3");
+    assert_eq!(options_as(&s, &ryan, RYAN.0, RYAN.1).await, StatusCode::OK);
+    let resp = ryan
+        .post(s.url("/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("login=ryan&password=ryan-pw")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn app_passwords_and_sessions_work_while_the_password_is_throttled() {
+    let s = server().await;
+    let cookie = sign_in(&s, RYAN.0, RYAN.1).await;
+    let created: serde_json::Value = s
+        .request("POST", "/api/app-passwords")
+        .basic_auth(RYAN.0, Some(RYAN.1))
+        .body(r#"{"label":"phone","password":"ryan-pw"}"#)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_password = created["password"].as_str().unwrap().to_owned();
+    let here = client_from("127.0.0.1");
+    for _ in 0..12 {
+        options_as(&s, &here, RYAN.0, "guess").await;
+    }
+    assert_eq!(
+        options_as(&s, &here, RYAN.0, RYAN.1).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(options_as(&s, &here, RYAN.0, &app_password).await, StatusCode::OK);
+    let resp = here
+        .get(s.url("/api/app-passwords"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn spraying_unknown_logins_does_not_lock_out_known_users_of_that_address() {
+    let s = server().await;
+    let office = client_from("127.0.0.4");
+    assert_eq!(options_as(&s, &office, RYAN.0, RYAN.1).await, StatusCode::OK);
+    for i in 0..60 {
+        let status = options_as(&s, &office, &format!("nobody{i}"), "x").await;
+        assert!(matches!(status.as_u16(), 401 | 429), "{status}");
+    }
+    // The address is slowed down for logins it has not used …
+    assert_eq!(
+        options_as(&s, &office, ALICE.0, ALICE.1).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // … but not for those who signed in from it before, nor for other addresses.
+    assert_eq!(options_as(&s, &office, RYAN.0, RYAN.1).await, StatusCode::OK);
+    assert_eq!(
+        options_as(&s, &client_from("127.0.0.5"), ALICE.0, ALICE.1).await,
+        StatusCode::OK
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_client_address_comes_from_trusted_proxies_only() {
+    let s = TestServer::start_with(|c| c.server.trusted_proxies = vec!["127.0.0.1/32".into()]).await;
+    s.add_user(RYAN.0, RYAN.1).await;
+    let via_proxy = |ip: &'static str| {
+        s.request("OPTIONS", "/dav/")
+            .header("X-Forwarded-For", format!("198.51.100.99, {ip}"))
+    };
+    for _ in 0..10 {
+        let resp = via_proxy("203.0.113.5")
+            .basic_auth(RYAN.0, Some("guess"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = via_proxy("203.0.113.5")
+        .basic_auth(RYAN.0, Some(RYAN.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the attacker's own address"
+    );
+    let resp = via_proxy("203.0.113.6")
+        .basic_auth(RYAN.0, Some(RYAN.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "ryan behind the same proxy");
+
+    // A client that is not a trusted proxy cannot choose its address by a header.
+    let direct = client_from("127.0.0.2");
+    for i in 0..10 {
+        let resp = direct
+            .request(reqwest::Method::OPTIONS, s.url("/dav/"))
+            .header("X-Forwarded-For", format!("192.0.2.{i}"))
+            .basic_auth(RYAN.0, Some("guess"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = direct
+        .request(reqwest::Method::OPTIONS, s.url("/dav/"))
+        .header("X-Forwarded-For", "192.0.2.200")
+        .basic_auth(RYAN.0, Some(RYAN.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The administrator is not affected by any of this.
+    assert_eq!(
+        options_as(&s, &client_from("127.0.0.3"), "admin", ADMIN_PASSWORD).await,
+        StatusCode::OK
+    );
+    s.shutdown().await;
+}
