@@ -2,7 +2,7 @@
 # conformance/samba-ad.sh — the LDAP sync scenario against a real Active Directory: a Samba AD DC.
 #
 # usage: conformance/samba-ad.sh [run|start|stop|env|status]
-#   run     (default) start, run the sync integration test (protocols/ldap_sync/tests/slapd.rs) with
+#   run     (default) start, run the sync integration test (connectors/ldap_sync/tests/slapd.rs) with
 #           the Active Directory flavour against it, stop; exit status is the test's
 #   start   install Debian's samba (AD DC) and ldap-utils if needed, provision a new domain CORP.TEST
 #           (NetBIOS CORP, base DC=corp,DC=test, no DNS) into a temp dir — never /etc/samba —, bound

@@ -1,13 +1,17 @@
-//! The application state shared by every request and background job, and its start-up:
-//! data directory, database, blob store, the first administrator.
+//! The composition root: the application state shared by every request and background job,
+//! and its start-up (data directory, database, blob store, the first administrator). The
+//! store and blob store are here for the services in [`Core`] and for tests that inspect
+//! what was stored; adapters go through `core` (tests/layers.rs checks that they do).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::auth::{Authenticator, password, random_token};
 use crate::blobs::{BlobStore, FsBlobStore};
 use crate::config::Config;
-use crate::store::{NewPrincipal, PrincipalKind, Store, StoreError};
+use crate::core::auth::{Authenticator, random_token};
+use crate::core::principals::NewAccount;
+use crate::core::{Actor, Core, ErrorKind, PrincipalKind, Settings};
+use crate::store::{Store, StoreError};
 
 pub const ADMIN_LOGIN: &str = "admin";
 
@@ -23,14 +27,13 @@ pub enum StartError {
 
 pub struct App {
     pub config: Config,
+    /// The services: every request, command and job acts through them.
+    pub core: Core,
     pub store: Store,
     pub blobs: Arc<dyn BlobStore>,
     pub auth: Authenticator,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
-    /// Document library roots known to exist (they are never deleted), so requests skip
-    /// the existence check after the first.
-    pub known_doc_roots: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl App {
@@ -58,43 +61,59 @@ impl App {
             .server
             .trusted_proxy_nets()
             .map_err(|e| StartError::Other(format!("server.trusted_proxies: {e}")))?;
+        let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
+        let settings = Settings {
+            quota_bytes: config.documents.quota_bytes,
+            max_upload_bytes: config.server.max_upload_bytes,
+            max_lock_seconds: config.documents.max_lock_seconds,
+            default_lock_seconds: config.documents.default_lock_seconds,
+            company_name: config.directory.company_name.clone(),
+        };
         Ok(App {
+            core: Core::new(store.clone(), blobs.clone(), settings),
             trusted_proxies,
             config,
             store,
-            blobs: Arc::new(blobs),
+            blobs,
             auth,
-            known_doc_roots: Default::default(),
         })
     }
 
     /// Creates the `admin` account on first start. Its password comes from
     /// `PORTICO_ADMIN_PASSWORD`, or is generated and returned so the caller prints it once.
     pub async fn ensure_admin(&self, env_password: Option<String>) -> Result<Option<String>, StartError> {
-        if self.store.principal_by_login(ADMIN_LOGIN).await?.is_some() {
+        if self
+            .core
+            .principals(&Actor::system())
+            .by_login(ADMIN_LOGIN)
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .is_some()
+        {
             return Ok(None);
         }
         let (password, generated) = match env_password.filter(|p| !p.is_empty()) {
             Some(p) => (p, false),
             None => (random_token(), true),
         };
-        let hash = password::hash(&password).map_err(|e| StartError::Other(e.to_string()))?;
+        let system = Actor::system();
         let created = self
-            .store
-            .create_principal(NewPrincipal {
+            .core
+            .principals(&system)
+            .create(NewAccount {
                 kind: PrincipalKind::User,
                 login: ADMIN_LOGIN,
                 display_name: "Administrator",
                 email: None,
-                password_hash: Some(&hash),
+                password: Some(&password),
                 is_admin: true,
             })
             .await;
         match created {
             Ok(_) => Ok(generated.then_some(password)),
             // Another node created it first.
-            Err(StoreError::Conflict(_)) => Ok(None),
-            Err(e) => Err(e.into()),
+            Err(e) if e.kind == ErrorKind::Conflict => Ok(None),
+            Err(e) => Err(StartError::Other(e.to_string())),
         }
     }
 }

@@ -2,13 +2,16 @@
 //! with titles, phones, birthdays and managers, so a newcomer sees something real.
 //! Demo users sign in with the password from `PORTICO_DEMO_PASSWORD` (default `demo`).
 //! It also puts a few documents into the company and department libraries.
-//! Seeding runs once: a database that already has departments is left as it is.
+//! Seeding runs once: a database that already has departments is left as it is. It goes
+//! through the services as the system actor (documents on behalf of their author).
 
 use bytes::Bytes;
 
-use crate::auth::password;
-use crate::blobs::{BlobError, BlobStore};
-use crate::store::{EmployeeFields, NewDepartment, NewPrincipal, PrincipalKind, PutCondition, Store, StoreError};
+use crate::blobs::BlobError;
+use crate::core::directory::NewEmployee;
+use crate::core::documents::{Located, PutFile};
+use crate::core::{Actor, Core, Error, Principal, Result};
+use crate::store::EmployeeFields;
 
 /// (department, parent index or None, employees as (login, name, title)); the first
 /// employee of each department is its head.
@@ -132,74 +135,60 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-async fn seed_documents(store: &Store, blobs: &dyn BlobStore, author_id: i64) -> Result<(), StoreError> {
+async fn seed_documents(core: &Core, author: Principal) -> Result<()> {
+    let actor = Actor::system_as(author);
+    let docs = core.documents(&actor);
     for (folder, name, text) in DOCUMENTS {
-        let mut path = String::new();
-        for (i, segment) in folder.split('/').enumerate() {
-            if !path.is_empty() {
-                path.push('/');
-            }
-            path.push_str(segment);
-            let is_root = i == 0 || (i == 1 && !folder.starts_with("shared"));
-            if is_root {
-                store.doc_ensure_root(&path).await?;
-            } else {
-                store.doc_mkcol(&path).await?;
+        let segments: Vec<String> = folder.split('/').map(str::to_owned).collect();
+        for depth in 1..=segments.len() {
+            let Located::Doc(target) = docs.locate(segments[..depth].to_vec()).await? else {
+                continue;
+            };
+            if !target.is_root() && docs.node(&target).await?.is_none() {
+                docs.mkcol(&target, None).await?;
             }
         }
-        let chunk: Result<Bytes, BlobError> = Ok(Bytes::from_static(text.as_bytes()));
-        let blob = blobs
-            .put(Box::pin(futures_util::stream::iter([chunk])), 1 << 20)
-            .await
-            .map_err(|e| StoreError::Conflict(e.to_string()))?;
-        let ctype = mime_guess::from_path(name)
-            .first_or_octet_stream()
-            .essence_str()
-            .to_owned();
-        store
-            .doc_put(
-                &format!("{folder}/{name}"),
-                &blob,
-                &ctype,
-                author_id,
-                &PutCondition::Any,
-            )
-            .await?;
+        let mut path = segments;
+        path.push((*name).to_owned());
+        let Located::Doc(target) = docs.locate(path).await? else {
+            continue;
+        };
+        let chunk: std::result::Result<Bytes, BlobError> = Ok(Bytes::from_static(text.as_bytes()));
+        let file = PutFile {
+            body: Box::pin(futures_util::stream::iter([chunk])),
+            content_type: None,
+            declared_length: Some(text.len() as u64),
+            preconditions: Default::default(),
+            if_header: None,
+        };
+        docs.put(&target, file).await?;
     }
     Ok(())
 }
 
 /// Seeds the demo company unless departments already exist; returns how many employees it created.
-pub async fn seed(store: &Store, blobs: &dyn BlobStore, demo_password: &str) -> Result<usize, StoreError> {
-    if store.count_departments().await? > 0 {
+pub async fn seed(core: &Core, demo_password: &str) -> Result<usize> {
+    let system = Actor::system();
+    let directory = core.directory(&system);
+    if directory.department_count().await? > 0 {
         return Ok(0);
     }
-    let hash = password::hash(demo_password).map_err(|e| StoreError::Conflict(e.to_string()))?;
     let mut department_ids: Vec<i64> = Vec::new();
-    let mut heads: Vec<i64> = Vec::new();
+    let mut heads: Vec<Option<Principal>> = Vec::new();
     let mut created = 0;
     for (name, parent, people) in COMPANY {
         let parent_id = parent.and_then(|p| department_ids.get(p).copied());
-        let dept = store.create_department(NewDepartment { name, parent_id }).await?;
+        let dept = directory.create_department(name, parent_id).await?;
         department_ids.push(dept);
-        let parent_head = parent.and_then(|p| heads.get(p).copied());
-        let mut head = None;
+        let parent_head = parent.and_then(|p| heads.get(p).cloned().flatten());
+        let mut head: Option<Principal> = None;
         for (i, (login, full_name, title)) in people.iter().enumerate() {
             let email = format!("{login}@{DEMO_DOMAIN}");
-            let principal = store
-                .create_principal(NewPrincipal {
-                    kind: PrincipalKind::User,
-                    login,
-                    display_name: full_name,
-                    email: Some(&email),
-                    password_hash: Some(&hash),
-                    is_admin: false,
-                })
-                .await?;
             let n = created + 1;
+            let manager = if i == 0 { parent_head.as_ref() } else { head.as_ref() };
             let fields = EmployeeFields {
                 department_id: Some(dept),
-                manager_id: if i == 0 { parent_head } else { head },
+                manager_id: manager.map(|m| m.id),
                 title: Some((*title).to_owned()),
                 phone: Some(format!("+1 555 01{:02}", n)),
                 mobile: Some(format!("+1 555 02{:02}", n)),
@@ -211,15 +200,28 @@ pub async fn seed(store: &Store, blobs: &dyn BlobStore, demo_password: &str) -> 
                 )),
                 hire_date: Some(format!("{}-{:02}-01", 2012 + n % 12, 1 + n % 12)),
             };
-            store.upsert_employee(principal.id, &fields).await?;
+            let principal = directory
+                .add_employee(NewEmployee {
+                    login,
+                    display_name: full_name,
+                    email: Some(&email),
+                    password: Some(demo_password),
+                    fields,
+                })
+                .await?;
             if i == 0 {
-                head = Some(principal.id);
-                store.set_department_head(dept, principal.id).await?;
+                directory.set_head(dept, &principal).await?;
+                head = Some(principal);
             }
             created += 1;
         }
-        heads.push(head.unwrap_or_default());
+        heads.push(head);
     }
-    seed_documents(store, blobs, heads.first().copied().unwrap_or_default()).await?;
+    let author = heads
+        .first()
+        .cloned()
+        .flatten()
+        .ok_or_else(|| Error::internal("the demo company has no head"))?;
+    seed_documents(core, author).await?;
     Ok(created)
 }

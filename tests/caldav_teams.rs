@@ -263,7 +263,7 @@ async fn team_calendar(s: &TestServer, owner_id: i64, slug: &str, name: &str, mo
 #[tokio::test]
 async fn department_company_and_workgroup_calendars_show_in_members_homes() {
     let s = server().await;
-    let admin_hash = portico::auth::password::hash("root-pw").unwrap();
+    let admin_hash = portico::core::auth::password::hash("root-pw").unwrap();
     s.app
         .store
         .create_principal(NewPrincipal {

@@ -173,10 +173,13 @@ async fn discovery_and_personal_books() {
 async fn directory_books_follow_the_employee_records() {
     let s = TestServer::start().await;
     // The demo company has an "alice"; she signs in with the demo password set here.
-    portico::demo::seed(&s.app.store, s.app.blobs.as_ref(), A.1)
+    portico::demo::seed(&s.app.core, A.1).await.unwrap();
+    s.app
+        .core
+        .directory(&portico::core::Actor::system())
+        .refresh_books()
         .await
         .unwrap();
-    portico::carddav::directory::refresh(&s.app).await.unwrap();
     let employees = s.app.store.directory_entries().await.unwrap();
     assert!(employees.len() >= 25);
 
@@ -247,7 +250,13 @@ async fn directory_books_follow_the_employee_records() {
     fields.department_id = None;
     s.app.store.upsert_employee(ethan.id, &fields).await.unwrap();
     s.app.store.set_active("mia", false).await.unwrap();
-    let refreshed = portico::carddav::directory::refresh(&s.app).await.unwrap();
+    let refreshed = s
+        .app
+        .core
+        .directory(&portico::core::Actor::system())
+        .refresh_books()
+        .await
+        .unwrap();
     assert!(refreshed.written >= 1 && refreshed.removed >= 1, "{refreshed:?}");
     let (_, text) = report(&s, dir, &sync(&token)).await;
     let rs = multistatus(&text);
@@ -270,10 +279,13 @@ async fn directory_books_follow_the_employee_records() {
 #[tokio::test]
 async fn canonical_directory_urls() {
     let s = TestServer::start().await;
-    portico::demo::seed(&s.app.store, s.app.blobs.as_ref(), A.1)
+    portico::demo::seed(&s.app.core, A.1).await.unwrap();
+    s.app
+        .core
+        .directory(&portico::core::Actor::system())
+        .refresh_books()
         .await
         .unwrap();
-    portico::carddav::directory::refresh(&s.app).await.unwrap();
     let (status, text) = s.propfind_as(A.0, A.1, "/dav/addressbooks/directory/", "1", "").await;
     assert_eq!(status, 207, "{text}");
     let rs = multistatus(&text);

@@ -118,7 +118,7 @@ async fn delta_sync_applies_exactly_the_ten_changes() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(dir.path(), ldap_config(&e.url, &e.bind_dn, &e.bind_password, &e.base)).await;
 
-    let first = portico::sync::ldap::run(&app, true).await.expect("full pass");
+    let first = portico::jobs::ldap::run(&app, true).await.expect("full pass");
     assert!(first.full);
     assert!(first.summary.created >= 1000, "{:?}", first.summary);
     let (_, employees, departments) = counts(&app).await;
@@ -222,7 +222,7 @@ async fn delta_sync_applies_exactly_the_ten_changes() {
     let book = directory_book(&app).await;
     let seq_before = book.sync_seq;
     let before = portico::store::now();
-    let delta = portico::sync::ldap::run(&app, false).await.expect("delta pass");
+    let delta = portico::jobs::ldap::run(&app, false).await.expect("delta pass");
     assert!(!delta.full);
     assert_eq!(delta.summary.created, 0, "{:?}", delta.summary);
     assert_eq!(
@@ -289,7 +289,7 @@ async fn delta_sync_applies_exactly_the_ten_changes() {
         "only the changed people: {reported:?}"
     );
 
-    let full = portico::sync::ldap::run(&app, true).await.expect("full pass");
+    let full = portico::jobs::ldap::run(&app, true).await.expect("full pass");
     assert_eq!(full.summary.deactivated, 1, "{:?}", full.summary);
     assert_eq!(full.summary.updated, 0, "{:?}", full.summary);
     assert!(
@@ -322,16 +322,14 @@ async fn a_failing_directory_leaves_the_data_as_it_was() {
         ),
     )
     .await;
-    portico::demo::seed(&app.store, app.blobs.as_ref(), "demo")
-        .await
-        .unwrap();
+    portico::demo::seed(&app.core, "demo").await.unwrap();
     let before = counts(&app).await;
-    let err = portico::sync::ldap::run(&app, true).await.expect_err("unreachable");
+    let err = portico::jobs::ldap::run(&app, true).await.expect_err("unreachable");
     assert!(err.to_string().contains("directory"), "{err}");
     assert_eq!(counts(&app).await, before, "nothing changed");
     let state = app
         .store
-        .directory_state(portico::sync::ldap::SOURCE)
+        .directory_state(portico::jobs::ldap::SOURCE)
         .await
         .unwrap()
         .expect("status row");
@@ -342,7 +340,7 @@ async fn a_failing_directory_leaves_the_data_as_it_was() {
     if let Some(e) = env() {
         let app2 = app_with(dir.path(), ldap_config(&e.url, &e.bind_dn, "wrong-password", &e.base)).await;
         let before = counts(&app2).await;
-        assert!(portico::sync::ldap::run(&app2, true).await.is_err());
+        assert!(portico::jobs::ldap::run(&app2, true).await.is_err());
         assert_eq!(counts(&app2).await, before);
     }
 }
@@ -362,7 +360,7 @@ async fn directory_people_sign_in_with_their_domain_password() {
     };
     let ldap = ldap_config(&e.url, &e.bind_dn, &e.bind_password, &e.base);
     let s = common::TestServer::start_with(move |c| c.ldap = Some(ldap)).await;
-    portico::sync::ldap::run(&s.app, true).await.expect("full pass");
+    portico::jobs::ldap::run(&s.app, true).await.expect("full pass");
     let book = format!("/dav/addressbooks/{login}/");
     for form in [login.clone(), format!("CORP\\{login}"), format!("{login}@corp.test")] {
         let resp = s

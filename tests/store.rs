@@ -173,10 +173,22 @@ async fn departments_and_employees(store: &Store) {
 }
 on_both!(directory, departments_and_employees);
 
+fn settings() -> portico::core::Settings {
+    let c = portico::config::Config::default();
+    portico::core::Settings {
+        quota_bytes: c.documents.quota_bytes,
+        max_upload_bytes: c.server.max_upload_bytes,
+        max_lock_seconds: c.documents.max_lock_seconds,
+        default_lock_seconds: c.documents.default_lock_seconds,
+        company_name: c.directory.company_name,
+    }
+}
+
 async fn demo_company_seeds_once(store: &Store) {
     let dir = tempfile::tempdir().unwrap();
     let blobs = portico::blobs::FsBlobStore::open_dir(dir.path()).unwrap();
-    let created = portico::demo::seed(store, &blobs, "demo").await.unwrap();
+    let core = portico::core::Core::new(store.clone(), std::sync::Arc::new(blobs), settings());
+    let created = portico::demo::seed(&core, "demo").await.unwrap();
     assert!(created >= 25, "{created} employees");
     assert!(store.count_departments().await.unwrap() >= 6);
     let welcome = store
@@ -193,7 +205,7 @@ async fn demo_company_seeds_once(store: &Store) {
             .is_some()
     );
     assert_eq!(
-        portico::demo::seed(store, &blobs, "demo").await.unwrap(),
+        portico::demo::seed(&core, "demo").await.unwrap(),
         0,
         "second seed is a no-op"
     );
@@ -221,7 +233,7 @@ async fn drive_usage_follows_every_change(store: &Store) {
         let blob = blob(n);
         async move {
             store
-                .doc_put(path, &blob, "text/plain", author, &PutCondition::Any)
+                .doc_put(path, &blob, "text/plain", author, &PutCondition::Any, &|_, _| true)
                 .await
                 .unwrap()
         }

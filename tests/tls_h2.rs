@@ -18,8 +18,8 @@ async fn app(dir: &std::path::Path) -> Arc<App> {
 #[tokio::test]
 async fn serves_https_with_the_dev_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = portico::tls::write_dev_cert(&dir.path().join("tls"), &["localhost".into()]).unwrap();
-    let acceptor = portico::tls::acceptor(&cert, &key).unwrap();
+    let (cert, key) = portico::http::tls::write_dev_cert(&dir.path().join("tls"), &["localhost".into()]).unwrap();
+    let acceptor = portico::http::tls::acceptor(&cert, &key).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let running = portico::http::start(app(dir.path()).await, listener, Some(acceptor)).unwrap();
 

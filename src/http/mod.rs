@@ -1,16 +1,11 @@
-//! The HTTP server: accept loop (plain or TLS), per-request context and logging, graceful
-//! shutdown. Routing lives in [`router`], error mapping in [`error`].
+//! The HTTP transport: accept loop (plain or TLS), per-request context and logging, graceful
+//! shutdown, the client's address, authentication of each request and routing to the
+//! adapters ([`router`]). Nothing here knows a domain rule: errors become responses in
+//! `crate::edge::error`, and every decision is a service's.
 
-mod absences;
-mod account;
-pub mod body;
 mod client_ip;
-pub mod dav_sync;
-pub mod dav_util;
-pub mod error;
-mod favorites;
-mod login;
 mod router;
+pub mod tls;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -33,26 +28,9 @@ use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
 
 use crate::app::App;
-use body::Body;
-use error::AppError;
-
-/// What a handler knows about the request besides the request itself.
-pub struct Ctx {
-    pub app: Arc<App>,
-    pub request_id: String,
-    pub peer: SocketAddr,
-    /// The client's address: the peer's, or the one a trusted proxy forwarded.
-    pub client_ip: std::net::IpAddr,
-    pub tls: bool,
-}
-
-/// Runs parsing and other CPU-heavy work on the blocking pool, so that a large request does
-/// not hold one of the few async workers that every other request needs.
-pub async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(format!("blocking worker: {e}")))
-}
+use crate::edge::Ctx;
+use crate::edge::body::Body;
+use crate::edge::error::AppError;
 
 /// A running server: its bound address and the means to stop it.
 pub struct Running {
@@ -201,33 +179,4 @@ async fn handle(ctx: Ctx, req: Request<Incoming>) -> Result<Response<Body>, Infa
         )
     });
     Ok(response)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape_html("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
 }

@@ -6,11 +6,13 @@
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 
-use super::body::{Body, empty, full};
-use super::error::AppError;
-use super::{Ctx, absences, account, dav_util, favorites, login};
-use crate::auth::session_token_from_cookies;
-use crate::store::Principal;
+use crate::core::auth::session_token_from_cookies;
+use crate::core::{Actor, Principal};
+use crate::dav::common::util as dav_util;
+use crate::edge::body::{Body, full};
+use crate::edge::error::AppError;
+use crate::edge::{Ctx, redirect};
+use crate::web::{absences, account, favorites, login};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -22,8 +24,8 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         // Windows probes the host root, without credentials, before it maps a drive.
         "/" if req.method() == Method::OPTIONS => Ok(dav_util::options_response("1, 2", "OPTIONS, PROPFIND")),
         "/" if req.method().as_str() == "PROPFIND" => {
-            let principal = authenticate(ctx, &req).await?;
-            crate::caldav::server_root_propfind(ctx, &principal, req).await
+            let actor = authenticate(ctx, &req).await?;
+            crate::dav::caldav::server_root_propfind(ctx, &actor, req).await
         }
         // Other DAV methods on the root (e.g. principal-property-search) get a DAV answer,
         // not the browser's redirect to the login page.
@@ -41,50 +43,41 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             })
         }
         p if p == "/dav" || p.starts_with("/dav/") => {
-            let principal = authenticate(ctx, &req).await?;
+            let actor = authenticate(ctx, &req).await?;
             if p == "/dav/addressbooks" || p.starts_with("/dav/addressbooks/") {
-                crate::carddav::handle(ctx, &principal, req).await
+                crate::dav::carddav::handle(ctx, &actor, req).await
             } else {
-                crate::caldav::handle(ctx, &principal, req).await
+                crate::dav::caldav::handle(ctx, &actor, req).await
             }
         }
         // The feed's secret token is its credential (subscribing clients cannot sign in).
-        p if p.starts_with("/ical/") => crate::caldav::feed::serve(ctx, req.method(), p).await,
+        p if p.starts_with("/ical/") => crate::dav::caldav::feed::serve(ctx, req.method(), p).await,
         p if p == "/docs" || p.starts_with("/docs/") => {
-            let principal = authenticate(ctx, &req).await?;
-            crate::webdav::handle(ctx, &principal, req).await
+            let actor = authenticate(ctx, &req).await?;
+            crate::dav::webdav::handle(ctx, &actor, req).await
         }
         "/api/absences" => {
-            authenticate(ctx, &req).await?;
-            absences::absences(ctx, req.method(), req.uri().query()).await
+            let actor = authenticate(ctx, &req).await?;
+            absences::absences(ctx, &actor, req.method(), req.uri().query()).await
         }
         p if p == "/api/app-passwords" || p.starts_with("/api/app-passwords/") => {
-            let principal = authenticate(ctx, &req).await?;
-            account::app_passwords(ctx, &principal, req).await
+            let actor = authenticate(ctx, &req).await?;
+            account::app_passwords(ctx, &actor, req).await
         }
         p if p == "/api/favorites" || p.starts_with("/api/favorites/") => {
-            let principal = authenticate(ctx, &req).await?;
-            favorites::favorites(ctx, &principal, req).await
+            let actor = authenticate(ctx, &req).await?;
+            favorites::favorites(ctx, &actor, req).await
         }
         _ => Err(AppError::NotFound),
     }
 }
 
 async fn healthz(ctx: &Ctx) -> Result<Response<Body>, AppError> {
-    ctx.app.store.ping().await?;
+    ctx.app.core.health().await?;
     let mut resp = Response::new(full("ok\n"));
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     Ok(resp)
-}
-
-pub fn redirect(status: StatusCode, location: &str) -> Response<Body> {
-    let mut resp = Response::new(empty());
-    *resp.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    resp
 }
 
 /// The principal of a live session cookie, if any.
@@ -101,15 +94,15 @@ pub async fn session_principal(ctx: &Ctx, req: &Request<Incoming>) -> Result<Opt
     Ok(ctx.app.auth.session(token).await?)
 }
 
-/// The requesting principal: from HTTP Basic, else from the session cookie; 401 otherwise.
-pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Principal, AppError> {
+/// Who is asking: the principal of HTTP Basic, else of the session cookie; 401 otherwise.
+pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Actor, AppError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
-        return Ok(ctx.app.auth.basic(value, ctx.client_ip).await?);
+        return Ok(Actor::user(ctx.app.auth.basic(value, ctx.client_ip).await?));
     }
     if let Some(p) = session_principal(ctx, req).await? {
         check_same_origin(req)?;
-        return Ok(p);
+        return Ok(Actor::user(p));
     }
     Err(AppError::Unauthorized)
 }

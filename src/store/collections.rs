@@ -238,6 +238,17 @@ impl Store {
             .await?)
     }
 
+    /// One object's name, ETag and size, without its body.
+    pub async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, etag, component, modified_at, size FROM items WHERE collection_id = $1 AND name = $2",
+        )
+        .bind(collection_id)
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// Names, ETags and sizes of every object, without reading bodies.
     pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(

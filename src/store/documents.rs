@@ -9,6 +9,7 @@
 use sqlx::FromRow;
 
 use super::dead_props::{self, PropTable};
+use super::locks::{DocLock, locks_covering_in};
 use super::{Store, StoreError, now};
 use crate::blobs::BlobRef;
 
@@ -62,12 +63,24 @@ pub enum PutCondition {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum PutOutcome {
-    Created { etag: String },
-    Replaced { etag: String, version: i64 },
+    Created {
+        etag: String,
+    },
+    Replaced {
+        etag: String,
+        version: i64,
+    },
     PreconditionFailed,
     ParentMissing,
     IsCollection,
+    /// The lock check refused the locks in force at the time of the write.
+    Locked,
 }
+
+/// Decides, inside a write's transaction, whether the locks in force let it through: it
+/// gets the live locks covering the path and, for a new file, those covering its parent.
+/// The rule is the caller's; the store only reads the locks where the write happens.
+pub type LockCheck<'a> = &'a (dyn Fn(&[DocLock], Option<&[DocLock]>) -> bool + Sync);
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum MkcolOutcome {
@@ -209,7 +222,8 @@ impl Store {
         })
     }
 
-    /// PUT: stores `blob` as the new content of the file at `path`, keeping every version.
+    /// PUT: stores `blob` as the new content of the file at `path`, keeping every version,
+    /// if `condition` holds and `locks_allow` accepts the locks in force.
     pub async fn doc_put(
         &self,
         path: &str,
@@ -217,11 +231,25 @@ impl Store {
         content_type: &str,
         author_id: i64,
         condition: &PutCondition,
+        locks_allow: LockCheck<'_>,
     ) -> Result<PutOutcome, StoreError> {
         let t = now();
         let etag = content_etag(&blob.sha256);
         let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
         let mut tx = self.begin_write().await?;
+        let is_new = sqlx::query_as::<_, (i64,)>("SELECT id FROM doc_nodes WHERE path = $1")
+            .bind(path)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_none();
+        let own = locks_covering_in(&mut tx, path, t).await?;
+        let parent = match is_new {
+            true => Some(locks_covering_in(&mut tx, parent_of(path), t).await?),
+            false => None,
+        };
+        if !locks_allow(&own, parent.as_deref()) {
+            return Ok(PutOutcome::Locked);
+        }
         if *condition != PutCondition::MustNotExist {
             let expected = match condition {
                 PutCondition::MatchEtag(e) => Some(e.as_str()),

@@ -55,6 +55,15 @@ const COVERING: &str = concat!(
      (depth_infinity = 1 AND substr($1, 1, length(path) + 1) = path || '/'))"
 );
 
+/// The live locks covering `path`, read inside a write's transaction.
+pub(super) async fn locks_covering_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    path: &str,
+    t: i64,
+) -> Result<Vec<DocLock>, StoreError> {
+    Ok(sqlx::query_as(COVERING).bind(path).bind(t).fetch_all(&mut **tx).await?)
+}
+
 impl Store {
     /// The live locks that cover `path`.
     pub async fn doc_locks_covering(&self, path: &str) -> Result<Vec<DocLock>, StoreError> {

@@ -59,7 +59,7 @@ impl TestServer {
 
     /// Creates a local user with a password.
     pub async fn add_user(&self, login: &str, password: &str) {
-        let hash = portico::auth::password::hash(password).expect("hash");
+        let hash = portico::core::auth::password::hash(password).expect("hash");
         self.app
             .store
             .create_principal(NewPrincipal {

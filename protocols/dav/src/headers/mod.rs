@@ -1,15 +1,18 @@
-//! Parsers for the WebDAV request headers (RFC 4918 §10) other than `If`.
+//! Parsers for the WebDAV request headers (RFC 4918 §10) other than `If`, and the
+//! conditional headers of RFC 9110 §13 ([`preconditions`]).
 
 mod depth;
 mod destination;
 mod lock_token;
 mod overwrite;
+pub mod preconditions;
 mod timeout;
 
 pub use depth::Depth;
 pub use destination::{Destination, parse_destination};
 pub use lock_token::parse_lock_token;
 pub use overwrite::parse_overwrite;
+pub use preconditions::{Evaluation, Preconditions, TagList};
 pub use timeout::{Timeout, parse_timeout};
 
 use crate::path::PathError;

@@ -1,0 +1,327 @@
+//! What is in a calendar: objects read as the actor may see them, written with the RFC 4791
+//! §4.1 and §5.3.2.1 rules and the entity-tag conditions, and the change log behind sync.
+//!
+//! The client's bytes are stored and returned exactly as sent; the ETag is a digest of them,
+//! so it changes only when the content does. A reader who may not see everything gets each
+//! object reduced ([`visible_data`]) before anything else looks at it, so filters cannot
+//! probe hidden text.
+
+use std::borrow::Cow;
+
+use caldav::Reduction;
+use dav::Preconditions;
+use sha2::{Digest, Sha256};
+
+use crate::core::documents::check_preconditions;
+use crate::core::{Error, ErrorKind, Result};
+use crate::store::{Collection, Item, ItemCondition, ItemMeta, ItemPutOutcome, NewItem};
+
+use super::{CalendarRef, CalendarView, Calendars};
+
+/// What calendar objects may be, advertised on every calendar (RFC 4791 §5.2.5–§5.2.9).
+pub const LIMITS: caldav::Limits = caldav::Limits::DEFAULT;
+
+/// Most changes one sync answer lists; the client continues with the token.
+const SYNC_PAGE_MAX: i64 = 1000;
+
+/// A calendar object to store.
+pub struct PutObject {
+    pub bytes: bytes::Bytes,
+    /// The request's media type, when it named one.
+    pub content_type: Option<String>,
+    pub preconditions: Preconditions,
+}
+
+/// What a write left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub created: bool,
+    pub etag: String,
+}
+
+/// One page of a collection's changes after a sequence number (RFC 6578).
+pub struct Changes {
+    /// The sequence number the client's token stood for (0: initial sync).
+    pub since: i64,
+    /// Each changed member by name with its current item (`None`: removed).
+    pub changes: Vec<(String, Option<Item>)>,
+    /// Whether more changes follow this page.
+    pub truncated: bool,
+    /// The sequence number to continue from.
+    pub next: i64,
+}
+
+/// A strong ETag for stored bytes.
+pub fn etag_of(data: &[u8]) -> String {
+    hex::encode(&Sha256::digest(data)[..20])
+}
+
+/// What a viewer may see of an object: everything for the owner and readers (private
+/// events excepted), times and titles or times only for the reduced modes. RFC 5545
+/// CLASS:PRIVATE/CONFIDENTIAL events are always reduced to busy for non-owners.
+pub fn visible_data(view: CalendarView, data: &str) -> Result<Cow<'_, str>> {
+    let reduction = match view {
+        CalendarView::Owner => return Ok(Cow::Borrowed(data)),
+        _ if caldav::is_private(data.as_bytes()) => Reduction::BusyOnly,
+        CalendarView::Write | CalendarView::Read => return Ok(Cow::Borrowed(data)),
+        CalendarView::Titles => Reduction::Titles,
+        CalendarView::BusyOnly | CalendarView::None => Reduction::BusyOnly,
+    };
+    caldav::reduce(data.as_bytes(), reduction)
+        .map(Cow::Owned)
+        .map_err(|e| Error::internal(format!("reducing a stored object: {e}")))
+}
+
+/// `item` as `view` shows it. A reduced object gets an entity tag of its own, so that a
+/// reduced copy written back cannot match the stored object's tag.
+fn reduced(view: CalendarView, mut item: Item) -> Result<Item> {
+    if let Cow::Owned(visible) = visible_data(view, &item.data)? {
+        item.etag = etag_of(visible.as_bytes());
+        item.data = visible;
+    }
+    Ok(item)
+}
+
+fn refused(e: caldav::ObjectError) -> Error {
+    Error::with_condition(ErrorKind::Forbidden, e.precondition(), e.to_string())
+}
+
+/// Reads the change log page after `since` (`limit` at most, never more than a server
+/// page), with each changed item as it is now.
+pub(crate) async fn read_changes(
+    store: &crate::store::Store,
+    coll: &Collection,
+    since: i64,
+    limit: Option<u32>,
+) -> Result<Changes> {
+    let page = limit.map_or(SYNC_PAGE_MAX, |l| i64::from(l).clamp(1, SYNC_PAGE_MAX));
+    let mut log = store.changes_since(coll.id, since, page + 1).await?;
+    let truncated = log.len() as i64 > page;
+    log.truncate(usize::try_from(page).unwrap_or(usize::MAX));
+    let next = if truncated {
+        log.last().map_or(since, |c| c.seq)
+    } else {
+        coll.sync_seq
+    };
+    let mut changes = Vec::with_capacity(log.len());
+    for change in log {
+        let item = if change.deleted != 0 {
+            None
+        } else {
+            store.item(coll.id, &change.name).await?
+        };
+        changes.push((change.name, item));
+    }
+    Ok(Changes {
+        since,
+        changes,
+        truncated,
+        next,
+    })
+}
+
+impl Calendars<'_> {
+    /// One object as the actor may see it.
+    pub async fn object(&self, c: &CalendarRef, name: &str) -> Result<Option<Item>> {
+        match self.store().item(c.coll.id, name).await? {
+            Some(item) => Ok(Some(reduced(c.view, item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every object as the actor may see it.
+    pub async fn objects(&self, c: &CalendarRef) -> Result<Vec<Item>> {
+        let items = self.store().items_all(c.coll.id).await?;
+        items.into_iter().map(|i| reduced(c.view, i)).collect()
+    }
+
+    /// Objects whose stored time index overlaps `[start, end]` (the candidates of a
+    /// time-range query; the filter decides exactly), as the actor may see them.
+    pub async fn objects_overlapping(&self, c: &CalendarRef, start: i64, end: i64) -> Result<Vec<Item>> {
+        let items = self.store().items_overlapping(c.coll.id, start, end).await?;
+        items.into_iter().map(|i| reduced(c.view, i)).collect()
+    }
+
+    /// The objects a free-busy query (RFC 4791 §7.10) reads: only their busy times reach the
+    /// answer, which every reader may see, so they come unreduced.
+    pub async fn free_busy_sources(&self, c: &CalendarRef, start: i64, end: i64) -> Result<Vec<Item>> {
+        if c.view < CalendarView::BusyOnly {
+            return Err(Error::forbidden());
+        }
+        Ok(self.store().items_overlapping(c.coll.id, start, end).await?)
+    }
+
+    /// The objects' names, ETags, sizes and kinds, without their bodies. Sizes are of the
+    /// stored object: a reduced reader's listing reads the bodies instead.
+    pub async fn object_metas(&self, c: &CalendarRef) -> Result<Vec<ItemMeta>> {
+        Ok(self.store().item_metas(c.coll.id).await?)
+    }
+
+    /// The changes after `since` (RFC 6578), as the actor may see them. `since` must be a
+    /// point of this calendar's log (the caller read it from a token it issued).
+    pub async fn changes(&self, c: &CalendarRef, since: i64, limit: Option<u32>) -> Result<Changes> {
+        if since > c.coll.sync_seq {
+            return Err(Error::invalid("the sync token is from the future"));
+        }
+        let mut page = read_changes(self.store(), &c.coll, since, limit).await?;
+        for (_, item) in &mut page.changes {
+            if let Some(i) = item.take() {
+                *item = Some(reduced(c.view, i)?);
+            }
+        }
+        Ok(page)
+    }
+
+    /// The whole calendar as one iCalendar file, each object as the actor may see it.
+    pub async fn export(&self, c: &CalendarRef) -> Result<String> {
+        calendar_text(self.store(), &c.coll, c.view).await
+    }
+
+    /// PUT of an object: media type, size, iCalendar and CalDAV rules (with the RFC 4791
+    /// precondition of each refusal), entity-tag conditions, and a unique UID.
+    pub async fn put_object(&self, c: &CalendarRef, name: &str, put: PutObject) -> Result<Written> {
+        if c.view < CalendarView::Write {
+            return Err(Error::forbidden());
+        }
+        if let Some(ctype) = &put.content_type
+            && !caldav::is_supported_media_type(ctype)
+        {
+            return Err(Error::with_condition(
+                ErrorKind::Forbidden,
+                caldav::conditions::supported_calendar_data(),
+                format!("calendar objects must be text/calendar, not {ctype}"),
+            ));
+        }
+        if put.bytes.len() as u64 > LIMITS.max_resource_size {
+            return Err(Error::with_condition(
+                ErrorKind::Forbidden,
+                caldav::conditions::max_resource_size(),
+                format!("a calendar object may have at most {} bytes", LIMITS.max_resource_size),
+            ));
+        }
+        let allowed: Vec<caldav::ComponentKind> = c
+            .coll
+            .components
+            .split(',')
+            .filter_map(caldav::ComponentKind::from_name)
+            .collect();
+        let bytes = put.bytes;
+        // Parsing a megabyte of iCalendar is CPU work: off the async workers.
+        let (object, bytes) = tokio::task::spawn_blocking(move || {
+            let object = caldav::validate_object(&bytes, &allowed, &LIMITS);
+            (object, bytes)
+        })
+        .await
+        .map_err(Error::internal)?;
+        let object = object.map_err(refused)?;
+        let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
+            Error::with_condition(
+                ErrorKind::Forbidden,
+                caldav::conditions::valid_calendar_data(),
+                "calendar data must be UTF-8",
+            )
+        })?;
+        if c.view != CalendarView::Owner
+            && let Some(stored) = self.store().item(c.coll.id, name).await?
+            && caldav::is_private(stored.data.as_bytes())
+        {
+            // The writer sees it reduced to busy: writing would replace what they cannot see.
+            return Err(Error::forbidden_because(
+                "a private event can only be changed by the owner of its calendar",
+            ));
+        }
+        let condition = self.pinned_condition(c, name, &put.preconditions).await?;
+        let etag = etag_of(data.as_bytes());
+        let new = NewItem {
+            name,
+            uid: &object.uid,
+            etag: &etag,
+            component: object.kind.name(),
+            data: &data,
+            time_start: object.index.start,
+            time_end: object.index.end,
+            is_oof: object.is_out_of_office,
+        };
+        match self.store().put_item(c.coll.id, &new, &condition).await? {
+            ItemPutOutcome::Created => Ok(Written { created: true, etag }),
+            ItemPutOutcome::Replaced => Ok(Written { created: false, etag }),
+            ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
+                "the object changed meanwhile (If-Match / If-None-Match)",
+            )),
+            ItemPutOutcome::UidConflict { name: other } => Err(Error::with_condition(
+                ErrorKind::Conflict,
+                caldav::conditions::no_uid_conflict(&crate::core::urls::object_href(&c.home_login, &c.segment, &other)),
+                format!("another object of this calendar has UID {}", object.uid),
+            )),
+        }
+    }
+
+    /// The store condition for a conditional write: the conditions are evaluated on the
+    /// current state, which the write then requires, so a concurrent change fails it.
+    async fn pinned_condition(&self, c: &CalendarRef, name: &str, pre: &Preconditions) -> Result<ItemCondition> {
+        if pre.is_empty() {
+            return Ok(ItemCondition::Any);
+        }
+        let current = self.store().item_meta(c.coll.id, name).await?.map(|m| m.etag);
+        check_preconditions(pre, current.as_deref())?;
+        Ok(match current {
+            Some(etag) => ItemCondition::MatchEtag(etag),
+            None => ItemCondition::MustNotExist,
+        })
+    }
+
+    /// DELETE of an object.
+    pub async fn delete_object(&self, c: &CalendarRef, name: &str, pre: &Preconditions) -> Result<()> {
+        if c.view < CalendarView::Write {
+            return Err(Error::forbidden());
+        }
+        delete_item(self.store(), &c.coll, name, pre).await
+    }
+}
+
+/// Deletes an item under the request's conditions (404 when absent).
+pub(crate) async fn delete_item(
+    store: &crate::store::Store,
+    coll: &Collection,
+    name: &str,
+    pre: &Preconditions,
+) -> Result<()> {
+    let current = store.item_meta(coll.id, name).await?.ok_or_else(Error::not_found)?;
+    check_preconditions(pre, Some(&current.etag))?;
+    let expected = (!pre.is_empty()).then_some(current.etag.as_str());
+    if store.delete_item(coll.id, name, expected).await? {
+        Ok(())
+    } else if store.item_meta(coll.id, name).await?.is_some() {
+        Err(Error::precondition_failed("the object changed meanwhile"))
+    } else {
+        Err(Error::not_found())
+    }
+}
+
+/// A calendar's objects as one iCalendar file, each reduced to what `view` shows (a GET on
+/// the calendar, and the secret feed).
+async fn calendar_text(store: &crate::store::Store, coll: &Collection, view: CalendarView) -> Result<String> {
+    let items = store.items_all(coll.id).await?;
+    let mut visible = Vec::with_capacity(items.len());
+    for item in &items {
+        visible.push(visible_data(view, &item.data)?.into_owned());
+    }
+    let name = coll.displayname.as_deref().unwrap_or(&coll.slug);
+    Ok(caldav::merge_objects(visible.iter().map(|v| v.as_bytes()), Some(name)))
+}
+
+/// The secret feed of a calendar (`/ical/{token}.ics`): the token is the credential, and
+/// the feed shows what the visibility mode shows colleagues — everything for `all`, times
+/// and titles for `titles`, times only for `busy` and `private` — and private events only
+/// as busy. `None` for an unknown token.
+pub async fn feed(core: &crate::core::Core, token: &str) -> Result<Option<String>> {
+    let Some(coll) = core.store.collection_by_feed_token(token).await? else {
+        return Ok(None);
+    };
+    let view = match coll.visibility.as_str() {
+        "all" => CalendarView::Read,
+        "titles" => CalendarView::Titles,
+        _ => CalendarView::BusyOnly,
+    };
+    Ok(Some(calendar_text(&core.store, &coll, view).await?))
+}

@@ -1,0 +1,408 @@
+//! The company directory: departments and employees, kept from LDAP / Active Directory by
+//! sync passes or entered in Portico, and published as address books — `directory` (every
+//! active employee) and one `dept-{slug}` book per department — shown read-only in every
+//! user's address-book home.
+//!
+//! The books are ordinary collections owned by a system principal and refreshed from the
+//! employee records after each sync pass (and at start-up), so sync-collection reports
+//! exactly the cards that changed or went away. A sync pass is planned against the people
+//! stored ([`ldap_sync::plan`]), stores photos in the blob store and applies the plan in one
+//! transaction; a directory that is unreachable, refuses the bind or breaks mid-pass changes
+//! nothing, and the failure is recorded.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bytes::Bytes;
+use carddav::{DirectoryPerson, VcardVersion, directory_card};
+use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, SyncPass, plan};
+
+use crate::blobs::BlobError;
+use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
+use crate::store::{
+    ApplySummary, Collection, DirectoryEntry, EmployeeFields, ItemCondition, NewCollection, NewDepartment, NewItem,
+    NewPrincipal, Store, StoreError,
+};
+
+/// The login of the system principal that owns the directory books.
+const OWNER: &str = "_directory";
+const DIRECTORY: &str = "directory";
+const DEPT_PREFIX: &str = "dept-";
+/// The collection kind of address books.
+pub const ADDRESSBOOK: &str = "addressbook";
+/// The status-row key of the configured directory.
+pub const LDAP_SOURCE: &str = "ldap";
+
+/// Slugs a personal book may not take.
+pub fn is_reserved(slug: &str) -> bool {
+    slug == DIRECTORY || slug.starts_with(DEPT_PREFIX)
+}
+
+/// The cards a book should hold: resource name → (UID, vCard text).
+type Cards = BTreeMap<String, (String, String)>;
+
+/// What one refresh of the books changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Refresh {
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// What one sync pass did.
+#[derive(Debug)]
+pub struct PassReport {
+    pub full: bool,
+    pub summary: ApplySummary,
+    pub skipped: usize,
+}
+
+/// Why a sync pass changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("directory: {0}")]
+    Directory(#[from] ldap_sync::DirectoryError),
+    #[error(transparent)]
+    Limit(#[from] ldap_sync::DeactivationLimitExceeded),
+    #[error("storing a photo: {0}")]
+    Photo(#[from] BlobError),
+    #[error(transparent)]
+    Domain(#[from] Error),
+}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> Self {
+        SyncError::Domain(e.into())
+    }
+}
+
+/// A new employee of a department.
+pub struct NewEmployee<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub fields: EmployeeFields,
+}
+
+/// The directory as one actor may change it (administrators and the system).
+pub struct Directory<'a> {
+    core: &'a Core,
+    actor: &'a Actor,
+}
+
+/// The directory books, the company book first.
+pub(crate) async fn books(store: &Store) -> Result<Vec<Collection>> {
+    let Some(owner) = store.principal_by_login(OWNER).await? else {
+        return Ok(Vec::new());
+    };
+    let mut books = store.collections_of(owner.id, ADDRESSBOOK).await?;
+    books.sort_by_key(|b| (b.slug != DIRECTORY, b.slug.clone()));
+    Ok(books)
+}
+
+fn person(e: &DirectoryEntry, company: &str, photo: Option<(String, Vec<u8>)>) -> DirectoryPerson {
+    DirectoryPerson {
+        uid: e.external_id.clone().unwrap_or_else(|| format!("portico-{}", e.login)),
+        login: e.login.clone(),
+        given_name: e.given_name.clone(),
+        surname: e.surname.clone(),
+        display_name: Some(e.display_name.clone()),
+        email: e.email.clone(),
+        phone: e.phone.clone(),
+        mobile: e.mobile.clone(),
+        title: e.title.clone(),
+        company: Some(company.to_owned()),
+        department: e.department_name.clone(),
+        birthday: e.birthday.clone(),
+        photo,
+        manager: e.manager_login.as_ref().map(|login| {
+            let uid = e
+                .manager_external_id
+                .clone()
+                .unwrap_or_else(|| format!("portico-{login}"));
+            (uid, e.manager_name.clone().unwrap_or_else(|| login.clone()))
+        }),
+    }
+}
+
+impl<'a> Directory<'a> {
+    pub(super) fn new(core: &'a Core, actor: &'a Actor) -> Self {
+        Directory { core, actor }
+    }
+
+    fn store(&self) -> &Store {
+        &self.core.store
+    }
+
+    fn require_admin(&self) -> Result<()> {
+        if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().is_admin) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    /// How many departments there are.
+    pub async fn department_count(&self) -> Result<i64> {
+        Ok(self.store().count_departments().await?)
+    }
+
+    /// A new department (under `parent_id`); answers its id.
+    pub async fn create_department(&self, name: &str, parent_id: Option<i64>) -> Result<i64> {
+        self.require_admin()?;
+        Ok(self
+            .store()
+            .create_department(NewDepartment { name, parent_id })
+            .await?)
+    }
+
+    pub async fn set_head(&self, department_id: i64, head: &Principal) -> Result<()> {
+        self.require_admin()?;
+        Ok(self.store().set_department_head(department_id, head.id).await?)
+    }
+
+    /// A new user with their employee record.
+    pub async fn add_employee(&self, new: NewEmployee<'_>) -> Result<Principal> {
+        self.require_admin()?;
+        let hash = match new.password {
+            Some(p) => Some(crate::core::auth::password::hash(p).map_err(Error::internal)?),
+            None => None,
+        };
+        let principal = self
+            .store()
+            .create_principal(NewPrincipal {
+                kind: PrincipalKind::User,
+                login: new.login,
+                display_name: new.display_name,
+                email: new.email,
+                password_hash: hash.as_deref(),
+                is_admin: false,
+            })
+            .await?;
+        self.store().upsert_employee(principal.id, &new.fields).await?;
+        Ok(principal)
+    }
+
+    /// Regenerates the directory books from the employee records (vCard 3.0, the version
+    /// most clients expect; clients may ask for 4.0 in a REPORT).
+    pub async fn refresh_books(&self) -> Result<Refresh> {
+        self.require_admin()?;
+        let store = self.store();
+        let owner = match store.principal_by_login(OWNER).await? {
+            Some(p) => p,
+            None => match store
+                .create_principal(NewPrincipal {
+                    kind: PrincipalKind::Group,
+                    login: OWNER,
+                    display_name: "Company directory",
+                    email: None,
+                    password_hash: None,
+                    is_admin: false,
+                })
+                .await
+            {
+                Ok(p) => p,
+                Err(StoreError::Conflict(_)) => store
+                    .principal_by_login(OWNER)
+                    .await?
+                    .ok_or_else(|| Error::conflict("the directory owner vanished"))?,
+                Err(e) => return Err(e.into()),
+            },
+        };
+        let company = self.core.settings.company_name.clone();
+        let entries = store.directory_entries().await?;
+        let mut everyone: Cards = BTreeMap::new();
+        let mut departments: BTreeMap<String, (String, Cards)> = BTreeMap::new();
+        for e in &entries {
+            let photo = match &e.photo_sha256 {
+                Some(sha) => self.read_photo(sha).await,
+                None => None,
+            };
+            let p = person(e, &company, photo);
+            let card = directory_card(&p, VcardVersion::V3);
+            // Named by the stable uid, so a renamed person keeps their card.
+            let name = format!("{}.vcf", p.uid);
+            if let (Some(slug), Some(dept)) = (&e.department_slug, &e.department_name) {
+                let book = departments
+                    .entry(slug.clone())
+                    .or_insert_with(|| (dept.clone(), BTreeMap::new()));
+                book.1.insert(name.clone(), (p.uid.clone(), card.clone()));
+            }
+            everyone.insert(name, (p.uid, card));
+        }
+        let mut total = Refresh::default();
+        let book = self
+            .ensure_book(owner.id, DIRECTORY, &format!("{company} directory"))
+            .await?;
+        let r = sync_book(store, &book, &everyone).await?;
+        total.written += r.written;
+        total.removed += r.removed;
+        let mut live: Vec<String> = vec![DIRECTORY.into()];
+        for (slug, (name, cards)) in &departments {
+            let book = self
+                .ensure_book(owner.id, &format!("{DEPT_PREFIX}{slug}"), name)
+                .await?;
+            let r = sync_book(store, &book, cards).await?;
+            total.written += r.written;
+            total.removed += r.removed;
+            live.push(book.slug);
+        }
+        for stale in store
+            .collections_of(owner.id, ADDRESSBOOK)
+            .await?
+            .into_iter()
+            .filter(|b| !live.contains(&b.slug))
+        {
+            store.delete_collection(stale.id).await?;
+        }
+        Ok(total)
+    }
+
+    async fn ensure_book(&self, owner_id: i64, slug: &str, name: &str) -> Result<Collection> {
+        let store = self.store();
+        if let Some(c) = store.collection(owner_id, ADDRESSBOOK, slug).await? {
+            return Ok(c);
+        }
+        let new = NewCollection {
+            owner_id,
+            kind: ADDRESSBOOK,
+            slug,
+            displayname: Some(name),
+            description: None,
+            color: None,
+            timezone: None,
+            components: "",
+        };
+        match store.create_collection(&new).await {
+            Ok(c) => Ok(c),
+            Err(StoreError::Conflict(_)) => store
+                .collection(owner_id, ADDRESSBOOK, slug)
+                .await?
+                .ok_or_else(|| Error::conflict(format!("address book {slug} vanished"))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn read_photo(&self, sha256: &str) -> Option<(String, Vec<u8>)> {
+        use tokio::io::AsyncReadExt;
+        let mut file = self.core.blobs.open(sha256).await.ok()?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).await.ok()?;
+        let mime = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+            "image/png"
+        } else {
+            "image/jpeg"
+        };
+        Some((mime.to_owned(), bytes))
+    }
+
+    /// Runs one sync pass from `source` and applies it, then refreshes the books; on failure
+    /// nothing changes and the status row records the error.
+    pub async fn sync(
+        &self,
+        source: &impl DirectorySource,
+        config: &LdapConfig,
+        full_sync_hours: u64,
+        force_full: bool,
+    ) -> std::result::Result<PassReport, SyncError> {
+        self.require_admin()?;
+        match self.sync_pass(source, config, full_sync_hours, force_full).await {
+            Ok(report) => Ok(report),
+            Err(e) => {
+                if let Err(record) = self.store().record_directory_failure(LDAP_SOURCE, &e.to_string()).await {
+                    tracing::error!(error = %record, "could not record the failed directory sync");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Records a failure that happened before a pass could start (the directory's settings).
+    pub async fn record_failure(&self, error: &str) -> Result<()> {
+        self.require_admin()?;
+        Ok(self.store().record_directory_failure(LDAP_SOURCE, error).await?)
+    }
+
+    async fn sync_pass(
+        &self,
+        source: &impl DirectorySource,
+        config: &LdapConfig,
+        full_sync_hours: u64,
+        force_full: bool,
+    ) -> std::result::Result<PassReport, SyncError> {
+        let store = self.store();
+        let state = store.directory_state(LDAP_SOURCE).await?;
+        let full_every = i64::try_from(full_sync_hours.saturating_mul(3600)).unwrap_or(i64::MAX);
+        let full_due = state
+            .as_ref()
+            .and_then(|s| s.last_full_at)
+            .is_none_or(|at| crate::store::now().saturating_sub(at) >= full_every);
+        let cursor = state.and_then(|s| s.cursor).and_then(|c| Cursor::decode(&c).ok());
+        let pass = match cursor {
+            Some(cursor) if !force_full && !full_due => match source.delta_pass(&cursor).await? {
+                DeltaOutcome::Changes(delta) => SyncPass::Delta(delta),
+                DeltaOutcome::NeedsFullResync(reason) => {
+                    tracing::info!(?reason, "directory needs a full resync");
+                    SyncPass::Full(source.full_pass().await?)
+                }
+            },
+            _ => SyncPass::Full(source.full_pass().await?),
+        };
+        let local = store.directory_people().await?;
+        let planned = plan(&local, &pass);
+        planned.check_deactivation_limit(&local, config.max_deactivate_percent)?;
+        let mut photos = HashMap::new();
+        for person in planned.create.iter().chain(planned.update.iter().map(|u| &u.person)) {
+            if let Some(photo) = &person.photo {
+                let chunk: std::result::Result<Bytes, BlobError> = Ok(Bytes::copy_from_slice(photo));
+                let blob = self
+                    .core
+                    .blobs
+                    .put(Box::pin(futures_util::stream::iter([chunk])), 16 * 1024 * 1024)
+                    .await?;
+                photos.insert(person.external_id.clone(), blob.sha256);
+            }
+        }
+        let summary = store.apply_directory_plan(LDAP_SOURCE, &planned, &photos).await?;
+        self.refresh_books().await?;
+        Ok(PassReport {
+            full: planned.full,
+            summary,
+            skipped: planned.skipped.len(),
+        })
+    }
+}
+
+/// Makes one book hold exactly `cards` (name → vCard): writes what differs, removes the rest.
+async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Refresh> {
+    let existing: HashMap<String, String> = store
+        .item_metas(book.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.name, m.etag))
+        .collect();
+    let mut refresh = Refresh::default();
+    for (name, (uid, text)) in cards {
+        let etag = crate::core::calendars::etag_of(text.as_bytes());
+        if existing.get(name) == Some(&etag) {
+            continue;
+        }
+        let item = NewItem {
+            name,
+            uid,
+            etag: &etag,
+            component: "VCARD",
+            data: text,
+            time_start: 0,
+            time_end: 0,
+            is_oof: false,
+        };
+        let index = carddav::index_values(text.as_bytes());
+        store.put_card(book.id, &item, &ItemCondition::Any, &index).await?;
+        refresh.written += 1;
+    }
+    for name in existing.keys().filter(|n| !cards.contains_key(*n)) {
+        store.delete_item(book.id, name, None).await?;
+        refresh.removed += 1;
+    }
+    Ok(refresh)
+}

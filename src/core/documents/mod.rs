@@ -1,0 +1,215 @@
+//! The document library: company (`shared`), department and personal libraries of folders
+//! and files with versions, dead properties, WebDAV locks and quotas.
+//!
+//! A path below `/docs/` names a virtual listing (`/docs/`, `/docs/users/`,
+//! `/docs/departments/`) or a node of one library ([`Documents::locate`]). Every command asks
+//! [`crate::core::authz`] for the actor's level first; writes check the `If` header and the
+//! locks that protect what they change ([`locks`]), and then write in one transaction.
+//!
+//! Submodules: `locks` (conditions and LOCK/UNLOCK), `read` (nodes, listings, contents,
+//! versions, PROPPATCH), `write` (PUT, DELETE, MKCOL, COPY/MOVE, restore).
+
+mod locks;
+mod read;
+mod write;
+
+use dav::encode_href;
+
+use crate::core::authz::{Action, DocumentFacts, Library, Resource, can, document_level};
+use crate::core::{Actor, Core, Error, Result};
+use crate::store::{AccessLevel, DocGrant, Store};
+
+pub use locks::{LockGranted, LockRequest, Scope};
+pub use read::{ListedNode, Listing, VirtualEntry};
+pub(crate) use write::check_preconditions;
+pub use write::{CopyMove, PutFile, Written};
+
+pub use crate::store::{DeadProp, DocLock, DocNode, DocVersion, PropChange};
+
+/// The URL prefix of the library; lock roots in `DAV:error` bodies are hrefs below it.
+pub const PREFIX: &str = "/docs";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VirtualDir {
+    Root,
+    Users,
+    Departments,
+}
+
+impl VirtualDir {
+    pub fn href(self) -> &'static str {
+        match self {
+            VirtualDir::Root => "/docs/",
+            VirtualDir::Users => "/docs/users/",
+            VirtualDir::Departments => "/docs/departments/",
+        }
+    }
+}
+
+/// A path inside a library.
+#[derive(Debug, Clone)]
+pub struct DocTarget {
+    /// Decoded segments below `/docs/`, e.g. `["users", "alice", "Report.docx"]`.
+    pub segments: Vec<String>,
+    /// The segments joined with '/': the store key.
+    pub path: String,
+    /// The library root's store key: `shared`, `users/alice`, `departments/sales`.
+    pub root: String,
+    pub library: Library,
+}
+
+impl DocTarget {
+    pub fn is_root(&self) -> bool {
+        self.path == self.root
+    }
+
+    /// The canonical href, with a trailing slash for collections.
+    pub fn href(&self, collection: bool) -> String {
+        format!("{PREFIX}{}", encode_href(&self.segments, collection))
+    }
+
+    /// The store key of the parent folder.
+    pub fn parent_path(&self) -> &str {
+        crate::store::parent_of(&self.path)
+    }
+
+    /// The file or folder name.
+    pub fn name(&self) -> &str {
+        self.segments.last().map_or("", String::as_str)
+    }
+
+    /// The owner login of a personal drive (for quota).
+    pub fn drive_owner(&self) -> Option<&str> {
+        match &self.library {
+            Library::User { login } => Some(login),
+            _ => None,
+        }
+    }
+}
+
+/// What a path below `/docs/` names.
+#[derive(Debug, Clone)]
+pub enum Located {
+    Virtual(VirtualDir),
+    Doc(DocTarget),
+}
+
+/// The href of a store path (a lock root, a child in a listing).
+pub fn href_of(path: &str, collection: bool) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    format!("{PREFIX}{}", encode_href(&segments, collection))
+}
+
+/// The document library as one actor sees it.
+pub struct Documents<'a> {
+    core: &'a Core,
+    actor: &'a Actor,
+}
+
+impl<'a> Documents<'a> {
+    pub(super) fn new(core: &'a Core, actor: &'a Actor) -> Self {
+        Documents { core, actor }
+    }
+
+    fn store(&self) -> &Store {
+        &self.core.store
+    }
+
+    /// Resolves decoded segments; unknown libraries, users and departments are 404. A
+    /// library's root folder is created the first time it is reached.
+    pub async fn locate(&self, segments: Vec<String>) -> Result<Located> {
+        let located = resolve(self.store(), segments).await?;
+        if let Located::Doc(doc) = &located {
+            let root = doc.root.clone();
+            let store = self.store();
+            self.core
+                .provision(&root, async { Ok(store.doc_ensure_root(&root).await?) })
+                .await?;
+        }
+        Ok(located)
+    }
+
+    async fn grants_and_memberships(&self, path: &str) -> Result<(Vec<DocGrant>, &crate::store::Memberships)> {
+        Ok((
+            self.store().doc_grants_covering(path).await?,
+            self.actor.memberships(self.store()).await?,
+        ))
+    }
+
+    /// The actor's effective level on the target (None: no access at all).
+    pub async fn level(&self, target: &DocTarget) -> Result<Option<AccessLevel>> {
+        if self.actor.is_system() {
+            return Ok(Some(AccessLevel::Manage));
+        }
+        let (grants, memberships) = self.grants_and_memberships(&target.path).await?;
+        Ok(document_level(
+            self.actor.principal(),
+            &DocumentFacts {
+                library: &target.library,
+                grants: &grants,
+                memberships,
+            },
+        ))
+    }
+
+    /// 403 unless the actor may perform `action` on the target.
+    pub async fn require(&self, target: &DocTarget, action: Action) -> Result<()> {
+        if self.actor.is_system() {
+            return Ok(());
+        }
+        let (grants, memberships) = self.grants_and_memberships(&target.path).await?;
+        let facts = DocumentFacts {
+            library: &target.library,
+            grants: &grants,
+            memberships,
+        };
+        if can(self.actor.principal(), action, Resource::Document(&facts)) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    /// The space left in the personal drive `target` belongs to, if it has a quota.
+    async fn quota_left(&self, target: &DocTarget) -> Result<Option<i64>> {
+        if target.drive_owner().is_none() {
+            return Ok(None);
+        }
+        let used = self.store().doc_used_bytes(&target.root).await?;
+        let quota = i64::try_from(self.core.settings.quota_bytes).unwrap_or(i64::MAX);
+        Ok(Some(quota.saturating_sub(used)))
+    }
+}
+
+/// Resolves decoded segments to a target; unknown libraries, users and departments are 404.
+async fn resolve(store: &Store, segments: Vec<String>) -> Result<Located> {
+    let (root, library) = match segments.as_slice() {
+        [] => return Ok(Located::Virtual(VirtualDir::Root)),
+        [only] if only == "users" => return Ok(Located::Virtual(VirtualDir::Users)),
+        [only] if only == "departments" => return Ok(Located::Virtual(VirtualDir::Departments)),
+        [first, ..] if first == "shared" => ("shared".to_owned(), Library::Shared),
+        [first, login, ..] if first == "users" => {
+            let principal = store
+                .principal_by_login(login)
+                .await?
+                .filter(|p| p.active)
+                .ok_or_else(Error::not_found)?;
+            (
+                format!("users/{}", principal.login),
+                Library::User { login: principal.login },
+            )
+        }
+        [first, slug, ..] if first == "departments" => {
+            let (id, head_id) = store.department_by_slug(slug).await?.ok_or_else(Error::not_found)?;
+            (format!("departments/{slug}"), Library::Department { id, head_id })
+        }
+        _ => return Err(Error::not_found()),
+    };
+    let path = segments.join("/");
+    Ok(Located::Doc(DocTarget {
+        segments,
+        path,
+        root,
+        library,
+    }))
+}

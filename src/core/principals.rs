@@ -1,0 +1,192 @@
+//! Users, groups and memberships, and who is granted what on the document library: the
+//! administration the CLI does today and the web UI's admin pages will do. Administrators
+//! (and the system actor) only, except reading one's own account.
+
+use crate::core::auth::password;
+use crate::core::{Actor, Core, Error, ErrorKind, Principal, PrincipalKind, Result};
+use crate::store::{AccessLevel, DocGrant, Grantee, NewPrincipal, Store};
+
+/// A new user or group.
+pub struct NewAccount<'a> {
+    pub kind: PrincipalKind,
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    /// Users only: the password to hash and store.
+    pub password: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+/// Who a grant names, by login or slug.
+pub enum GranteeName<'a> {
+    User(&'a str),
+    Group(&'a str),
+    /// A department by slug.
+    Department(&'a str),
+}
+
+/// Logins (and room names): letters, digits, '.', '_', '-'; at most 64; not a name that
+/// stands for a shared URL (`/dav/addressbooks/directory/`, `/dav/calendars/rooms/`, …).
+pub fn valid_login(login: &str) -> bool {
+    const RESERVED: [&str; 4] = ["directory", "departments", "rooms", "principals"];
+    !RESERVED.contains(&login)
+        && !login.is_empty()
+        && login.len() <= 64
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Accounts and grants as one actor may manage them.
+pub struct Principals<'a> {
+    core: &'a Core,
+    actor: &'a Actor,
+}
+
+impl<'a> Principals<'a> {
+    pub(super) fn new(core: &'a Core, actor: &'a Actor) -> Self {
+        Principals { core, actor }
+    }
+
+    fn store(&self) -> &Store {
+        &self.core.store
+    }
+
+    fn require_admin(&self) -> Result<()> {
+        if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().is_admin) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    /// An active or inactive principal by login, for administrators.
+    pub async fn by_login(&self, login: &str) -> Result<Option<Principal>> {
+        self.require_admin()?;
+        Ok(self.store().principal_by_login(login).await?)
+    }
+
+    /// Creates a user or a group.
+    pub async fn create(&self, new: NewAccount<'_>) -> Result<Principal> {
+        self.require_admin()?;
+        if !valid_login(new.login) {
+            return Err(Error::invalid(format!(
+                "login {:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'",
+                new.login
+            )));
+        }
+        let hash = match new.password {
+            Some(p) => Some(password::hash(p).map_err(Error::internal)?),
+            None => None,
+        };
+        Ok(self
+            .store()
+            .create_principal(NewPrincipal {
+                kind: new.kind,
+                login: new.login,
+                display_name: new.display_name,
+                email: new.email,
+                password_hash: hash.as_deref(),
+                is_admin: new.is_admin,
+            })
+            .await?)
+    }
+
+    /// Sets a user's password (404 when there is no such user).
+    pub async fn set_password(&self, login: &str, new_password: &str) -> Result<()> {
+        self.require_admin()?;
+        let hash = password::hash(new_password).map_err(Error::internal)?;
+        if self.store().set_password_hash(login, &hash).await? {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::NotFound, format!("no user {login:?}")))
+        }
+    }
+
+    /// Every principal of a kind.
+    pub async fn list(&self, kind: PrincipalKind) -> Result<Vec<Principal>> {
+        self.require_admin()?;
+        Ok(self.store().list_principals(kind).await?)
+    }
+
+    /// Adds users to a group.
+    pub async fn add_members(&self, group: &str, logins: &[String]) -> Result<()> {
+        self.require_admin()?;
+        let g = self
+            .store()
+            .principal_by_login(group)
+            .await?
+            .filter(|p| p.kind == PrincipalKind::Group)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no group {group:?}")))?;
+        for login in logins {
+            let member = self
+                .store()
+                .principal_by_login(login)
+                .await?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {login:?}")))?;
+            self.store().add_membership(g.id, member.id).await?;
+        }
+        Ok(())
+    }
+
+    /// The grantee a name stands for.
+    pub async fn grantee(&self, name: GranteeName<'_>) -> Result<Grantee> {
+        let (login, kind, what) = match name {
+            GranteeName::User(l) => (l, PrincipalKind::User, "user"),
+            GranteeName::Group(l) => (l, PrincipalKind::Group, "group"),
+            GranteeName::Department(slug) => {
+                let (id, _) = self
+                    .store()
+                    .department_by_slug(slug)
+                    .await?
+                    .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no department {slug:?}")))?;
+                return Ok(Grantee::Department(id));
+            }
+        };
+        let p = self
+            .store()
+            .principal_by_login(login)
+            .await?
+            .filter(|p| p.kind == kind)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no {what} {login:?}")))?;
+        Ok(Grantee::Principal(p.id))
+    }
+
+    /// Grants a level on a library folder (inherited by everything below it).
+    pub async fn grant_folder(&self, path: &str, grantee: Grantee, level: AccessLevel) -> Result<()> {
+        self.require_admin()?;
+        Ok(self.store().doc_grant(path, grantee, level).await?)
+    }
+
+    /// Removes a folder grant (404 when there is none).
+    pub async fn revoke_folder(&self, path: &str, grantee: Grantee) -> Result<()> {
+        self.require_admin()?;
+        if self.store().doc_revoke(path, grantee).await? {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::NotFound,
+                format!("no such grant on /docs/{path}/"),
+            ))
+        }
+    }
+
+    /// The grants set on a folder, each with who it names (`user x`, `group y`, …).
+    pub async fn folder_grants(&self, path: &str) -> Result<Vec<(String, DocGrant)>> {
+        self.require_admin()?;
+        let mut out = Vec::new();
+        for g in self.store().doc_grants_on(path).await? {
+            let who = match (g.principal_id, g.department_id) {
+                (Some(id), _) => match self.store().principal_by_id(id).await? {
+                    Some(p) if p.kind == PrincipalKind::Group => format!("group {}", p.login),
+                    Some(p) => format!("user {}", p.login),
+                    None => format!("principal #{id}"),
+                },
+                (None, Some(id)) => format!("department #{id}"),
+                (None, None) => continue,
+            };
+            out.push((who, g));
+        }
+        Ok(out)
+    }
+}

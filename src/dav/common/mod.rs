@@ -1,0 +1,7 @@
+//! The DAV server parts CalDAV, CardDAV and WebDAV share: PROPFIND answering, Depth,
+//! OPTIONS, conditional headers and protocol errors ([`util`]), discovery and principal
+//! properties ([`discovery`]), and RFC 6578 sync ([`sync`]).
+
+pub mod discovery;
+pub mod sync;
+pub mod util;

@@ -1,0 +1,85 @@
+//! PUT, DELETE and MKCOL (RFC 4918 §9.7, §9.6, §9.3): the request's body and headers become a
+//! `crate::core::documents` command; its answer a status and an ETag.
+
+use futures_util::TryStreamExt;
+use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use http_body_util::BodyStream;
+use hyper::body::Incoming;
+
+use crate::blobs::{BlobError, ChunkStream};
+use crate::core::documents::{DocTarget, PutFile};
+use crate::dav::common::util::preconditions;
+use crate::edge::body::{Body, check_declared_length, status};
+use crate::edge::error::AppError;
+
+use super::read::quoted;
+use super::{Dav, parse_if};
+
+/// The request body as a chunk stream for the blob store; a body error (the client went
+/// away before sending everything) becomes `BlobError::Body`.
+pub fn body_chunks(body: Incoming) -> ChunkStream<'static> {
+    Box::pin(
+        BodyStream::new(body)
+            .map_err(|e| BlobError::Body(e.to_string()))
+            .try_filter_map(|frame| async move { Ok(frame.into_data().ok()) }),
+    )
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+pub async fn put(
+    dav: &Dav<'_>,
+    target: &DocTarget,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Response<Body>, AppError> {
+    check_declared_length(headers, dav.ctx.app.config.server.max_upload_bytes)?;
+    let file = PutFile {
+        body: body_chunks(body),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        declared_length: declared_length(headers),
+        preconditions: preconditions(headers)?,
+        if_header: parse_if(headers)?,
+    };
+    let written = dav.docs.put(target, file).await?;
+    let mut resp = status(if written.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::NO_CONTENT
+    });
+    if let Ok(v) = HeaderValue::from_str(&quoted(&written.etag)) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    Ok(resp)
+}
+
+pub async fn delete(dav: &Dav<'_>, target: &DocTarget, headers: &HeaderMap) -> Result<Response<Body>, AppError> {
+    dav.docs.delete(target, parse_if(headers)?.as_ref()).await?;
+    Ok(status(StatusCode::NO_CONTENT))
+}
+
+pub async fn mkcol(
+    dav: &Dav<'_>,
+    target: &DocTarget,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Response<Body>, AppError> {
+    // RFC 4918 §9.3.1: a body we do not understand is 415.
+    let has_body = declared_length(headers).is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING);
+    let content = crate::edge::body::read_limited(body, dav.ctx.app.config.server.max_request_bytes).await?;
+    if has_body || !content.is_empty() {
+        return Err(AppError::UnsupportedMediaType(
+            "MKCOL with a request body is not supported".into(),
+        ));
+    }
+    dav.docs
+        .mkcol(target, parse_if(headers)?.as_ref())
+        .await
+        .map_err(super::on_collection)?;
+    Ok(status(StatusCode::CREATED))
+}
