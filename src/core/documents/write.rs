@@ -177,14 +177,22 @@ impl Documents<'_> {
     }
 
     /// DELETE of a file or a folder with everything below it.
-    pub async fn delete(&self, target: &DocTarget, if_header: Option<&IfHeader>) -> Result<()> {
+    pub async fn delete(
+        &self,
+        target: &DocTarget,
+        preconditions: &Preconditions,
+        if_header: Option<&IfHeader>,
+    ) -> Result<()> {
         if target.is_root() {
             return Err(Error::forbidden_because("a library root cannot be deleted"));
         }
         self.require(target, Action::Write).await?;
-        if self.store().doc_node(&target.path).await?.is_none() {
-            return Err(Error::not_found());
-        }
+        let node = self
+            .store()
+            .doc_node(&target.path)
+            .await?
+            .ok_or_else(Error::not_found)?;
+        check_preconditions(preconditions, Some(&node.etag))?;
         self.check_write(if_header, target, Scope::Membership).await?;
         self.store().doc_delete_tree(&target.path).await?;
         Ok(())

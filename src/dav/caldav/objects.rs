@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use crate::core::calendars::{CalendarRef, CalendarView, Item, LIMITS, PutObject};
-use crate::dav::common::util::{answer_propfind, preconditions};
+use crate::dav::common::util::{answer_propfind, preconditions, read_conditions};
 use crate::edge::body::{Body, check_declared_length, empty, full, read_limited, status};
 use crate::edge::error::AppError;
 
@@ -106,19 +106,8 @@ pub async fn get(
     head: bool,
 ) -> Result<Response<Body>, AppError> {
     let item = cal.calendars.object(c, name).await?.ok_or(AppError::NotFound)?;
-    let conditions = preconditions(headers)?;
-    match conditions.evaluate(Some(&item.etag), Some(item.modified_at), true) {
-        dav::Evaluation::Proceed => {}
-        dav::Evaluation::NotModified => {
-            let mut resp = status(StatusCode::NOT_MODIFIED);
-            if let Ok(v) = HeaderValue::from_str(&quoted(&item.etag)) {
-                resp.headers_mut().insert(header::ETAG, v);
-            }
-            return Ok(resp);
-        }
-        dav::Evaluation::Failed(h) => {
-            return Err(AppError::PreconditionFailed(format!("the {h} condition does not hold")));
-        }
+    if let Some(not_modified) = read_conditions(headers, &item.etag, item.modified_at)? {
+        return Ok(not_modified);
     }
     let len = item.data.len();
     let etag = quoted(&item.etag);

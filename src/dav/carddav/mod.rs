@@ -17,7 +17,7 @@ use crate::dav::common::discovery;
 use crate::dav::common::sync;
 use crate::dav::common::util::{
     answer_propfind, multistatus_response, options_response, preconditions, propfind_depth, protocol_error,
-    read_propfind,
+    read_conditions, read_propfind,
 };
 use crate::edge::Ctx;
 use crate::edge::body::{Body, check_declared_length, empty, full, read_limited, status};
@@ -204,6 +204,9 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (BookPath::Card { login, slug, name }, "GET" | "HEAD") => {
             let book = books.service.book(login, slug).await?;
             let item = books.service.card(&book, name).await?.ok_or(AppError::NotFound)?;
+            if let Some(not_modified) = read_conditions(headers, &item.etag, item.modified_at)? {
+                return Ok(not_modified);
+            }
             let len = item.data.len();
             let etag = quoted(&item.etag);
             let mut resp = Response::new(if method == "HEAD" { empty() } else { full(item.data) });

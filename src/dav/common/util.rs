@@ -31,6 +31,24 @@ pub fn preconditions(headers: &HeaderMap) -> Result<dav::Preconditions, AppError
     .map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
+/// The conditions of a GET or HEAD on a representation with this strong `etag` and
+/// modification time (RFC 9110 §13.2.2): `Some(304 answer)` for a current cached copy; a
+/// failed If-Match or If-Unmodified-Since is a 412.
+pub fn read_conditions(headers: &HeaderMap, etag: &str, modified: i64) -> Result<Option<Response<Body>>, AppError> {
+    match preconditions(headers)?.evaluate(Some(etag), Some(modified), true) {
+        dav::Evaluation::Proceed => Ok(None),
+        dav::Evaluation::NotModified => {
+            let mut resp = Response::new(empty());
+            *resp.status_mut() = StatusCode::NOT_MODIFIED;
+            if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+                resp.headers_mut().insert(header::ETAG, v);
+            }
+            Ok(Some(resp))
+        }
+        dav::Evaluation::Failed(h) => Err(AppError::PreconditionFailed(format!("the {h} condition does not hold"))),
+    }
+}
+
 /// The Depth of a PROPFIND: 0 or 1 (missing means 1); infinity is refused with
 /// `DAV:propfind-finite-depth` (RFC 4918 §9.1 lets a server do so).
 pub fn propfind_depth(headers: &HeaderMap) -> Result<Depth, AppError> {

@@ -16,8 +16,6 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use dav::Evaluation;
-
 use crate::core::documents::{DocNode, DocTarget};
 use crate::edge::body::{Body, empty, full};
 use crate::edge::error::AppError;
@@ -61,19 +59,6 @@ pub fn choose_range(value: Option<&str>, size: u64) -> Result<RangeChoice, AppEr
 
 pub fn quoted(etag: &str) -> String {
     format!("\"{etag}\"")
-}
-
-/// The conditional headers of a GET or HEAD (RFC 9110 §13.2.2): Some(304) for a current
-/// cached copy; a failed If-Match or If-Unmodified-Since is a 412.
-fn evaluate_conditions(headers: &HeaderMap, node: &DocNode) -> Result<Option<StatusCode>, AppError> {
-    let conditions = crate::dav::common::util::preconditions(headers)?;
-    match conditions.evaluate(Some(&node.etag), Some(node.modified_at), true) {
-        Evaluation::Proceed => Ok(None),
-        Evaluation::NotModified => Ok(Some(StatusCode::NOT_MODIFIED)),
-        Evaluation::Failed(header) => Err(AppError::PreconditionFailed(format!(
-            "the {header} condition does not hold"
-        ))),
-    }
 }
 
 pub fn http_date(unix: i64) -> String {
@@ -224,13 +209,8 @@ pub async fn get_file(
     headers: &HeaderMap,
     node: &DocNode,
 ) -> Result<Response<Body>, AppError> {
-    if let Some(status) = evaluate_conditions(headers, node)? {
-        let mut resp = Response::new(empty());
-        *resp.status_mut() = status;
-        if let Ok(v) = HeaderValue::from_str(&quoted(&node.etag)) {
-            resp.headers_mut().insert(header::ETAG, v);
-        }
-        return Ok(resp);
+    if let Some(not_modified) = crate::dav::common::util::read_conditions(headers, &node.etag, node.modified_at)? {
+        return Ok(not_modified);
     }
     let sha = node
         .blob_sha256

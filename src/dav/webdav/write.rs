@@ -59,7 +59,9 @@ pub async fn put(
 }
 
 pub async fn delete(dav: &Dav<'_>, target: &DocTarget, headers: &HeaderMap) -> Result<Response<Body>, AppError> {
-    dav.docs.delete(target, parse_if(headers)?.as_ref()).await?;
+    dav.docs
+        .delete(target, &preconditions(headers)?, parse_if(headers)?.as_ref())
+        .await?;
     Ok(status(StatusCode::NO_CONTENT))
 }
 
