@@ -155,6 +155,16 @@ impl Actor {
         }
     }
 
+    /// Nobody signed in: every rule refuses an inactive principal.
+    pub fn anonymous() -> Actor {
+        let mut principal = Actor::system().principal;
+        principal.id = -1;
+        principal.login = "anonymous".into();
+        principal.is_admin = false;
+        principal.active = false;
+        Actor::user(principal)
+    }
+
     /// The system acting on behalf of `principal` (seeding and imports): no rule limits
     /// it, and what it writes is attributed to `principal`.
     pub fn system_as(principal: Principal) -> Actor {

@@ -20,7 +20,7 @@ use crate::core::{Actor, Core, Error, Result};
 use crate::store::{Absence, NewCollection, Store, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
-pub use crate::store::{Collection, CollectionUpdate, DeadProp, Item, ItemMeta, PropChange};
+pub use crate::store::{AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, Item, ItemMeta, PropChange};
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};

@@ -17,7 +17,7 @@ use dav::encode_href;
 
 use crate::core::authz::{Action, DocumentFacts, Library, Resource, can, document_level};
 use crate::core::{Actor, Core, Error, Result};
-use crate::store::{AccessLevel, DocGrant, Store};
+use crate::store::{AccessLevel, DocGrant, Grantee, Store};
 
 pub use locks::{LockGranted, LockRequest, Scope};
 pub use read::{ListedNode, Listing, VirtualEntry};
@@ -168,6 +168,19 @@ impl<'a> Documents<'a> {
         } else {
             Err(Error::forbidden())
         }
+    }
+
+    /// Grants a level on a folder to a user, group or department (`None` removes the
+    /// grant); those who manage the folder may.
+    pub async fn set_grant(&self, target: &DocTarget, grantee: Grantee, level: Option<AccessLevel>) -> Result<()> {
+        self.require(target, Action::Manage).await?;
+        match level {
+            Some(level) => self.store().doc_grant(&target.path, grantee, level).await?,
+            None => {
+                self.store().doc_revoke(&target.path, grantee).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The space left in the personal drive `target` belongs to, if it has a quota.
