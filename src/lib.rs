@@ -1,5 +1,30 @@
 //! Portico: a standards-first groupware server. This library holds everything the `portico`
 //! binary wires together, so integration tests can start the real server in-process.
+//!
+//! # Layout
+//!
+//! Imports point down this list (`tests/layers.rs` checks it):
+//!
+//! - [`cli`] and [`demo`]: the command line and the demo company, acting through the
+//!   services as the system actor. `main.rs` only calls [`cli::run`].
+//! - [`http`]: the transport. Accept loop, TLS, the client's address, authentication of
+//!   each request, routing to an adapter. `http::start(app, listener, tls)` serves; tests
+//!   bind port 0.
+//! - [`dav`] and [`web`]: the adapters. `dav::caldav`, `dav::carddav` and `dav::webdav`
+//!   (with the DAV parts they share in `dav::common`), the sign-in page and the JSON API.
+//!   Each parses a request, calls a service and renders the answer.
+//! - [`edge`]: what adapters need to speak HTTP, and [`edge::error::AppError`], the one
+//!   place an error becomes a response.
+//! - [`jobs`]: background jobs (the LDAP / Active Directory sync).
+//! - [`app`]: the composition root (configuration, database, blobs, services).
+//! - [`core`]: the services, where every rule lives: documents, calendars, address books,
+//!   the directory, principals, authentication, and [`core::authz`], the one authorisation
+//!   decision.
+//! - [`store`] and [`blobs`]: SQL (SQLite or PostgreSQL) and the content-addressed blob store.
+//! - [`config`], [`logging`]: the configuration file and the log.
+//!
+//! The wire formats and protocol rules are the pure crates under `protocols/` (`dav`,
+//! `caldav`, `carddav`); clients of other servers are under `connectors/` (`ldap_sync`).
 
 pub mod app;
 pub mod blobs;

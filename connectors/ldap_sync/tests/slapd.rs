@@ -711,13 +711,9 @@ async fn connection_lost_mid_pass_produces_no_pass() {
     });
     let mut config = env.config();
     config.url = format!("ldap://{proxy_addr}");
-    let local_before = vec![LocalPerson {
-        external_id: "kept".into(),
-        login: "kept".into(),
-        active: true,
-        ..LocalPerson::default()
-    }];
-    let local = local_before.clone();
+    // The pass fails as a whole: no partial snapshot reaches the planner, so nothing can be
+    // applied (that a failed pass leaves the stored directory as it was is checked end to end
+    // in tests/directory_sync.rs).
     match env.source(&config).full_pass().await {
         Err(DirectoryError::Connection { .. } | DirectoryError::Protocol(_) | DirectoryError::Timeout { .. }) => {}
         Err(other) => panic!("expected a connection error, got {other}"),
@@ -726,7 +722,6 @@ async fn connection_lost_mid_pass_produces_no_pass() {
             snapshot.people.len()
         ),
     }
-    assert_eq!(local, local_before, "no pass, no plan, nothing applied");
 }
 
 /// An unreachable directory: typed errors, no pass. Needs no server.
