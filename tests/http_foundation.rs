@@ -274,7 +274,7 @@ async fn browser_login_sets_a_session_cookie() {
     let s = TestServer::start().await;
     let page = s.request("GET", "/").send().await.unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
-    assert_eq!(page.headers()["location"], "/login");
+    assert_eq!(page.headers()["location"], "/login?next=%2F");
 
     let bad = s
         .request("POST", "/login")
@@ -306,7 +306,7 @@ async fn browser_login_sets_a_session_cookie() {
 
     let home = s.request("GET", "/").header("Cookie", &pair).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
-    assert!(home.text().await.unwrap().contains("Signed in as"));
+    assert!(home.text().await.unwrap().contains("Hello, Administrator!"));
     let dav = s
         .request("OPTIONS", "/dav/")
         .header("Cookie", &pair)

@@ -19,9 +19,10 @@ use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, SyncPass, pla
 use crate::blobs::BlobError;
 use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
 use crate::store::{
-    ApplySummary, Collection, DirectoryEntry, EmployeeFields, ItemCondition, NewCollection, NewDepartment, NewItem,
-    NewPrincipal, Store, StoreError,
+    ApplySummary, Collection, EmployeeFields, ItemCondition, NewCollection, NewDepartment, NewItem, NewPrincipal,
+    Store, StoreError,
 };
+pub use crate::store::{DirectoryEntry, StaffChangeRow};
 
 /// The login of the system principal that owns the directory books.
 const OWNER: &str = "_directory";
@@ -139,6 +140,27 @@ impl<'a> Directory<'a> {
         } else {
             Err(Error::forbidden())
         }
+    }
+
+    /// Every signed-in user reads the directory.
+    fn require_signed_in(&self) -> Result<()> {
+        if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().id > 0) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    /// Every active employee as the directory shows them.
+    pub async fn people(&self) -> Result<Vec<DirectoryEntry>> {
+        self.require_signed_in()?;
+        Ok(self.store().directory_entries().await?)
+    }
+
+    /// Hires, moves and departures the directory sync logged since `since` (Unix seconds).
+    pub async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>> {
+        self.require_signed_in()?;
+        Ok(self.store().staff_changes_since(since).await?)
     }
 
     /// How many departments there are.

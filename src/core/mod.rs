@@ -9,8 +9,10 @@
 //! - [`addressbooks`]: personal address books and the directory books.
 //! - [`directory`]: employees, departments and the directory sync.
 //! - [`principals`]: users, groups, rooms and memberships (administration).
+//! - [`account`]: the actor's own settings (language, time zone).
 //! - [`auth`]: authentication (passwords, app passwords, sessions, throttling).
 
+pub mod account;
 pub mod addressbooks;
 pub mod auth;
 pub mod authz;
@@ -80,6 +82,10 @@ impl Core {
 
     pub fn addressbooks<'a>(&'a self, actor: &'a Actor) -> addressbooks::AddressBooks<'a> {
         addressbooks::AddressBooks::new(self, actor)
+    }
+
+    pub fn account<'a>(&'a self, actor: &'a Actor) -> account::Account<'a> {
+        account::Account::new(self, actor)
     }
 
     pub fn principals<'a>(&'a self, actor: &'a Actor) -> principals::Principals<'a> {

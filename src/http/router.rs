@@ -12,7 +12,7 @@ use crate::dav::common::util as dav_util;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
-use crate::web::{absences, account, favorites, login};
+use crate::web::{absences, account, assets, favorites, login, pages};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -35,13 +35,15 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
                 allow: "OPTIONS, PROPFIND",
             })
         }
-        "/" => {
-            let principal = session_principal(ctx, &req).await?;
-            Ok(match principal {
-                Some(p) => login::home_page(&p),
-                None => redirect(StatusCode::SEE_OTHER, "/login"),
-            })
-        }
+        "/" => pages::home(ctx, req).await,
+        p if p == "/settings" || p.starts_with("/settings/") => pages::settings(ctx, req).await,
+        "/calendar" => pages::section(ctx, req, "/calendar", "nav-calendar").await,
+        "/directory" => pages::section(ctx, req, "/directory", "nav-directory").await,
+        "/documents" => pages::section(ctx, req, "/documents", "nav-documents").await,
+        "/tasks" => pages::section(ctx, req, "/tasks", "nav-tasks").await,
+        "/crm" => pages::section(ctx, req, "/crm", "nav-crm").await,
+        "/admin" => pages::section(ctx, req, "/admin", "nav-admin").await,
+        p if p.starts_with("/static/") => assets::serve(req.method(), p),
         p if p == "/dav" || p.starts_with("/dav/") => {
             let actor = authenticate(ctx, &req).await?;
             if p == "/dav/addressbooks" || p.starts_with("/dav/addressbooks/") {

@@ -22,6 +22,7 @@ mod grants;
 mod locks;
 mod principals;
 mod sessions;
+mod user_settings;
 
 pub use app_passwords::AppPassword;
 pub use collections::{
@@ -37,6 +38,7 @@ pub use documents::{
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};
 pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
+pub use user_settings::UserSettings;
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -1,42 +1,78 @@
-//! The browser login page, logout, and the signed-in landing page.
-//!
-//! Deliberately minimal HTML (the web UI proper comes later): a form that posts the login
-//! and password, sets an `HttpOnly`, `SameSite=Lax` session cookie and redirects.
+//! Signing in and out in the browser: the sign-in page (fields `login` and `password`), which
+//! sets an `HttpOnly`, `SameSite=Lax` session cookie and redirects to where the user was going;
+//! sign-out. A sign-in posted from another origin is refused (login CSRF), and the place to
+//! go after it must be a path of this site.
 
-use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use askama::Template;
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 
-use crate::core::Principal;
 use crate::core::auth::{AuthError, SESSION_COOKIE, session_token_from_cookies};
-use crate::edge::body::{Body, full, read_limited};
+use crate::edge::body::{Body, read_limited};
 use crate::edge::error::AppError;
-use crate::edge::{Ctx, escape_html, redirect};
+use crate::edge::{Ctx, redirect};
+
+use super::assets;
+use super::page::{Page, browser_lang, form_fields, html};
 
 const FORM_LIMIT: u64 = 16 * 1024;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    next: String,
+    error: Option<String>,
+}
+
+fn login_page(headers: &HeaderMap, next: &str, error: Option<String>) -> LoginPage {
+    let lang = browser_lang(headers);
+    LoginPage {
+        page: Page {
+            lang,
+            title: lang.t("login-title"),
+            csrf: String::new(),
+            css: assets::CSS_PATH.as_str(),
+            nav: Vec::new(),
+            signed_in: false,
+        },
+        next: next.to_owned(),
+        error,
+    }
+}
+
+/// A form posted from a page of another origin (browsers send `Origin` with every POST).
+fn from_another_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").map_or(origin, |(_, rest)| rest) != host
+}
 
 pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     match *req.method() {
         Method::GET | Method::HEAD => {
             let next = query_param(req.uri().query(), "next").unwrap_or_default();
-            Ok(html(StatusCode::OK, &login_form(&next, None)))
+            html(StatusCode::OK, &login_page(req.headers(), &next, None))
         }
         Method::POST => {
-            let body = read_limited(req.into_body(), FORM_LIMIT).await?;
-            let mut login = String::new();
-            let mut password = String::new();
-            let mut next = String::new();
-            for (k, v) in form_urlencoded::parse(&body) {
-                match k.as_ref() {
-                    "login" => login = v.into_owned(),
-                    "password" => password = v.into_owned(),
-                    "next" => next = v.into_owned(),
-                    _ => {}
-                }
+            let (parts, body) = req.into_parts();
+            if from_another_origin(&parts.headers) {
+                return Err(AppError::Forbidden);
             }
-            match ctx.app.auth.password_login(&login, &password, ctx.client_ip).await {
+            let fields = form_fields(&read_limited(body, FORM_LIMIT).await?);
+            let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or("");
+            let next = field("next");
+            match ctx
+                .app
+                .auth
+                .password_login(field("login"), field("password"), ctx.client_ip)
+                .await
+            {
                 Ok(principal) => {
                     let token = ctx.app.auth.start_session(&principal).await?;
-                    let mut resp = redirect(StatusCode::SEE_OTHER, safe_next(&next));
+                    let mut resp = redirect(StatusCode::SEE_OTHER, safe_next(next));
                     let secure = if ctx.tls || ctx.app.config.auth.secure_cookies {
                         "; Secure"
                     } else {
@@ -51,10 +87,11 @@ pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
                     }
                     Ok(resp)
                 }
-                Err(AuthError::Invalid | AuthError::Missing) => Ok(html(
-                    StatusCode::UNAUTHORIZED,
-                    &login_form(&next, Some("Invalid login or password.")),
-                )),
+                Err(AuthError::Invalid | AuthError::Missing) => {
+                    let lang = browser_lang(&parts.headers);
+                    let page = login_page(&parts.headers, next, Some(lang.t("login-failed")));
+                    html(StatusCode::UNAUTHORIZED, &page)
+                }
                 Err(e) => Err(e.into()),
             }
         }
@@ -67,6 +104,9 @@ pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
 pub async fn logout(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     if req.method() != Method::POST {
         return Err(AppError::MethodNotAllowed { allow: "POST" });
+    }
+    if from_another_origin(req.headers()) {
+        return Err(AppError::Forbidden);
     }
     let token = req
         .headers()
@@ -85,25 +125,16 @@ pub async fn logout(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>,
     Ok(resp)
 }
 
-pub fn home_page(p: &Principal) -> Response<Body> {
-    let body = format!(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Portico</title>\
-         <h1>Portico</h1><p>Signed in as <b>{}</b> ({}).</p>\
-         <p>Protocol clients: <code>/dav/</code> (CalDAV, CardDAV), <code>/docs/</code> (WebDAV drive).</p>\
-         <form method=post action=/logout><button>Sign out</button></form></html>",
-        escape_html(&p.display_name),
-        escape_html(&p.login)
-    );
-    html(StatusCode::OK, &body)
-}
-
-/// Only same-site absolute paths may be redirected to after login (no open redirect).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+/// Only same-site absolute paths may be redirected to after sign-in (no open redirect):
+/// browsers drop tabs and newlines from URLs and read `\` as `/`, so `/%09/evil.example`
+/// would be `//evil.example`.
+pub fn safe_next(next: &str) -> &str {
+    let cleaned: String = next.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let ok = next.starts_with('/')
+        && !cleaned.starts_with("//")
+        && !cleaned.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok { next } else { "/" }
 }
 
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
@@ -112,41 +143,22 @@ fn query_param(query: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn login_form(next: &str, error: Option<&str>) -> String {
-    let error = error
-        .map(|e| format!("<p role=alert>{}</p>", escape_html(e)))
-        .unwrap_or_default();
-    format!(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Sign in · Portico</title>\
-         <h1>Sign in to Portico</h1>{error}\
-         <form method=post action=/login>\
-         <input type=hidden name=next value=\"{}\">\
-         <p><label>Login <input name=login autocomplete=username required autofocus></label></p>\
-         <p><label>Password <input name=password type=password autocomplete=current-password required></label></p>\
-         <p><button>Sign in</button></p></form></html>",
-        escape_html(next)
-    )
-}
-
-fn html(status: StatusCode, body: &str) -> Response<Body> {
-    let mut resp = Response::new(full(body.to_owned()));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    resp
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::safe_next;
 
     #[test]
-    fn next_must_be_local() {
-        assert_eq!(safe_next("/docs/"), "/docs/");
-        assert_eq!(safe_next("//evil.example/"), "/");
-        assert_eq!(safe_next("https://evil.example/"), "/");
-        assert_eq!(safe_next("/\\evil.example"), "/");
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/calendar?d=1"), "/calendar?d=1");
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "/ /x\n",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 }

@@ -1,8 +1,18 @@
-//! What browsers and scripts use: the sign-in page and the signed-in landing page, and the
-//! JSON API (app passwords, calendar favourites, absences). Each is a thin adapter over the
-//! services in `crate::core`.
+//! What browsers and scripts use: the web UI's pages (server-rendered askama templates from
+//! `templates/`, English and Russian from the Fluent catalogues in `locales/`, no script) and
+//! the JSON API (app passwords, calendar favourites, absences). Each is a thin adapter over
+//! the services in `crate::core`.
+//!
+//! - [`page`]: the frame every page shares (user, language, navigation, CSRF, headers).
+//! - [`i18n`], [`assets`]: languages and the hashed style sheet.
+//! - [`login`], [`pages`]: sign-in and sign-out, and the pages.
+//! - [`account`], [`favorites`], [`absences`]: the JSON API.
 
 pub mod absences;
 pub mod account;
+pub mod assets;
 pub mod favorites;
+pub mod i18n;
 pub mod login;
+pub mod page;
+pub mod pages;

@@ -1,0 +1,88 @@
+# Веб-интерфейс по-русски. Каждое сообщение есть и в locales/en/portico.ftl.
+
+app-name = Portico
+skip-to-content = Перейти к содержимому
+
+nav-home = Главная
+nav-calendar = Календарь
+nav-directory = Сотрудники
+nav-documents = Документы
+nav-tasks = Задачи
+nav-crm = CRM
+nav-admin = Администрирование
+nav-settings = Настройки
+nav-sign-out = Выйти
+nav-main = Главное меню
+
+login-title = Вход в Portico
+login-login = Логин
+login-password = Пароль
+login-submit = Войти
+login-failed = Неверный логин или пароль.
+login-throttled = Слишком много неудачных попыток. Повторите через { $seconds ->
+    [one] { $seconds } секунду
+    [few] { $seconds } секунды
+    [many] { $seconds } секунд
+   *[other] { $seconds } секунды
+}.
+login-hint = Используйте доменный пароль или пароль, выданный администратором.
+
+home-title = Мой день
+home-greeting = Здравствуйте, { $name }!
+home-today = Сегодня { $date }.
+home-birthdays = Дни рождения на этой неделе
+home-no-birthdays = На этой неделе дней рождения нет.
+home-changes = Кадровые изменения
+home-no-changes = За последние 30 дней изменений не было.
+home-links = Быстрые ссылки
+home-link-devices = Подключить телефон и компьютер
+home-link-drive = Подключить библиотеку документов как сетевой диск
+home-people = { $count ->
+    [one] { $count } сотрудник
+    [few] { $count } сотрудника
+    [many] { $count } сотрудников
+   *[other] { $count } сотрудника
+}
+
+change-hired = принят
+change-left = уволен
+change-moved = переведён
+change-updated = изменён
+
+settings-title = Настройки
+settings-language = Язык
+settings-language-browser = Как в браузере
+settings-time-zone = Часовой пояс
+settings-time-zone-hint = Имя IANA, например Europe/Moscow; пусто — UTC.
+settings-save = Сохранить
+settings-saved = Настройки сохранены.
+settings-app-passwords = Пароли приложений
+settings-app-passwords-hint = Каждое устройство (телефон, календарь, сетевой диск) входит со своим паролем, который можно отозвать отдельно.
+settings-app-password-label = Название устройства
+settings-app-password-confirm = Пароль вашей учётной записи
+settings-app-password-create = Создать пароль приложения
+settings-app-password-created = Новый пароль приложения для { $label }: { $password }. Он показывается только сейчас.
+settings-app-password-revoke = Отозвать
+settings-app-password-none = Паролей приложений нет.
+settings-app-password-last-used = использован { $date }
+settings-app-password-never-used = не использовался
+
+soon-title = { $page }
+soon-text = Этот раздел Portico скоро появится. Программы уже работают: календари и контакты по адресу /dav/, документы — /docs/.
+
+error-forbidden = Эта страница вам недоступна.
+error-bad-form = Форма отправлена с другой страницы или устарела. Попробуйте ещё раз.
+
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+date-long = { $day } { $month } { $year } г.
