@@ -198,7 +198,7 @@ impl Default for DocumentsConfig {
     fn default() -> Self {
         DocumentsConfig {
             quota_bytes: 10 * 1024 * 1024 * 1024,
-            max_lock_seconds: 7 * 24 * 3600,
+            max_lock_seconds: 3600,
             default_lock_seconds: 3600,
         }
     }

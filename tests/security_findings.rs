@@ -456,3 +456,179 @@ async fn the_client_address_comes_from_trusted_proxies_only() {
     );
     s.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Medium: a write grantee destroyed private events by writing back the reduced copy.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_writer_cannot_overwrite_a_private_event_they_see_reduced() {
+    use portico::store::{AccessLevel, Grantee};
+    let s = server().await;
+    let cal = "/dav/calendars/alice/calendar/";
+    let private = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:p1\r\n\
+        DTSTAMP:20300101T000000Z\r\nDTSTART:20300105T090000Z\r\nDTEND:20300105T100000Z\r\nSUMMARY:Doctor\r\n\
+        DESCRIPTION:very private\r\nLOCATION:Clinic\r\nCLASS:PRIVATE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let status = s
+        .req_as(ALICE.0, ALICE.1, "PUT", &format!("{cal}p1.ics"))
+        .header("Content-Type", "text/calendar")
+        .body(private)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::CREATED);
+    let owner = s.app.store.principal_by_login("alice").await.unwrap().unwrap();
+    let coll = s
+        .app
+        .store
+        .collection(owner.id, "calendar", "calendar")
+        .await
+        .unwrap()
+        .unwrap();
+    let ryan = s.app.store.principal_by_login("ryan").await.unwrap().unwrap();
+    s.app
+        .store
+        .set_collection_grant(coll.id, Grantee::Principal(ryan.id), Some(AccessLevel::Write))
+        .await
+        .unwrap();
+
+    // Ryan sees it reduced to busy, with an entity tag and a size of its own.
+    let resp = s
+        .req_as(RYAN.0, RYAN.1, "GET", &format!("{cal}p1.ics"))
+        .send()
+        .await
+        .unwrap();
+    let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
+    let reduced = resp.text().await.unwrap();
+    assert!(
+        !reduced.contains("very private") && !reduced.contains("Clinic"),
+        "{reduced}"
+    );
+    let (_, listing) = s
+        .propfind_as(
+            RYAN.0,
+            RYAN.1,
+            cal,
+            "1",
+            "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:getetag/><D:getcontentlength/></D:prop></D:propfind>",
+        )
+        .await;
+    assert!(
+        listing.contains(&etag),
+        "the listing shows the reduced copy's tag: {listing}"
+    );
+    assert!(
+        listing.contains(&format!("<D:getcontentlength>{}</D:getcontentlength>", reduced.len())),
+        "and its size, not the stored one: {listing}"
+    );
+
+    // Writing the reduced copy back, as a client that edits it would, is refused.
+    for if_match in [Some(etag.as_str()), None] {
+        let mut put = s
+            .req_as(RYAN.0, RYAN.1, "PUT", &format!("{cal}p1.ics"))
+            .header("Content-Type", "text/calendar");
+        if let Some(tag) = if_match {
+            put = put.header("If-Match", tag);
+        }
+        let status = put.body(reduced.clone()).send().await.unwrap().status();
+        assert!(matches!(status.as_u16(), 403 | 412), "{if_match:?}: {status}");
+    }
+    let stored = s.app.store.item(coll.id, "p1.ics").await.unwrap().unwrap();
+    assert_eq!(stored.data, private, "the owner's event is intact");
+    s.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Medium: a LOCK on a library root shut everyone out for a week; grants outlived their folder.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn library_roots_cannot_be_locked_and_heads_break_locks() {
+    let s = server().await;
+    s.add_user("hana", "hana-pw").await;
+    let sales = s.add_department("Sales").await;
+    for login in ["alice", "ryan", "hana"] {
+        s.join_department(login, sales).await;
+    }
+    let hana = s.principal_id("hana").await;
+    s.app.store.set_department_head(sales, hana).await.unwrap();
+    let lock = |who: (&'static str, &'static str), path: &'static str| {
+        s.req_as(who.0, who.1, "LOCK", path)
+            .header("Depth", "infinity")
+            .header("Timeout", "Infinite")
+            .body(common::lockinfo("exclusive", who.0))
+    };
+    let root = lock(ALICE, "/docs/departments/sales/").send().await.unwrap();
+    assert_eq!(root.status(), StatusCode::FORBIDDEN, "a library root cannot be locked");
+    assert_eq!(
+        s.put_as(ALICE.0, ALICE.1, "/docs/departments/sales/plan.txt", "v1")
+            .await,
+        201
+    );
+    let resp = lock(ALICE, "/docs/departments/sales/plan.txt").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let token = common::strip_angle(resp.headers()["lock-token"].to_str().unwrap());
+    assert!(
+        resp.text().await.unwrap().contains("Second-3600"),
+        "Infinite is an hour at most"
+    );
+    assert_eq!(
+        s.put_as(RYAN.0, RYAN.1, "/docs/departments/sales/plan.txt", "v2").await,
+        423
+    );
+    let unlock = |who: (&'static str, &'static str)| {
+        s.req_as(who.0, who.1, "UNLOCK", "/docs/departments/sales/plan.txt")
+            .header("Lock-Token", format!("<{token}>"))
+    };
+    assert_eq!(
+        unlock(RYAN).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "not his lock"
+    );
+    assert_eq!(
+        unlock(("hana", "hana-pw")).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT,
+        "the head breaks it"
+    );
+    assert_eq!(
+        s.put_as(RYAN.0, RYAN.1, "/docs/departments/sales/plan.txt", "v2").await,
+        204
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn grants_belong_to_their_folder() {
+    use portico::store::{AccessLevel, Grantee};
+    let s = server().await;
+    let ryan = s.principal_id("ryan").await;
+    let grant = |path: &'static str| s.app.store.doc_grant(path, Grantee::Principal(ryan), AccessLevel::Read);
+    let s = &s;
+    let ryan_lists = |path: &'static str| async move { s.propfind_as(RYAN.0, RYAN.1, path, "0", "").await.0 };
+    assert_eq!(s.mkcol_as(ALICE.0, ALICE.1, "/docs/users/alice/proj/").await, 201);
+    grant("users/alice/proj").await.unwrap();
+    assert_eq!(ryan_lists("/docs/users/alice/proj/").await, 207);
+    // Deleted and made again: a new folder, without the old grant.
+    let del = s
+        .req_as(ALICE.0, ALICE.1, "DELETE", "/docs/users/alice/proj/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), StatusCode::NO_CONTENT);
+    assert_eq!(s.mkcol_as(ALICE.0, ALICE.1, "/docs/users/alice/proj/").await, 201);
+    assert_eq!(ryan_lists("/docs/users/alice/proj/").await, 403);
+    // Moved: the grant goes with the folder.
+    assert_eq!(s.mkcol_as(ALICE.0, ALICE.1, "/docs/users/alice/old/").await, 201);
+    grant("users/alice/old").await.unwrap();
+    let mv = s
+        .req_as(ALICE.0, ALICE.1, "MOVE", "/docs/users/alice/old/")
+        .header("Destination", s.url("/docs/users/alice/new/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mv.status(), StatusCode::CREATED);
+    assert_eq!(ryan_lists("/docs/users/alice/new/").await, 207);
+    assert_eq!(s.mkcol_as(ALICE.0, ALICE.1, "/docs/users/alice/old/").await, 201);
+    assert_eq!(ryan_lists("/docs/users/alice/old/").await, 403);
+}

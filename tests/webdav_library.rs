@@ -1079,7 +1079,7 @@ async fn lock_refresh_and_timeouts() {
     let prop = common::xml::parse(&body).unwrap();
     assert_eq!(
         prop.descendants(DAV, "timeout")[0].text().trim(),
-        "Second-604800",
+        "Second-3600",
         "{body}"
     );
     s.shutdown().await;

@@ -38,6 +38,12 @@ pub enum DocsCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Remove every lock on a file or folder and below it (a document left locked).
+    Unlock {
+        path: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Args)]
@@ -141,6 +147,20 @@ pub async fn docs(cmd: DocsCommand) -> anyhow::Result<()> {
             })
             .await?;
             println!("revoked on /docs/{path}/");
+        }
+        DocsCommand::Unlock { path, common } => {
+            let path = library_path(&path)?;
+            let app = App::open(load_config(&common, None)?).await?;
+            let system = Actor::system();
+            let docs = app.core.documents(&system);
+            let segments = path.split('/').map(str::to_owned).collect();
+            let removed = match docs.locate(segments).await {
+                Ok(crate::core::documents::Located::Doc(target)) => docs.break_locks(&target).await.map_err(Into::into),
+                Ok(crate::core::documents::Located::Virtual(_)) => Err(anyhow!("/docs/{path}/ is not in a library")),
+                Err(e) => Err(e.into()),
+            };
+            app.core.close().await;
+            println!("removed {} lock(s) on /docs/{path}", removed?);
         }
         DocsCommand::Grants { path, common } => {
             let path = library_path(&path)?;

@@ -210,7 +210,7 @@ impl<'a> AddressBooks<'a> {
             ));
         }
         let bytes = put.bytes;
-        let (card, index, bytes) = tokio::task::spawn_blocking(move || {
+        let (card, index, bytes) = crate::core::cpu_work(bytes.len(), move || {
             let card = carddav::validate_card(&bytes);
             let index = if card.is_ok() {
                 carddav::index_values(&bytes)
@@ -219,8 +219,7 @@ impl<'a> AddressBooks<'a> {
             };
             (card, index, bytes)
         })
-        .await
-        .map_err(Error::internal)?;
+        .await?;
         let card = card.map_err(|e| Error::with_condition(ErrorKind::Forbidden, e.precondition(), e.to_string()))?;
         let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
             Error::with_condition(

@@ -48,6 +48,21 @@ pub struct Settings {
     pub company_name: String,
 }
 
+/// Input up to this size is worked on where it is: parsing or validating it takes well
+/// under a millisecond.
+pub const INLINE_WORK_BYTES: usize = 64 * 1024;
+
+/// Runs CPU work on `input_bytes` of input: inline when the input is small, else on the
+/// blocking pool, so that a large request does not hold one of the few async workers every
+/// other request needs (and a small one does not pay for the hop). Work whose cost does not
+/// follow its input (recurrence expansion) passes `usize::MAX`.
+pub async fn cpu_work<T: Send + 'static>(input_bytes: usize, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    if input_bytes <= INLINE_WORK_BYTES {
+        return Ok(work());
+    }
+    tokio::task::spawn_blocking(work).await.map_err(Error::internal)
+}
+
 /// The domain layer: storage and settings, handed to each service with its actor.
 pub struct Core {
     store: Store,

@@ -25,12 +25,13 @@ pub struct Ctx {
     pub tls: bool,
 }
 
-/// Runs parsing and other CPU-heavy work on the blocking pool, so that a large request does
-/// not hold one of the few async workers that every other request needs.
-pub async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(format!("blocking worker: {e}")))
+/// Runs CPU work on `input_bytes` of input inline or on the blocking pool
+/// ([`crate::core::cpu_work`]).
+pub async fn cpu_work<T: Send + 'static>(
+    input_bytes: usize,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    Ok(crate::core::cpu_work(input_bytes, work).await?)
 }
 
 /// A redirect to `location`.

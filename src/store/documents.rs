@@ -310,7 +310,9 @@ impl Store {
         Ok(PutOutcome::Created { etag })
     }
 
-    /// Deletes a node and everything below it, with their locks; returns the number of nodes.
+    /// Deletes a node and everything below it, with their locks and grants (a grant belongs to
+    /// its folder: a new folder of the same name starts without it); returns the number of
+    /// nodes.
     pub async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
         let (lo, hi) = subtree_bounds(path);
         let mut tx = self.begin_write().await?;
@@ -326,12 +328,18 @@ impl Store {
             .bind(&hi)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM doc_grants WHERE path = $1 OR (path >= $2 AND path < $3)")
+            .bind(path)
+            .bind(&lo)
+            .bind(&hi)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
     }
 
-    /// MOVE: renames a subtree in place (its versions and properties follow); locks on the
-    /// source are dropped (RFC 4918 §9.9.4: locks are not moved).
+    /// MOVE: renames a subtree in place (its versions, properties and grants follow); locks on
+    /// the source are dropped (RFC 4918 §9.9.4: locks are not moved).
     pub async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
         let (lo, hi) = subtree_bounds(from);
         let cut = i64::try_from(from.chars().count()).unwrap_or(i64::MAX) + 1;
@@ -360,6 +368,20 @@ impl Store {
             .bind(&hi)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("UPDATE doc_grants SET path = $1 WHERE path = $2")
+            .bind(to)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE doc_grants SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
+        )
+        .bind(to)
+        .bind(cut)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -207,12 +207,11 @@ impl Calendars<'_> {
             .collect();
         let bytes = put.bytes;
         // Parsing a megabyte of iCalendar is CPU work: off the async workers.
-        let (object, bytes) = tokio::task::spawn_blocking(move || {
+        let (object, bytes) = crate::core::cpu_work(bytes.len(), move || {
             let object = caldav::validate_object(&bytes, &allowed, &LIMITS);
             (object, bytes)
         })
-        .await
-        .map_err(Error::internal)?;
+        .await?;
         let object = object.map_err(refused)?;
         let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
             Error::with_condition(

@@ -204,6 +204,10 @@ impl Documents<'_> {
     /// refreshes the lock the `If` header names (§9.10.2).
     pub async fn lock(&self, target: &DocTarget, request: LockRequest) -> Result<LockGranted> {
         self.require(target, Action::Write).await?;
+        if target.is_root() {
+            // A lock on a library root would stop everyone else writing anywhere in it.
+            return Err(Error::forbidden_because("a library root cannot be locked"));
+        }
         let timeout = self.lock_seconds(request.timeout);
         let Some(info) = request.info else {
             return self.refresh(target, request.if_header, timeout).await;
@@ -300,7 +304,8 @@ impl Documents<'_> {
         Ok(LockGranted { lock, created: false })
     }
 
-    /// UNLOCK: only the lock's owner removes it.
+    /// UNLOCK: the lock's owner removes it, and so may those who manage the folder (a
+    /// department's head, administrators) when someone left a document locked.
     pub async fn unlock(&self, target: &DocTarget, token: &str) -> Result<()> {
         self.require(target, Action::Read).await?;
         let covers =
@@ -312,11 +317,29 @@ impl Documents<'_> {
                 "the lock token does not match a lock on this resource",
             ));
         };
-        if lock.principal_id != self.actor.principal().id && !self.actor.is_system() {
+        if lock.principal_id != self.actor.principal().id
+            && !self
+                .level(target)
+                .await?
+                .is_some_and(|l| l >= crate::store::AccessLevel::Manage)
+        {
             return Err(Error::forbidden());
         }
         self.store().doc_delete_lock(&lock.token).await?;
         Ok(())
+    }
+
+    /// Removes every lock on `target` and below it (`portico docs unlock`, the managers'
+    /// "unlock" in the web UI); answers how many.
+    pub async fn break_locks(&self, target: &DocTarget) -> Result<usize> {
+        self.require(target, Action::Manage).await?;
+        let mut locks = self.store().doc_locks_covering(&target.path).await?;
+        locks.retain(|l| l.path == target.path);
+        locks.extend(self.store().doc_locks_below(&target.path).await?);
+        for lock in &locks {
+            self.store().doc_delete_lock(&lock.token).await?;
+        }
+        Ok(locks.len())
     }
 
     /// The live locks covering `target` (for `lockdiscovery`).

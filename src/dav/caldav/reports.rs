@@ -15,8 +15,8 @@ use crate::core::calendars::{CalendarRef, Collection, Item, LIMITS};
 use crate::dav::common::sync;
 use crate::dav::common::util::{multistatus_response, protocol_error, truncated};
 use crate::edge::body::{Body, full, read_limited};
+use crate::edge::cpu_work;
 use crate::edge::error::AppError;
-use crate::edge::off_the_workers;
 
 use super::{Cal, calendar_href, object_href, paths};
 
@@ -29,7 +29,7 @@ fn collection_zone(coll: &Collection) -> Option<caldav::FloatingZone> {
 pub async fn report(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result<Response<Body>, AppError> {
     let coll = c.collection();
     let bytes = read_limited(body, cal.body_limit()).await?;
-    let report = off_the_workers(move || caldav::parse_report(&bytes))
+    let report = cpu_work(bytes.len(), move || caldav::parse_report(&bytes))
         .await?
         .map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     match report {
@@ -42,7 +42,8 @@ pub async fn report(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result<Re
                 None => cal.calendars.objects(c).await?,
             };
             let c = c.clone();
-            let ms = off_the_workers(move || {
+            // Matching expands recurrences, whatever the objects' size: off the workers.
+            let ms = cpu_work(usize::MAX, move || {
                 let mut answer = Answer::new(&c);
                 for item in &candidates {
                     if caldav::matches(&query.filter, item.data.as_bytes(), &zone)
@@ -67,7 +68,16 @@ pub async fn report(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result<Re
                 found.push((href.clone(), item));
             }
             let c = c.clone();
-            let ms = off_the_workers(move || {
+            let work = match multiget
+                .props
+                .calendar_data
+                .as_ref()
+                .and_then(|d| d.recurrence.as_ref())
+            {
+                Some(_) => usize::MAX,
+                None => found.iter().filter_map(|(_, i)| i.as_ref()).map(|i| i.data.len()).sum(),
+            };
+            let ms = cpu_work(work, move || {
                 let mut answer = Answer::new(&c);
                 for (href, item) in found {
                     match item {
@@ -87,7 +97,7 @@ pub async fn report(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result<Re
         caldav::Report::FreeBusyQuery(range) => {
             let zone = collection_zone(coll).unwrap_or_default();
             let items = cal.calendars.free_busy_sources(c, range.start, range.end).await?;
-            let text = off_the_workers(move || {
+            let text = cpu_work(usize::MAX, move || {
                 caldav::free_busy(
                     items.iter().map(|i| i.data.as_bytes()),
                     &range,

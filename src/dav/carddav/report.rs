@@ -44,7 +44,7 @@ pub(super) async fn report(
     let book = books.service.book(login, slug).await?;
     let owner = book.owner();
     let bytes = read_limited(body, books.ctx.app.config.server.max_request_bytes).await?;
-    let report = crate::edge::off_the_workers(move || carddav::parse_report(&bytes))
+    let report = crate::edge::cpu_work(bytes.len(), move || carddav::parse_report(&bytes))
         .await?
         .map_err(|e| protocol_error(e.status(), e.precondition(), e.to_string()))?;
     let coll = book.collection();

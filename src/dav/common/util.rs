@@ -83,7 +83,7 @@ pub fn protocol_error(status: u16, condition: Option<Precondition>, reason: Stri
 /// Reads and parses a PROPFIND body (400 with the parser's reason when malformed).
 pub async fn read_propfind(body: Incoming, limit: u64) -> Result<Propfind, AppError> {
     let bytes = read_limited(body, limit).await?;
-    crate::edge::off_the_workers(move || parse_propfind(&bytes))
+    crate::edge::cpu_work(bytes.len(), move || parse_propfind(&bytes))
         .await?
         .map_err(|e| AppError::BadRequest(format!("PROPFIND body: {e}")))
 }
