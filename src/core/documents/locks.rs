@@ -317,12 +317,8 @@ impl Documents<'_> {
                 "the lock token does not match a lock on this resource",
             ));
         };
-        if lock.principal_id != self.actor.principal().id
-            && !self
-                .level(target)
-                .await?
-                .is_some_and(|l| l >= crate::store::AccessLevel::Manage)
-        {
+        let manages = self.level(target).await? >= Some(crate::store::AccessLevel::Manage);
+        if lock.principal_id != self.actor.principal().id && !manages {
             return Err(Error::forbidden());
         }
         self.store().doc_delete_lock(&lock.token).await?;
