@@ -237,19 +237,10 @@ impl Store {
         let etag = content_etag(&blob.sha256);
         let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
         let mut tx = self.begin_write().await?;
-        let is_new = sqlx::query_as::<_, (i64,)>("SELECT id FROM doc_nodes WHERE path = $1")
-            .bind(path)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_none();
-        let own = locks_covering_in(&mut tx, path, t).await?;
-        let parent = match is_new {
-            true => Some(locks_covering_in(&mut tx, parent_of(path), t).await?),
-            false => None,
-        };
-        if !locks_allow(&own, parent.as_deref()) {
-            return Ok(PutOutcome::Locked);
-        }
+        // One read of the locks on the file and its folder, inside the transaction; which of
+        // them apply depends on whether the write replaces or creates (checked below, before
+        // the commit: a refused write rolls back).
+        let (own, parent) = locks_covering_in(&mut tx, path, t).await?;
         if *condition != PutCondition::MustNotExist {
             let expected = match condition {
                 PutCondition::MatchEtag(e) => Some(e.as_str()),
@@ -270,6 +261,9 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((id, version)) = updated {
+                if !locks_allow(&own, None) {
+                    return Ok(PutOutcome::Locked);
+                }
                 insert_version(&mut tx, id, version, blob, size, content_type, author_id, t).await?;
                 tx.commit().await?;
                 return Ok(PutOutcome::Replaced { etag, version });
@@ -305,6 +299,9 @@ impl Store {
         let Some((id,)) = inserted else {
             return Ok(PutOutcome::ParentMissing);
         };
+        if !locks_allow(&own, Some(&parent)) {
+            return Ok(PutOutcome::Locked);
+        }
         insert_version(&mut tx, id, 1, blob, size, content_type, author_id, t).await?;
         tx.commit().await?;
         Ok(PutOutcome::Created { etag })

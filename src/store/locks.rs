@@ -55,13 +55,30 @@ const COVERING: &str = concat!(
      (depth_infinity = 1 AND substr($1, 1, length(path) + 1) = path || '/'))"
 );
 
-/// The live locks covering `path`, read inside a write's transaction.
+/// The live locks covering `path` and those covering its parent folder, read in one query
+/// inside a write's transaction.
 pub(super) async fn locks_covering_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     path: &str,
     t: i64,
-) -> Result<Vec<DocLock>, StoreError> {
-    Ok(sqlx::query_as(COVERING).bind(path).bind(t).fetch_all(&mut **tx).await?)
+) -> Result<(Vec<DocLock>, Vec<DocLock>), StoreError> {
+    let parent = super::documents::parent_of(path);
+    let sql = concat!(
+        "SELECT ",
+        lock_columns!(),
+        " FROM doc_locks WHERE expires_at > $3 AND (path = $1 OR path = $2 OR \
+         (depth_infinity = 1 AND substr($1, 1, length(path) + 1) = path || '/'))"
+    );
+    let all: Vec<DocLock> = sqlx::query_as(sql)
+        .bind(path)
+        .bind(parent)
+        .bind(t)
+        .fetch_all(&mut **tx)
+        .await?;
+    let covers = |l: &DocLock, p: &str| l.path == p || (l.is_deep() && p.starts_with(&format!("{}/", l.path)));
+    let own = all.iter().filter(|l| covers(l, path)).cloned().collect();
+    let of_parent = all.into_iter().filter(|l| covers(l, parent)).collect();
+    Ok((own, of_parent))
 }
 
 impl Store {

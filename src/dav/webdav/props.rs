@@ -206,7 +206,6 @@ pub async fn propfind(
     headers: &HeaderMap,
     body: Incoming,
 ) -> Result<Response<Body>, AppError> {
-    dav.docs.node(target).await?;
     let depth = propfind_depth(headers)?;
     let request = read_propfind(body, dav.ctx.app.config.server.max_request_bytes).await?;
     let listing = dav
