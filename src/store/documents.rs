@@ -237,36 +237,53 @@ impl Store {
         let etag = content_etag(&blob.sha256);
         let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
         let mut tx = self.begin_write().await?;
-        // One read of the locks on the file and its folder, inside the transaction; which of
-        // them apply depends on whether the write replaces or creates (checked below, before
-        // the commit: a refused write rolls back).
-        let (own, parent) = locks_covering_in(&mut tx, path, t).await?;
+        // The writes below go through at once when no lock covers the file or its folder
+        // (`$… = 1` adds that condition). When one does, the locks are read in this transaction
+        // and `locks_allow` decides; a write it allows runs again without the condition.
+        let mut fast = true;
         if *condition != PutCondition::MustNotExist {
             let expected = match condition {
                 PutCondition::MatchEtag(e) => Some(e.as_str()),
                 _ => None,
             };
-            let updated: Option<(i64, i64)> = sqlx::query_as(
-                "UPDATE doc_nodes SET blob_sha256 = $1, size = $2, content_type = $3, etag = $4, \
-                 version = version + 1, modified_at = $5 \
-                 WHERE path = $6 AND is_collection = 0 AND ($7 IS NULL OR etag = $7) RETURNING id, version",
-            )
-            .bind(&blob.sha256)
-            .bind(size)
-            .bind(content_type)
-            .bind(&etag)
-            .bind(t)
-            .bind(path)
-            .bind(expected)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((id, version)) = updated {
+            loop {
+                let updated: Option<(i64, i64)> = sqlx::query_as(concat!(
+                    "UPDATE doc_nodes SET blob_sha256 = $1, size = $2, content_type = $3, etag = $4, \
+                     version = version + 1, modified_at = $5 \
+                     WHERE path = $6 AND is_collection = 0 AND ($7 IS NULL OR etag = $7) \
+                     AND ($8 = 0 OR NOT EXISTS (SELECT 1 FROM doc_locks l WHERE l.expires_at > $5 AND ",
+                    "(l.path = $6 OR (l.depth_infinity = 1 AND substr($6, 1, length(l.path) + 1) = l.path || '/')))) \
+                     RETURNING id, version"
+                ))
+                .bind(&blob.sha256)
+                .bind(size)
+                .bind(content_type)
+                .bind(&etag)
+                .bind(t)
+                .bind(path)
+                .bind(expected)
+                .bind(i64::from(fast))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some((id, version)) = updated {
+                    insert_version(&mut tx, id, version, blob, size, content_type, author_id, t).await?;
+                    tx.commit().await?;
+                    return Ok(PutOutcome::Replaced { etag, version });
+                }
+                let current: Option<(i64, String)> =
+                    sqlx::query_as("SELECT is_collection, etag FROM doc_nodes WHERE path = $1")
+                        .bind(path)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let blocked_by_locks = fast && matches!(&current, Some((0, e)) if expected.is_none_or(|x| x == e));
+                if !blocked_by_locks {
+                    break;
+                }
+                let (own, _) = locks_covering_in(&mut tx, path, t).await?;
                 if !locks_allow(&own, None) {
                     return Ok(PutOutcome::Locked);
                 }
-                insert_version(&mut tx, id, version, blob, size, content_type, author_id, t).await?;
-                tx.commit().await?;
-                return Ok(PutOutcome::Replaced { etag, version });
+                fast = false;
             }
         }
         let existing: Option<(i64, String)> =
@@ -279,32 +296,46 @@ impl Store {
             (Some(_), _) | (None, PutCondition::MatchEtag(_)) => return Ok(PutOutcome::PreconditionFailed),
             (None, _) => {}
         }
-        let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
-             version, created_at, modified_at) \
-             SELECT $1, $2, $3, 0, $4, $5, $6, $7, 1, $8, $8 WHERE EXISTS \
-             (SELECT 1 FROM doc_nodes WHERE path = $2 AND is_collection = 1) \
-             ON CONFLICT (path) DO NOTHING RETURNING id",
-        )
-        .bind(path)
-        .bind(parent_of(path))
-        .bind(name_of(path))
-        .bind(&blob.sha256)
-        .bind(size)
-        .bind(content_type)
-        .bind(&etag)
-        .bind(t)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((id,)) = inserted else {
-            return Ok(PutOutcome::ParentMissing);
-        };
-        if !locks_allow(&own, Some(&parent)) {
-            return Ok(PutOutcome::Locked);
+        loop {
+            let inserted: Option<(i64,)> = sqlx::query_as(concat!(
+                "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
+                 version, created_at, modified_at) \
+                 SELECT $1, $2, $3, 0, $4, $5, $6, $7, 1, $8, $8 WHERE EXISTS \
+                 (SELECT 1 FROM doc_nodes WHERE path = $2 AND is_collection = 1) \
+                 AND ($9 = 0 OR NOT EXISTS (SELECT 1 FROM doc_locks l WHERE l.expires_at > $8 AND ",
+                "(l.path = $1 OR l.path = $2 OR (l.depth_infinity = 1 AND substr($1, 1, length(l.path) + 1) = l.path || '/')))) \
+                 ON CONFLICT (path) DO NOTHING RETURNING id"
+            ))
+            .bind(path)
+            .bind(parent_of(path))
+            .bind(name_of(path))
+            .bind(&blob.sha256)
+            .bind(size)
+            .bind(content_type)
+            .bind(&etag)
+            .bind(t)
+            .bind(i64::from(fast))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((id,)) = inserted {
+                insert_version(&mut tx, id, 1, blob, size, content_type, author_id, t).await?;
+                tx.commit().await?;
+                return Ok(PutOutcome::Created { etag });
+            }
+            let parent_exists: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM doc_nodes WHERE path = $1 AND is_collection = 1")
+                    .bind(parent_of(path))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if parent_exists.is_none() || !fast {
+                return Ok(PutOutcome::ParentMissing);
+            }
+            let (own, parent) = locks_covering_in(&mut tx, path, t).await?;
+            if !locks_allow(&own, Some(&parent)) {
+                return Ok(PutOutcome::Locked);
+            }
+            fast = false;
         }
-        insert_version(&mut tx, id, 1, blob, size, content_type, author_id, t).await?;
-        tx.commit().await?;
-        Ok(PutOutcome::Created { etag })
     }
 
     /// Deletes a node and everything below it, with their locks and grants (a grant belongs to
