@@ -55,6 +55,9 @@ pub struct ServerConfig {
     pub shutdown_grace_seconds: u64,
     /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<String>,
+    /// Seconds a connection may take to send a request head, and may stay idle between
+    /// requests, before it is closed.
+    pub header_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +147,7 @@ impl Default for ServerConfig {
             max_upload_bytes: 16 * 1024 * 1024 * 1024,
             shutdown_grace_seconds: 10,
             trusted_proxies: Vec::new(),
+            header_timeout_seconds: 30,
         }
     }
 }

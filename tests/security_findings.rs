@@ -632,3 +632,47 @@ async fn grants_belong_to_their_folder() {
     assert_eq!(s.mkcol_as(ALICE.0, ALICE.1, "/docs/users/alice/old/").await, 201);
     assert_eq!(ryan_lists("/docs/users/alice/old/").await, 403);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Low: connections never timed out (a client could hold connections open for ever).
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn silent_and_idle_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_with(|c| c.server.header_timeout_seconds = 1).await;
+    // Nothing sent at all.
+    let mut silent = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), silent.read(&mut buf))
+        .await
+        .expect("closed within the timeout, not left open")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "closed without an answer");
+    // Half a request head, then silence.
+    let mut slow = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), slow.read_to_end(&mut answer))
+        .await
+        .expect("a slow head is cut off")
+        .ok();
+    assert!(
+        !String::from_utf8_lossy(&answer).contains("200 OK"),
+        "no answer to half a head"
+    );
+    // A kept-alive connection that goes idle after a request.
+    let mut idle = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 512];
+    let n = idle.read(&mut first).await.unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    let mut rest = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), idle.read_to_end(&mut rest))
+        .await
+        .expect("an idle kept-alive connection is closed")
+        .unwrap();
+    s.shutdown().await;
+}

@@ -18,7 +18,7 @@ use futures_util::FutureExt;
 use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
@@ -100,6 +100,7 @@ async fn accept_loop(
         let seq = request_seq.clone();
         let run_id = run_id.clone();
         let is_tls = tls.is_some();
+        let header_timeout = Duration::from_secs(app.config.server.header_timeout_seconds.max(1));
         let service = service_fn(move |req: Request<Incoming>| {
             let n = seq.fetch_add(1, Ordering::Relaxed);
             let ctx = Ctx {
@@ -114,15 +115,40 @@ async fn accept_loop(
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {
-            let builder = auto::Builder::new(TokioExecutor::new());
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            // A client that sends no request head within the timeout — a new connection, or an
+            // idle kept-alive one — is disconnected; HTTP/2 connections are pinged when idle.
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            builder
+                .http2()
+                .timer(TokioTimer::new())
+                .keep_alive_interval(header_timeout)
+                .keep_alive_timeout(header_timeout);
+            // The first bytes (or the TLS handshake) must come within the timeout too: before
+            // them the protocol is not known, so neither HTTP/1's nor HTTP/2's timers run yet.
+            let mut first = [0u8; 1];
+            if !matches!(
+                tokio::time::timeout(header_timeout, stream.peek(&mut first)).await,
+                Ok(Ok(1..))
+            ) {
+                tracing::debug!(%peer, "connection closed: nothing received within the timeout");
+                return;
+            }
             let result = match tls {
-                Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(tls_stream) => {
+                Some(acceptor) => match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
+                    Ok(Ok(tls_stream)) => {
                         let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls_stream), service);
                         watcher.watch(conn.into_owned()).await
                     }
-                    Err(e) => {
+                    Ok(Err(e)) => {
                         tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake timed out");
                         return;
                     }
                 },
