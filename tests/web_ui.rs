@@ -239,3 +239,161 @@ async fn the_style_sheet_is_hashed_and_cached() {
     );
     s.shutdown().await;
 }
+
+/// A small company: Ольга heads finance, Boris reports to her, and one name tries markup.
+async fn company(s: &TestServer) {
+    use portico::core::Actor;
+    use portico::core::directory::NewEmployee;
+    use portico::store::EmployeeFields;
+    let system = Actor::system();
+    let directory = s.app.core.directory(&system);
+    let finance = directory.create_department("Finance", None).await.unwrap();
+    let head = directory
+        .add_employee(NewEmployee {
+            login: "olga",
+            display_name: "Ольга Иванова",
+            email: Some("olga@example.test"),
+            password: None,
+            fields: EmployeeFields {
+                department_id: Some(finance),
+                title: Some("Главный бухгалтер".into()),
+                phone: Some("+7 (495) 221-03-17".into()),
+                birthday: Some("1980-12-07".into()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    for (login, name, phone) in [
+        ("boris", "Boris Petrov", "+7 (495) 221-04-00"),
+        (
+            "mallory",
+            "<script>alert(1)</script> Mallory",
+            "=HYPERLINK(\"http://evil\")",
+        ),
+    ] {
+        directory
+            .add_employee(NewEmployee {
+                login,
+                display_name: name,
+                email: Some(&format!("{login}@example.test")),
+                password: None,
+                fields: EmployeeFields {
+                    department_id: Some(finance),
+                    manager_id: Some(head.id),
+                    phone: Some(phone.into()),
+                    ..Default::default()
+                },
+            })
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_directory_finds_people_and_shows_their_profiles() {
+    let s = server().await;
+    company(&s).await;
+    let (status, _, _) = page(&s, "", "/directory?q=boris").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed-out visitors are sent to sign in");
+    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+
+    let (status, headers, body) = page(&s, &cookie, "/directory").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-security-policy"], portico::web::page::PAGE_CSP);
+    assert!(body.contains("Ольга Иванова") && body.contains("Boris Petrov"));
+    assert!(!body.contains("<script>alert"), "names are escaped");
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62; Mallory"),
+        "shown as text"
+    );
+    assert!(
+        body.contains("?letter=%D0%9E"),
+        "the letter bar has О for Ольга (no surname on record)"
+    );
+
+    // Part of a phone number, whatever the punctuation; then a department; then a letter.
+    let (_, _, body) = page(&s, &cookie, "/directory?q=2210317").await;
+    assert!(
+        body.contains("Ольга Иванова") && !body.contains("Boris Petrov"),
+        "{body}"
+    );
+    let (_, _, body) = page(&s, &cookie, "/directory?q=FINANCE").await;
+    assert!(body.contains("Ольга Иванова") && body.contains("Boris Petrov"));
+    let (_, _, body) = page(&s, &cookie, "/directory?letter=b").await;
+    assert!(body.contains("Boris Petrov") && !body.contains("Ольга Иванова"));
+    let (_, _, body) = page(&s, &cookie, "/directory?q=nobody-at-all").await;
+    assert!(!body.contains("Boris Petrov") && body.contains("Nobody matches"));
+
+    // The profile: manager one way, reports the other.
+    let (status, _, body) = page(&s, &cookie, "/directory/boris").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("href=\"/directory/olga\""),
+        "Boris's manager links to Olga"
+    );
+    let (_, _, body) = page(&s, &cookie, "/directory/olga").await;
+    assert!(body.contains("Главный бухгалтер") && body.contains("December 7"));
+    assert!(body.contains("href=\"/directory/boris\"") && body.contains("href=\"/directory/mallory\""));
+    let (status, _, _) = page(&s, &cookie, "/directory/no-such-person").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // In Russian: the plural of the count, and the birthday without its year.
+    let resp = s
+        .request("GET", "/directory/olga")
+        .header("Cookie", &cookie)
+        .header("Accept-Language", "ru")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.text().await.unwrap().contains("7 декабря<"));
+    let resp = s
+        .request("GET", "/directory?q=finance")
+        .header("Cookie", &cookie)
+        .header("Accept-Language", "ru")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.text().await.unwrap().contains("3 человека"));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_directory_exports_its_search_as_csv() {
+    let s = server().await;
+    company(&s).await;
+    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let resp = s
+        .request("GET", "/directory/export.csv?q=finance")
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for spreadsheets");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 3, "{text}");
+    let olga = records.iter().find(|r| &r[0] == "Ольга Иванова").expect("Olga");
+    assert_eq!(&olga[4], "+7 (495) 221-03-17", "phone numbers stay as they are");
+    let boris = records.iter().find(|r| &r[0] == "Boris Petrov").expect("Boris");
+    assert_eq!(&boris[6], "Ольга Иванова", "the manager's name");
+    let mallory = records.iter().find(|r| r[0].contains("Mallory")).expect("Mallory");
+    assert_eq!(
+        &mallory[4], "'=HYPERLINK(\"http://evil\")",
+        "a formula is not a formula"
+    );
+
+    let (status, _, _) = page(&s, "", "/directory/export.csv").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "no export without a session");
+    s.shutdown().await;
+}

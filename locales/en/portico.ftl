@@ -83,3 +83,26 @@ month-10 = October
 month-11 = November
 month-12 = December
 date-long = { $month } { $day }, { $year }
+
+date-day-month = { $month } { $day }
+
+directory-search = Search
+directory-search-label = Name, part of a phone number, department or e-mail
+directory-letters = By letter
+directory-all = Everyone
+directory-found = { $count ->
+    [one] { $count } person
+   *[other] { $count } people
+}
+directory-none = Nobody matches this search.
+directory-export = Download as CSV
+directory-name = Name
+directory-position = Position
+directory-department = Department
+directory-email = E-mail
+directory-phone = Phone
+directory-mobile = Mobile
+directory-manager = Manager
+directory-reports = Reports
+directory-birthday = Birthday
+directory-back = Back to the directory

@@ -86,3 +86,28 @@ month-10 = октября
 month-11 = ноября
 month-12 = декабря
 date-long = { $day } { $month } { $year } г.
+
+date-day-month = { $day } { $month }
+
+directory-search = Найти
+directory-search-label = Имя, часть номера телефона, отдел или e-mail
+directory-letters = По букве
+directory-all = Все
+directory-found = { $count ->
+    [one] { $count } человек
+    [few] { $count } человека
+    [many] { $count } человек
+   *[other] { $count } человека
+}
+directory-none = Никто не найден.
+directory-export = Скачать в CSV
+directory-name = Имя
+directory-position = Должность
+directory-department = Отдел
+directory-email = E-mail
+directory-phone = Телефон
+directory-mobile = Мобильный
+directory-manager = Руководитель
+directory-reports = Подчинённые
+directory-birthday = День рождения
+directory-back = Назад к справочнику

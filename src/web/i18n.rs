@@ -101,6 +101,19 @@ impl Lang {
             ],
         )
     }
+
+    /// A day of the year without the year (`December 7`, `7 декабря`), for birthdays.
+    pub fn day_month(self, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let month = self.t(&format!("month-{}", date.month()));
+        self.t_args(
+            "date-day-month",
+            &[
+                ("month", FluentValue::from(month)),
+                ("day", FluentValue::from(i64::from(date.day()))),
+            ],
+        )
+    }
 }
 
 #[cfg(test)]
@@ -122,5 +135,7 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
         assert_eq!(Lang::En.date(d), "December 7, 2026");
         assert_eq!(Lang::Ru.date(d), "7 декабря 2026 г.");
+        assert_eq!(Lang::En.day_month(d), "December 7");
+        assert_eq!(Lang::Ru.day_month(d), "7 декабря");
     }
 }

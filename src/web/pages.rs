@@ -19,7 +19,11 @@ use super::page::{Page, Visitor, form_fields, html, visitor};
 const FORM_LIMIT: u64 = 16 * 1024;
 
 /// The signed-in visitor, or a redirect to the sign-in page that comes back here.
-async fn signed_in(ctx: &Ctx, headers: &HeaderMap, path: &str) -> Result<Result<Visitor, Response<Body>>, AppError> {
+pub(super) async fn signed_in(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Result<Visitor, Response<Body>>, AppError> {
     match visitor(ctx, headers).await? {
         Some(v) => Ok(Ok(v)),
         None => {
@@ -268,7 +272,7 @@ struct ErrorPage {
     message: String,
 }
 
-/// The sections still to come (`/calendar`, `/directory`, `/documents`, `/tasks`, `/crm`) and
+/// The sections still to come (`/calendar`, `/documents`, `/tasks`, `/crm`) and
 /// `/admin`, which only administrators may open.
 pub async fn section(
     ctx: &Ctx,
