@@ -134,14 +134,6 @@ impl<'a> Directory<'a> {
         &self.core.store
     }
 
-    fn require_admin(&self) -> Result<()> {
-        if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().is_admin) {
-            Ok(())
-        } else {
-            Err(Error::forbidden())
-        }
-    }
-
     /// Every signed-in user reads the directory.
     fn require_signed_in(&self) -> Result<()> {
         if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().id > 0) {
@@ -170,7 +162,7 @@ impl<'a> Directory<'a> {
 
     /// A new department (under `parent_id`); answers its id.
     pub async fn create_department(&self, name: &str, parent_id: Option<i64>) -> Result<i64> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self
             .store()
             .create_department(NewDepartment { name, parent_id })
@@ -178,13 +170,13 @@ impl<'a> Directory<'a> {
     }
 
     pub async fn set_head(&self, department_id: i64, head: &Principal) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self.store().set_department_head(department_id, head.id).await?)
     }
 
     /// A new user with their employee record.
     pub async fn add_employee(&self, new: NewEmployee<'_>) -> Result<Principal> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         let hash = match new.password {
             Some(p) => Some(crate::core::auth::password::hash(p).map_err(Error::internal)?),
             None => None,
@@ -207,7 +199,7 @@ impl<'a> Directory<'a> {
     /// Regenerates the directory books from the employee records (vCard 3.0, the version
     /// most clients expect; clients may ask for 4.0 in a REPORT).
     pub async fn refresh_books(&self) -> Result<Refresh> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         let store = self.store();
         let owner = match store.principal_by_login(OWNER).await? {
             Some(p) => p,
@@ -326,7 +318,7 @@ impl<'a> Directory<'a> {
         full_sync_hours: u64,
         force_full: bool,
     ) -> std::result::Result<PassReport, SyncError> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         match self.sync_pass(source, config, full_sync_hours, force_full).await {
             Ok(report) => Ok(report),
             Err(e) => {
@@ -340,7 +332,7 @@ impl<'a> Directory<'a> {
 
     /// Records a failure that happened before a pass could start (the directory's settings).
     pub async fn record_failure(&self, error: &str) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self.store().record_directory_failure(LDAP_SOURCE, error).await?)
     }
 

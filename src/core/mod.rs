@@ -204,6 +204,15 @@ impl Actor {
         self.system
     }
 
+    /// Passes for the system and active administrators; anyone else is refused (403).
+    pub(crate) fn require_admin(&self) -> Result<()> {
+        if self.system || (self.principal.active && self.principal.is_admin) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
     /// The actor's department and groups, read once per actor.
     async fn memberships(&self, store: &Store) -> Result<&Memberships> {
         Ok(self

@@ -52,23 +52,15 @@ impl<'a> Principals<'a> {
         &self.core.store
     }
 
-    fn require_admin(&self) -> Result<()> {
-        if self.actor.is_system() || (self.actor.principal().active && self.actor.principal().is_admin) {
-            Ok(())
-        } else {
-            Err(Error::forbidden())
-        }
-    }
-
     /// An active or inactive principal by login, for administrators.
     pub async fn by_login(&self, login: &str) -> Result<Option<Principal>> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self.store().principal_by_login(login).await?)
     }
 
     /// Creates a user or a group.
     pub async fn create(&self, new: NewAccount<'_>) -> Result<Principal> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         if !valid_login(new.login) {
             return Err(Error::invalid(format!(
                 "login {:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'",
@@ -94,7 +86,7 @@ impl<'a> Principals<'a> {
 
     /// Sets a user's password (404 when there is no such user).
     pub async fn set_password(&self, login: &str, new_password: &str) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         let hash = password::hash(new_password).map_err(Error::internal)?;
         if self.store().set_password_hash(login, &hash).await? {
             Ok(())
@@ -105,13 +97,13 @@ impl<'a> Principals<'a> {
 
     /// Every principal of a kind.
     pub async fn list(&self, kind: PrincipalKind) -> Result<Vec<Principal>> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self.store().list_principals(kind).await?)
     }
 
     /// Adds users to a group.
     pub async fn add_members(&self, group: &str, logins: &[String]) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         let g = self
             .store()
             .principal_by_login(group)
@@ -154,13 +146,13 @@ impl<'a> Principals<'a> {
 
     /// Grants a level on a library folder (inherited by everything below it).
     pub async fn grant_folder(&self, path: &str, grantee: Grantee, level: AccessLevel) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         Ok(self.store().doc_grant(path, grantee, level).await?)
     }
 
     /// Removes a folder grant (404 when there is none).
     pub async fn revoke_folder(&self, path: &str, grantee: Grantee) -> Result<()> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         if self.store().doc_revoke(path, grantee).await? {
             Ok(())
         } else {
@@ -173,7 +165,7 @@ impl<'a> Principals<'a> {
 
     /// The grants set on a folder, each with who it names (`user x`, `group y`, …).
     pub async fn folder_grants(&self, path: &str) -> Result<Vec<(String, DocGrant)>> {
-        self.require_admin()?;
+        self.actor.require_admin()?;
         let mut out = Vec::new();
         for g in self.store().doc_grants_on(path).await? {
             let who = match (g.principal_id, g.department_id) {

@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use crate::core::calendars::{CalendarRef, CalendarView, Item, LIMITS, PutObject};
-use crate::dav::common::util::{answer_propfind, preconditions, read_conditions};
+use crate::dav::common::util::{answer_propfind, preconditions, put_answer, quoted, read_conditions};
 use crate::edge::body::{Body, check_declared_length, empty, full, read_limited, status};
 use crate::edge::error::AppError;
 
@@ -21,10 +21,6 @@ const OBJECT_ALLPROP: &[QName] = &[
     QName::dav("getcontentlength"),
     QName::dav("getlastmodified"),
 ];
-
-fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
-}
 
 pub fn content_type(component: &str) -> String {
     format!("text/calendar; charset=utf-8; component={component}")
@@ -152,15 +148,7 @@ pub async fn put(
         preconditions: preconditions(headers)?,
     };
     let written = cal.calendars.put_object(c, name, put).await?;
-    let mut resp = status(if written.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::NO_CONTENT
-    });
-    if let Ok(v) = HeaderValue::from_str(&quoted(&written.etag)) {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(resp)
+    Ok(put_answer(written.created, &written.etag))
 }
 
 pub async fn delete(

@@ -5,11 +5,11 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use crate::core::addressbooks::{MAX_CARD_BYTES, PutCard};
-use crate::dav::common::util::{preconditions, read_conditions};
+use crate::dav::common::util::{preconditions, put_answer, quoted, read_conditions};
 use crate::edge::body::{Body, check_declared_length, empty, full, read_limited, status};
 use crate::edge::error::AppError;
 
-use super::{Books, quoted};
+use super::Books;
 
 /// GET or HEAD of a card.
 pub(super) async fn get(
@@ -80,13 +80,5 @@ pub(super) async fn put_card(
         preconditions: preconditions(headers)?,
     };
     let written = books.service.put_card(&book, name, put).await?;
-    let mut resp = status(if written.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::NO_CONTENT
-    });
-    if let Ok(v) = HeaderValue::from_str(&quoted(&written.etag)) {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(resp)
+    Ok(put_answer(written.created, &written.etag))
 }

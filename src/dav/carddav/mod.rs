@@ -72,10 +72,6 @@ fn alias(below: &str) -> Option<(String, String, Vec<String>)> {
     }
 }
 
-fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
-}
-
 struct Books<'a> {
     ctx: &'a Ctx,
     me: &'a Principal,

@@ -10,11 +10,11 @@ use crate::core::addressbooks::{BookRef, MAX_CARD_BYTES};
 use crate::core::calendars::Item;
 use crate::dav::common::discovery;
 use crate::dav::common::sync;
-use crate::dav::common::util::{answer_propfind, multistatus_response, propfind_depth, read_propfind};
+use crate::dav::common::util::{answer_propfind, multistatus_response, propfind_depth, quoted, read_propfind};
 use crate::edge::body::Body;
 use crate::edge::error::AppError;
 
-use super::{BookPath, Books, quoted};
+use super::{BookPath, Books};
 
 pub(super) fn book_value(me: &Principal, book: &BookRef, name: &QName) -> Option<PropertyValue> {
     let coll = book.collection();

@@ -11,6 +11,25 @@ use hyper::body::Incoming;
 use crate::edge::body::{Body, empty, full, read_limited};
 use crate::edge::error::AppError;
 
+/// An entity tag as a header value wants it: in double quotes.
+pub fn quoted(etag: &str) -> String {
+    format!("\"{etag}\"")
+}
+
+/// The answer to a PUT that wrote a resource: 201 when it is new, 204 when it replaced one,
+/// with the new entity tag (RFC 4918 §9.7, RFC 9110 §9.3.4).
+pub fn put_answer(created: bool, etag: &str) -> Response<Body> {
+    let mut resp = crate::edge::body::status(if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::NO_CONTENT
+    });
+    if let Ok(v) = HeaderValue::from_str(&quoted(etag)) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    resp
+}
+
 /// A request header as text, if present and visible ASCII.
 pub fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())

@@ -17,11 +17,10 @@ use http::{HeaderMap, HeaderValue, Method, Response, header};
 use hyper::body::Incoming;
 
 use crate::core::documents::{DeadProp, DocLock, DocNode, DocTarget, ListedNode, PropChange, VirtualDir, href_of};
-use crate::dav::common::util::{multistatus_response, propfind_depth, read_propfind};
+use crate::dav::common::util::{multistatus_response, propfind_depth, quoted, read_propfind};
 use crate::edge::body::{Body, full, read_limited};
 use crate::edge::error::AppError;
 
-use super::read::quoted;
 use super::{ALLOW_VIRTUAL, Dav, options_response, parse_if};
 
 const QUOTA_USED: QName = QName::dav("quota-used-bytes");

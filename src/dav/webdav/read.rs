@@ -17,6 +17,7 @@ use hyper::body::Frame;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::core::documents::{DocNode, DocTarget};
+use crate::dav::common::util::quoted;
 use crate::edge::body::{Body, empty, full};
 use crate::edge::error::AppError;
 
@@ -55,10 +56,6 @@ pub fn choose_range(value: Option<&str>, size: u64) -> Result<RangeChoice, AppEr
         start: range.0,
         end: range.1,
     })
-}
-
-pub fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
 }
 
 pub fn http_date(unix: i64) -> String {

@@ -2,17 +2,16 @@
 //! `crate::core::documents` command; its answer a status and an ETag.
 
 use futures_util::TryStreamExt;
-use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use http::{HeaderMap, Response, StatusCode, header};
 use http_body_util::BodyStream;
 use hyper::body::Incoming;
 
 use crate::blobs::{BlobError, ChunkStream};
 use crate::core::documents::{DocTarget, PutFile};
-use crate::dav::common::util::preconditions;
+use crate::dav::common::util::{preconditions, put_answer};
 use crate::edge::body::{Body, check_declared_length, status};
 use crate::edge::error::AppError;
 
-use super::read::quoted;
 use super::{Dav, parse_if};
 
 /// The request body as a chunk stream for the blob store; a body error (the client went
@@ -47,15 +46,7 @@ pub async fn put(
         if_header: parse_if(headers)?,
     };
     let written = dav.docs.put(target, file).await?;
-    let mut resp = status(if written.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::NO_CONTENT
-    });
-    if let Ok(v) = HeaderValue::from_str(&quoted(&written.etag)) {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
-    Ok(resp)
+    Ok(put_answer(written.created, &written.etag))
 }
 
 pub async fn delete(dav: &Dav<'_>, target: &DocTarget, headers: &HeaderMap) -> Result<Response<Body>, AppError> {
