@@ -236,12 +236,7 @@ impl<'a> Calendars<'a> {
             }
         };
         let view = self.view_of(owner_kind, &coll).await?;
-        let allowed = match action {
-            Action::Read => view >= CalendarView::BusyOnly,
-            Action::Write => view >= CalendarView::Write,
-            Action::Manage => view == CalendarView::Owner,
-        };
-        if !allowed {
+        if !view.allows(action) {
             return Err(Error::forbidden());
         }
         Ok(CalendarRef {
