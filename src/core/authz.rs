@@ -9,7 +9,7 @@
 //! - `users/{login}/`: the owner manages; nobody else has access unless granted, not even
 //!   administrators (a personal drive is private).
 
-use crate::store::{AccessLevel, CollectionGrant, DocGrant, Grantee, Memberships, Principal, PrincipalKind};
+use crate::store::{AccessLevel, CollectionGrant, DocGrant, Memberships, Principal, PrincipalKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -220,15 +220,6 @@ fn grant_applies(grant: &DocGrant, principal: &Principal, m: &Memberships) -> bo
     }
 }
 
-/// The grantee a grant row names.
-pub fn grantee_of(grant: &DocGrant) -> Option<Grantee> {
-    match (grant.principal_id, grant.department_id) {
-        (Some(p), _) => Some(Grantee::Principal(p)),
-        (None, Some(d)) => Some(Grantee::Department(d)),
-        (None, None) => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +349,16 @@ mod tests {
         assert!(can(&alice, Action::Write, Resource::CalendarHome { owner: &alice }));
         assert!(can(&bob, Action::Read, Resource::CalendarHome { owner: &alice }));
         assert!(!can(&bob, Action::Write, Resource::CalendarHome { owner: &alice }));
+        // A workgroup's home is managed by administrators; a person's is theirs alone.
+        let mut team = user("team", true);
+        team.id = 9;
+        team.kind = PrincipalKind::Group;
+        let mut ada = user("ada", true);
+        ada.id = 3;
+        ada.is_admin = true;
+        assert!(can(&ada, Action::Write, Resource::CalendarHome { owner: &team }));
+        assert!(!can(&ada, Action::Write, Resource::CalendarHome { owner: &alice }));
+        assert!(!can(&bob, Action::Write, Resource::CalendarHome { owner: &team }));
     }
 
     #[test]
@@ -416,6 +417,29 @@ mod tests {
             memberships: &none,
         };
         assert!(calendar_view(&bob, &facts).allows(Action::Manage));
+        // A grant to a department reaches its employees and nobody else.
+        let dept = [CollectionGrant {
+            principal_id: None,
+            department_id: Some(7),
+            level: 1,
+        }];
+        let in_sales = Memberships {
+            department_id: Some(7),
+            ..Memberships::default()
+        };
+        let in_support = Memberships {
+            department_id: Some(8),
+            ..Memberships::default()
+        };
+        let facts = |memberships| CalendarFacts {
+            owner_id: 1,
+            owner: CalendarOwner::Person,
+            visibility: "private",
+            grants: &dept,
+            memberships,
+        };
+        assert_eq!(calendar_view(&bob, &facts(&in_sales)), CalendarView::Read);
+        assert_eq!(calendar_view(&bob, &facts(&in_support)), CalendarView::None);
     }
 
     #[test]
