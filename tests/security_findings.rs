@@ -676,3 +676,59 @@ async fn silent_and_idle_connections_are_closed() {
         .unwrap();
     s.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Low: an administrator could PUT into the read-only directory book, and a home listed each
+// directory book twice.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_directory_books_are_read_only_and_listed_once() {
+    let s = TestServer::start().await;
+    portico::demo::seed(&s.app.core, "demo-pw").await.unwrap();
+    s.app
+        .core
+        .directory(&portico::core::Actor::system())
+        .refresh_books()
+        .await
+        .unwrap();
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:intruder\r\nFN:Intruder\r\nN:Intruder;;;;\r\nEND:VCARD\r\n";
+    for path in [
+        "/dav/addressbooks/admin/directory/intruder.vcf",
+        "/dav/addressbooks/directory/intruder.vcf",
+        "/dav/addressbooks/departments/sales/intruder.vcf",
+        "/dav/addressbooks/_directory/directory/intruder.vcf",
+        "/dav/addressbooks/alice/directory/intruder.vcf",
+    ] {
+        for (login, password) in [("admin", ADMIN_PASSWORD), ("alice", "demo-pw")] {
+            let status = s.put_as(login, password, path, card).await;
+            assert!(
+                status == 403 || status == 404,
+                "{login} PUT {path}: {status}, the directory is read-only"
+            );
+        }
+    }
+    // The directory's own home (a group principal's) is nobody's to open, administrators'
+    // neither: through it the books were listed twice, once writable.
+    let (status, _) = s
+        .propfind_as("admin", ADMIN_PASSWORD, "/dav/addressbooks/_directory/", "1", "")
+        .await;
+    assert!(status == 403 || status == 404, "{status}");
+    for (login, password) in [("admin", ADMIN_PASSWORD), ("alice", "demo-pw")] {
+        let (status, text) = s
+            .propfind_as(login, password, &format!("/dav/addressbooks/{login}/"), "1", "")
+            .await;
+        assert_eq!(status, 207);
+        let hrefs: Vec<&str> = text
+            .split("<D:href>")
+            .skip(1)
+            .filter_map(|h| h.split("</D:href>").next())
+            .collect();
+        let mut unique = hrefs.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(hrefs.len(), unique.len(), "each book once: {hrefs:?}");
+        assert!(hrefs.iter().any(|h| h.ends_with("/directory/")), "{hrefs:?}");
+    }
+    s.shutdown().await;
+}
