@@ -1,4 +1,4 @@
-//! Regression tests for the critical and high findings of the attack on the demo server
+//! Regression tests for the findings (critical to low) of the attack on the demo server
 //! (issue 13), each replaying the attack over TCP as the hostile colleague did and asserting
 //! the fixed behaviour. The memory-exhaustion attack runs the real binary under a memory
 //! limit in `tests/security_memory.rs`.
@@ -730,5 +730,50 @@ async fn the_directory_books_are_read_only_and_listed_once() {
         assert_eq!(hrefs.len(), unique.len(), "each book once: {hrefs:?}");
         assert!(hrefs.iter().any(|h| h.ends_with("/directory/")), "{hrefs:?}");
     }
+    s.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Low: over h2c there was no Host header, so same-site sign-ins were refused and the COPY/MOVE
+// Destination host check was skipped.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn http2_requests_have_a_host() {
+    let s = server().await;
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // A sign-in posted from our own page over HTTP/2 is accepted; one from elsewhere is not.
+    let sign_in = |origin: String| {
+        h2.post(s.url("/login"))
+            .header("Origin", origin)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("login={}&password={}&next=%2F", ALICE.0, ALICE.1))
+            .send()
+    };
+    let ours = sign_in(s.base.clone()).await.unwrap();
+    assert_eq!(ours.version(), reqwest::Version::HTTP_2);
+    assert_eq!(ours.status(), StatusCode::SEE_OTHER, "same-origin sign-in over h2c");
+    let theirs = sign_in("http://evil.example".into()).await.unwrap();
+    assert_ne!(theirs.status(), StatusCode::SEE_OTHER);
+
+    // A COPY whose Destination names another server is refused over HTTP/2 as over HTTP/1.1.
+    assert_eq!(s.put_as(ALICE.0, ALICE.1, "/docs/users/alice/a.txt", "a").await, 201);
+    let copy = |destination: String| {
+        h2.request(
+            reqwest::Method::from_bytes(b"COPY").unwrap(),
+            s.url("/docs/users/alice/a.txt"),
+        )
+        .basic_auth(ALICE.0, Some(ALICE.1))
+        .header("Destination", destination)
+        .send()
+    };
+    let elsewhere = copy("http://evil.example/docs/users/alice/b.txt".into()).await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::BAD_GATEWAY);
+    let here = copy(s.url("/docs/users/alice/c.txt")).await.unwrap();
+    assert_eq!(here.status(), StatusCode::CREATED);
     s.shutdown().await;
 }

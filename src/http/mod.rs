@@ -169,8 +169,25 @@ async fn accept_loop(
     }
 }
 
+/// HTTP/2 names the host in the `:authority` pseudo-header and clients may omit `Host`
+/// (RFC 9113 §8.3.1); the rest of the server reads `Host` (the Origin and Destination checks),
+/// so it is filled in from the authority when missing.
+fn host_from_authority<B>(req: &mut Request<B>) {
+    if req.headers().contains_key(http::header::HOST) {
+        return;
+    }
+    if let Some(value) = req
+        .uri()
+        .authority()
+        .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+    {
+        req.headers_mut().insert(http::header::HOST, value);
+    }
+}
+
 /// One request: a request id, a log line, and no panic escapes (it becomes a 500).
-async fn handle(ctx: Ctx, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+async fn handle(ctx: Ctx, mut req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    host_from_authority(&mut req);
     let span = tracing::info_span!("request", id = %ctx.request_id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
     let request_id = ctx.request_id.clone();
