@@ -777,3 +777,41 @@ async fn http2_requests_have_a_host() {
     assert_eq!(here.status(), StatusCode::CREATED);
     s.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Low: requests with (browser-cached) Basic credentials skipped the Origin check, so a page of
+// another site could post into the victim's drive.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn basic_authenticated_writes_from_another_origin_are_refused() {
+    let s = server().await;
+    let put = |origin: Option<String>, name: &str| {
+        let mut req = s
+            .req_as(ALICE.0, ALICE.1, "PUT", &format!("/docs/users/alice/{name}"))
+            .body("from a form");
+        if let Some(origin) = origin {
+            req = req.header("Origin", origin);
+        }
+        req.send()
+    };
+    let forged = put(Some("http://evil.example".into()), "forged.txt").await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let (status, _) = s.get_as(ALICE.0, ALICE.1, "/docs/users/alice/forged.txt").await;
+    assert_eq!(status, 404, "nothing was stored");
+    // Our own pages, and DAV clients (which send no Origin), still write.
+    assert_eq!(
+        put(Some(s.base.clone()), "ours.txt").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(put(None, "client.txt").await.unwrap().status(), StatusCode::CREATED);
+    // Reading is not a write: a cross-origin GET is answered as before.
+    let read = s
+        .req_as(ALICE.0, ALICE.1, "GET", "/docs/users/alice/ours.txt")
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    s.shutdown().await;
+}

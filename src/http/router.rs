@@ -97,8 +97,11 @@ pub async fn session_principal(ctx: &Ctx, req: &Request<Incoming>) -> Result<Opt
 }
 
 /// Who is asking: the principal of HTTP Basic, else of the session cookie; 401 otherwise.
+/// A write from a page of another origin is refused either way: browsers replay cached Basic
+/// credentials as they replay cookies.
 pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Actor, AppError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        check_same_origin(req)?;
         let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
         return Ok(Actor::user(ctx.app.auth.basic(value, ctx.client_ip).await?));
     }
@@ -109,8 +112,9 @@ pub async fn authenticate(ctx: &Ctx, req: &Request<Incoming>) -> Result<Actor, A
     Err(AppError::Unauthorized)
 }
 
-/// Cookie-authenticated writes must come from our own pages: a cross-site form post carries
-/// an `Origin` of another host (the `SameSite=Lax` cookie already stops most of them).
+/// Browser-authenticated writes must come from our own pages: a cross-site form post carries
+/// an `Origin` of another host (the `SameSite=Lax` cookie already stops most of them, but not
+/// cached Basic credentials). Clients that send no `Origin` (DAV clients) are not affected.
 fn check_same_origin(req: &Request<Incoming>) -> Result<(), AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
