@@ -815,3 +815,73 @@ async fn basic_authenticated_writes_from_another_origin_are_refused() {
     assert_eq!(read.status(), StatusCode::OK);
     s.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Low: dead properties were unlimited (50k properties or a 9 MB value were stored).
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn dead_properties_are_bounded_per_resource() {
+    let s = server().await;
+    let doc = "/docs/users/alice/notes.txt";
+    assert_eq!(s.put_as(ALICE.0, ALICE.1, doc, "n").await, 201);
+    let proppatch = |props: String| {
+        s.req_as(ALICE.0, ALICE.1, "PROPPATCH", doc)
+            .header("Content-Type", "application/xml")
+            .body(format!(
+                "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:E=\"urn:e\">\
+                 <D:set><D:prop>{props}</D:prop></D:set></D:propertyupdate>"
+            ))
+            .send()
+    };
+    let many = |from: usize, n: usize| {
+        (from..from + n)
+            .map(|i| format!("<E:p{i}>v</E:p{i}>"))
+            .collect::<String>()
+    };
+    let first = proppatch(many(0, 600)).await.unwrap();
+    assert_eq!(first.status(), StatusCode::MULTI_STATUS);
+    let second = proppatch(many(600, 600)).await.unwrap();
+    assert_eq!(
+        second.status(),
+        StatusCode::INSUFFICIENT_STORAGE,
+        "1,200 properties on one file"
+    );
+    assert!(second.text().await.unwrap().contains("at most"));
+    // All or nothing: the first 600 are there, none of the second batch.
+    let (status, text) = s
+        .propfind_as(
+            ALICE.0,
+            ALICE.1,
+            doc,
+            "0",
+            "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:allprop/></D:propfind>",
+        )
+        .await;
+    assert_eq!(status, 207);
+    assert!(
+        text.contains("p599") && !text.contains("p600"),
+        "the refused batch left nothing"
+    );
+    // Characters in all: two values of 600,000 characters are one too many.
+    let big = "x".repeat(600_000);
+    let other = "/docs/users/alice/big.txt";
+    assert_eq!(s.put_as(ALICE.0, ALICE.1, other, "b").await, 201);
+    let patch_big = |name: &str| {
+        s.req_as(ALICE.0, ALICE.1, "PROPPATCH", other)
+            .header("Content-Type", "application/xml")
+            .body(format!(
+                "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:E=\"urn:e\">\
+                 <D:set><D:prop><E:{name}>{big}</E:{name}></D:prop></D:set></D:propertyupdate>"
+            ))
+            .send()
+    };
+    assert_eq!(patch_big("a").await.unwrap().status(), StatusCode::MULTI_STATUS);
+    assert_eq!(patch_big("b").await.unwrap().status(), StatusCode::INSUFFICIENT_STORAGE);
+    assert_eq!(
+        patch_big("a").await.unwrap().status(),
+        StatusCode::MULTI_STATUS,
+        "replacing is fine"
+    );
+    s.shutdown().await;
+}

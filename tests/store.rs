@@ -520,3 +520,39 @@ async fn card_index_agrees_with_scan(store: &Store) {
     );
 }
 on_both!(card_index, card_index_agrees_with_scan);
+
+/// A resource's dead properties are bounded, and a change that would pass the bound stores
+/// nothing.
+async fn dead_properties_are_bounded(store: &Store) {
+    use portico::store::{PropChange, StoreError};
+    store.doc_ensure_root("users/fay").await.unwrap();
+    assert_eq!(
+        store.doc_mkcol("users/fay/f").await.unwrap(),
+        portico::store::MkcolOutcome::Created
+    );
+    let node = store.doc_node("users/fay/f").await.unwrap().expect("folder").id;
+    let names: Vec<String> = (0..1_001).map(|i| format!("p{i}")).collect();
+    let set = |range: std::ops::Range<usize>| -> Vec<PropChange<'_>> {
+        names[range]
+            .iter()
+            .map(|name| PropChange::Set {
+                ns: "urn:e",
+                name,
+                value_xml: "v",
+                lang: None,
+            })
+            .collect()
+    };
+    store.doc_proppatch(node, &set(0..1_000), None).await.unwrap();
+    let refused = store.doc_proppatch(node, &set(1_000..1_001), None).await;
+    assert!(matches!(refused, Err(StoreError::TooMuch(_))), "{refused:?}");
+    assert_eq!(store.doc_props(node).await.unwrap().len(), 1_000);
+    // Removing makes room again.
+    let remove = [PropChange::Remove {
+        ns: "urn:e",
+        name: "p0",
+    }];
+    store.doc_proppatch(node, &remove, None).await.unwrap();
+    store.doc_proppatch(node, &set(1_000..1_001), None).await.unwrap();
+}
+on_both!(dead_props, dead_properties_are_bounded);

@@ -104,6 +104,7 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(msg) => Error::conflict(msg),
+            StoreError::TooMuch(msg) => Error::new(ErrorKind::InsufficientStorage, msg),
             other => Error::internal(other),
         }
     }

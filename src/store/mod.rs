@@ -63,6 +63,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Conflict(String),
+    /// A bound on stored data would be passed (the dead properties of one resource).
+    #[error("{0}")]
+    TooMuch(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
