@@ -234,23 +234,10 @@ async fn every_response_says_nosniff() {
 }
 
 /// Signs in through the login form; returns the session cookie pair.
-async fn sign_in(s: &TestServer, login: &str, password: &str) -> String {
-    let resp = s
-        .request("POST", "/login")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("login={login}&password={password}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn creating_an_app_password_needs_the_account_password() {
     let s = server().await;
-    let cookie = sign_in(&s, ALICE.0, ALICE.1).await;
+    let cookie = s.sign_in(ALICE.0, ALICE.1).await;
     let post = |body: &'static str| {
         s.request("POST", "/api/app-passwords")
             .header("Cookie", cookie.clone())
@@ -342,7 +329,7 @@ async fn guessing_a_password_does_not_lock_out_its_owner_elsewhere() {
 #[tokio::test]
 async fn app_passwords_and_sessions_work_while_the_password_is_throttled() {
     let s = server().await;
-    let cookie = sign_in(&s, RYAN.0, RYAN.1).await;
+    let cookie = s.sign_in(RYAN.0, RYAN.1).await;
     let created: serde_json::Value = s
         .request("POST", "/api/app-passwords")
         .basic_auth(RYAN.0, Some(RYAN.1))

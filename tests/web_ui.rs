@@ -15,20 +15,6 @@ async fn server() -> TestServer {
     s
 }
 
-async fn sign_in(s: &TestServer, login: &str, password: &str) -> String {
-    let resp = s
-        .request("POST", "/login")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("login={login}&password={password}&next=%2Fsettings"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/settings");
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 async fn page(s: &TestServer, cookie: &str, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
     let resp = s.request("GET", path).header("Cookie", cookie).send().await.unwrap();
     let (status, headers) = (resp.status(), resp.headers().clone());
@@ -103,7 +89,7 @@ async fn pages_need_a_session_and_admin_needs_an_administrator() {
     let resp = s.request("GET", "/calendar").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(resp.headers()["location"], "/login?next=%2Fcalendar");
-    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let cookie = s.sign_in(EMP.0, EMP.1).await;
     let (status, headers, html) = page(&s, &cookie, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["cache-control"], "no-store");
@@ -117,7 +103,7 @@ async fn pages_need_a_session_and_admin_needs_an_administrator() {
     let (status, _, html) = page(&s, &cookie, "/admin").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("You may not open this page."));
-    let admin = sign_in(&s, "admin", common::ADMIN_PASSWORD).await;
+    let admin = s.sign_in("admin", common::ADMIN_PASSWORD).await;
     let (status, _, html) = page(&s, &admin, "/admin").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"/admin\""));
@@ -127,7 +113,7 @@ async fn pages_need_a_session_and_admin_needs_an_administrator() {
 #[tokio::test]
 async fn settings_change_the_language_only_with_the_forms_token() {
     let s = server().await;
-    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let cookie = s.sign_in(EMP.0, EMP.1).await;
     let (_, _, html) = page(&s, &cookie, "/settings").await;
     let token = csrf(&html);
     let post = |body: String| {
@@ -164,7 +150,7 @@ async fn settings_change_the_language_only_with_the_forms_token() {
 #[tokio::test]
 async fn app_passwords_from_the_settings_page() {
     let s = server().await;
-    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let cookie = s.sign_in(EMP.0, EMP.1).await;
     let (_, _, html) = page(&s, &cookie, "/settings").await;
     let token = csrf(&html);
     let post = |path: &str, body: String| {
@@ -296,7 +282,7 @@ async fn the_directory_finds_people_and_shows_their_profiles() {
     company(&s).await;
     let (status, _, _) = page(&s, "", "/directory?q=boris").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "signed-out visitors are sent to sign in");
-    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let cookie = s.sign_in(EMP.0, EMP.1).await;
 
     let (status, headers, body) = page(&s, &cookie, "/directory").await;
     assert_eq!(status, StatusCode::OK);
@@ -362,7 +348,7 @@ async fn the_directory_finds_people_and_shows_their_profiles() {
 async fn the_directory_exports_its_search_as_csv() {
     let s = server().await;
     company(&s).await;
-    let cookie = sign_in(&s, EMP.0, EMP.1).await;
+    let cookie = s.sign_in(EMP.0, EMP.1).await;
     let resp = s
         .request("GET", "/directory/export.csv?q=finance")
         .header("Cookie", &cookie)

@@ -79,6 +79,21 @@ impl TestServer {
         self.client.request(method, self.url(path))
     }
 
+    /// Signs in through the web form and returns the session cookie (`name=value`).
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
+        let resp = self
+            .request("POST", "/login")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("login={login}&password={password}&next=%2Fsettings"))
+            .send()
+            .await
+            .expect("sign-in request");
+        assert_eq!(resp.status(), reqwest::StatusCode::SEE_OTHER, "signed in");
+        assert_eq!(resp.headers()["location"], "/settings", "back where the user was going");
+        let cookie = resp.headers()["set-cookie"].to_str().expect("cookie");
+        cookie.split(';').next().expect("name=value").to_owned()
+    }
+
     pub async fn shutdown(mut self) {
         if let Some(r) = self.running.take() {
             r.shutdown().await;
