@@ -35,6 +35,16 @@ pub async fn cpu_work<T: Send + 'static>(
 }
 
 /// A redirect to `location`.
+/// Whether a browser sent this request from a page of another origin: its `Origin` names a
+/// host other than the request's. Requests without `Origin` (DAV clients, scripts) are not.
+pub fn from_another_origin(headers: &http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").map_or(origin, |(_, rest)| rest) != host
+}
+
 pub fn redirect(status: StatusCode, location: &str) -> Response<Body> {
     let mut resp = Response::new(empty());
     *resp.status_mut() = status;

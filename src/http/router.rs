@@ -119,18 +119,9 @@ fn check_same_origin(req: &Request<Incoming>) -> Result<(), AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return Ok(());
-    };
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
-    if origin_host == host {
-        Ok(())
-    } else {
+    if crate::edge::from_another_origin(req.headers()) {
         Err(AppError::Forbidden)
+    } else {
+        Ok(())
     }
 }

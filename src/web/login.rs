@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use crate::core::auth::{AuthError, SESSION_COOKIE, session_token_from_cookies};
 use crate::edge::body::{Body, read_limited};
 use crate::edge::error::AppError;
-use crate::edge::{Ctx, redirect};
+use crate::edge::{Ctx, from_another_origin, redirect};
 
 use super::assets;
 use super::page::{Page, browser_lang, form_fields, html};
@@ -39,15 +39,6 @@ fn login_page(headers: &HeaderMap, next: &str, error: Option<String>) -> LoginPa
         next: next.to_owned(),
         error,
     }
-}
-
-/// A form posted from a page of another origin (browsers send `Origin` with every POST).
-fn from_another_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").map_or(origin, |(_, rest)| rest) != host
 }
 
 pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
