@@ -20,6 +20,9 @@ use super::pages::signed_in;
 struct Query {
     q: String,
     letter: Option<char>,
+    /// `q` in lower case, and its digits: worked out once, not once per person.
+    needle: String,
+    digits: String,
 }
 
 impl Query {
@@ -32,6 +35,8 @@ impl Query {
                 _ => {}
             }
         }
+        out.needle = out.q.to_lowercase();
+        out.digits = out.q.chars().filter(char::is_ascii_digit).collect();
         out
     }
 
@@ -56,7 +61,7 @@ impl Query {
         if self.q.is_empty() {
             return true;
         }
-        let needle = self.q.to_lowercase();
+        let needle = &self.needle;
         let texts = [
             Some(&p.display_name),
             p.given_name.as_ref(),
@@ -66,12 +71,12 @@ impl Query {
             p.title.as_ref(),
             Some(&p.login),
         ];
-        if texts.into_iter().flatten().any(|t| t.to_lowercase().contains(&needle)) {
+        if texts.into_iter().flatten().any(|t| t.to_lowercase().contains(needle)) {
             return true;
         }
         // Part of a phone number: the digits, whatever the punctuation ("22 10" finds
         // "+7 (495) 221-0000").
-        let digits: String = self.q.chars().filter(char::is_ascii_digit).collect();
+        let digits = &self.digits;
         digits.len() >= 3
             && [p.phone.as_ref(), p.mobile.as_ref()]
                 .into_iter()
@@ -81,7 +86,7 @@ impl Query {
                         .chars()
                         .filter(char::is_ascii_digit)
                         .collect::<String>()
-                        .contains(&digits)
+                        .contains(digits.as_str())
                 })
     }
 }
