@@ -64,6 +64,9 @@ impl App {
         let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
         let settings = Settings {
             quota_bytes: config.documents.quota_bytes,
+            department_quota_bytes: config.documents.department_quota_bytes,
+            shared_quota_bytes: config.documents.shared_quota_bytes,
+            max_versions: config.documents.max_versions,
             max_upload_bytes: config.server.max_upload_bytes,
             max_lock_seconds: config.documents.max_lock_seconds,
             default_lock_seconds: config.documents.default_lock_seconds,

@@ -96,8 +96,16 @@ pub struct AuthConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DocumentsConfig {
-    /// Space each user's personal drive may use, in bytes (current file contents).
+    /// Space each user's personal drive may use, in bytes (every kept version counts).
     pub quota_bytes: u64,
+    /// Space each department library may use, in bytes.
+    pub department_quota_bytes: u64,
+    /// Space the company library (`/docs/shared/`) may use, in bytes.
+    pub shared_quota_bytes: u64,
+    /// Versions kept per file; saving one more drops the oldest (and frees its space).
+    pub max_versions: u64,
+    /// Hours between blob cleanups while serving (0: only `portico docs cleanup`).
+    pub blob_cleanup_hours: u64,
     /// Longest lock a client may take, in seconds (also the answer to `Timeout: Infinite`).
     pub max_lock_seconds: u64,
     /// Lock duration when the client asks for none.
@@ -144,7 +152,7 @@ impl Default for ServerConfig {
             tls_cert: None,
             tls_key: None,
             max_request_bytes: 10 * 1024 * 1024,
-            max_upload_bytes: 16 * 1024 * 1024 * 1024,
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
             shutdown_grace_seconds: 10,
             trusted_proxies: Vec::new(),
             header_timeout_seconds: 30,
@@ -202,6 +210,10 @@ impl Default for DocumentsConfig {
     fn default() -> Self {
         DocumentsConfig {
             quota_bytes: 10 * 1024 * 1024 * 1024,
+            department_quota_bytes: 100 * 1024 * 1024 * 1024,
+            shared_quota_bytes: 500 * 1024 * 1024 * 1024,
+            max_versions: 50,
+            blob_cleanup_hours: 24,
             max_lock_seconds: 3600,
             default_lock_seconds: 3600,
         }

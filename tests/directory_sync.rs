@@ -130,6 +130,17 @@ async fn delta_sync_applies_exactly_the_ten_changes() {
         app.store.staff_changes_since(0).await.unwrap().is_empty(),
         "the first import logs no hires"
     );
+    // Photos are the only stored contents here: the blob cleanup keeps every one.
+    let cleanup = app
+        .core
+        .documents(&portico::core::Actor::system())
+        .clean_blobs(std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(
+        cleanup.examined >= 1 && cleanup.removed == 0,
+        "photos are kept: {cleanup:?}"
+    );
     let people = app.store.directory_people().await.unwrap();
     let with_manager = people.iter().filter(|p| p.manager_external_id.is_some()).count();
     assert!(

@@ -177,6 +177,9 @@ fn settings() -> portico::core::Settings {
     let c = portico::config::Config::default();
     portico::core::Settings {
         quota_bytes: c.documents.quota_bytes,
+        department_quota_bytes: c.documents.department_quota_bytes,
+        shared_quota_bytes: c.documents.shared_quota_bytes,
+        max_versions: c.documents.max_versions,
         max_upload_bytes: c.server.max_upload_bytes,
         max_lock_seconds: c.documents.max_lock_seconds,
         default_lock_seconds: c.documents.default_lock_seconds,
@@ -216,7 +219,7 @@ on_both!(demo, demo_company_seeds_once);
 /// creates, replaces, moves across drives, copies and deletes.
 async fn drive_usage_follows_every_change(store: &Store) {
     use portico::blobs::BlobRef;
-    use portico::store::{PutCondition, PutOutcome};
+    use portico::store::{NewContent, PutCondition, PutOutcome};
     let author = store.create_principal(user("dora", None)).await.unwrap().id;
     let blob = |n: u64| BlobRef {
         sha256: format!("{n:064x}"),
@@ -229,15 +232,22 @@ async fn drive_usage_follows_every_change(store: &Store) {
         store.doc_mkcol("users/dora/a").await.unwrap(),
         portico::store::MkcolOutcome::Created
     );
-    let put = |path: &'static str, n: u64| {
+    let put_keeping = |path: &'static str, n: u64, keep_versions: i64| {
         let blob = blob(n);
         async move {
+            let content = NewContent {
+                blob: &blob,
+                content_type: "text/plain",
+                author_id: author,
+                keep_versions,
+            };
             store
-                .doc_put(path, &blob, "text/plain", author, &PutCondition::Any, &|_, _| true)
+                .doc_put(path, &content, &PutCondition::Any, &|_, _| true)
                 .await
                 .unwrap()
         }
     };
+    let put = |path: &'static str, n: u64| put_keeping(path, n, 50);
     assert!(matches!(
         put("users/dora/a/one.txt", 100).await,
         PutOutcome::Created { .. }
@@ -252,22 +262,52 @@ async fn drive_usage_follows_every_change(store: &Store) {
         put("users/dora/a/one.txt", 30).await,
         PutOutcome::Replaced { .. }
     ));
-    assert_eq!(used("users/dora").await, 50, "a replace counts the new size only");
+    assert_eq!(used("users/dora").await, 150, "the old version still counts");
+    // Keeping two versions drops the first (100 bytes) as the third is written.
+    put_keeping("users/dora/a/one.txt", 40, 2).await;
+    assert_eq!(used("users/dora").await, 90);
+    let node = store.doc_node("users/dora/a/one.txt").await.unwrap().unwrap();
+    let kept: Vec<i64> = store
+        .doc_versions(node.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(kept, vec![2, 3]);
+    assert_eq!(node.stored_bytes, 70);
+    assert!(
+        !store.blob_referenced(&blob(100).sha256).await.unwrap(),
+        "dropped version"
+    );
+    assert!(store.blob_referenced(&blob(30).sha256).await.unwrap());
     store
         .doc_copy_tree("users/dora/a", "users/ed/a", true, author)
         .await
         .unwrap();
-    assert_eq!((used("users/dora").await, used("users/ed").await), (50, 30));
+    assert_eq!(
+        (used("users/dora").await, used("users/ed").await),
+        (90, 40),
+        "a copy starts with one version"
+    );
     store
         .doc_move_tree("users/dora/two.txt", "users/ed/two.txt")
         .await
         .unwrap();
-    assert_eq!((used("users/dora").await, used("users/ed").await), (30, 50));
+    assert_eq!((used("users/dora").await, used("users/ed").await), (70, 60));
     store.doc_move_tree("users/ed/a", "users/ed/b").await.unwrap();
-    assert_eq!(used("users/ed").await, 50, "a move inside a drive changes nothing");
+    assert_eq!(used("users/ed").await, 60, "a move inside a drive changes nothing");
     store.doc_delete_tree("users/ed/b").await.unwrap();
     store.doc_delete_tree("users/dora/a").await.unwrap();
     assert_eq!((used("users/dora").await, used("users/ed").await), (0, 20));
+    assert!(
+        !store.blob_referenced(&blob(40).sha256).await.unwrap(),
+        "deleted everywhere"
+    );
+    assert!(
+        store.blob_referenced(&blob(20).sha256).await.unwrap(),
+        "moved, still there"
+    );
 }
 on_both!(drive_usage, drive_usage_follows_every_change);
 

@@ -278,8 +278,9 @@ async fn quota_is_reported_and_enforced() {
     assert_eq!(s.put_as(A.0, A.1, &format!("{home}/b.bin"), vec![b'b'; 400]).await, 201);
     assert_eq!(quota(&s, A, &format!("{home}/")).await, (1000, 0));
 
-    // Replacing counts the difference: growing is refused, shrinking is fine.
-    assert_eq!(s.put_as(A.0, A.1, &format!("{home}/a.bin"), vec![b'A'; 700]).await, 507);
+    // Every version counts: replacing a file adds its new size, since the old content is
+    // kept as a version. A full drive refuses even a smaller replacement.
+    assert_eq!(s.put_as(A.0, A.1, &format!("{home}/a.bin"), vec![b'A'; 100]).await, 507);
     assert_eq!(
         s.get_as(A.0, A.1, &format!("{home}/a.bin")).await,
         (200, vec![b'a'; 600]),
@@ -287,20 +288,44 @@ async fn quota_is_reported_and_enforced() {
     );
     let (_, versions) = s.versions_as(A.0, A.1, &format!("{home}/a.bin")).await;
     assert_eq!(versions.as_array().unwrap().len(), 1, "the refused PUT made no version");
+    // Deleting a file frees all its versions.
+    let resp = s
+        .req_as(A.0, A.1, "DELETE", &format!("{home}/b.bin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 204);
+    assert_eq!(quota(&s, A, &format!("{home}/")).await, (600, 400));
     assert_eq!(s.put_as(A.0, A.1, &format!("{home}/a.bin"), vec![b'A'; 100]).await, 204);
     assert_eq!(
         quota(&s, A, &format!("{home}/")).await,
-        (500, 500),
-        "only current contents count, not old versions"
+        (700, 300),
+        "the old version still counts"
     );
+    // Restoring a version is a new version: it needs the space too.
+    assert_eq!(restore(&s, A, &format!("{home}/a.bin"), 1).await.0, 507);
+    assert_eq!(s.put_as(A.0, A.1, &format!("{home}/b.bin"), vec![b'b'; 200]).await, 201);
+    assert_eq!(quota(&s, A, &format!("{home}/")).await, (900, 100));
+    let resp = s
+        .req_as(A.0, A.1, "DELETE", &format!("{home}/a.bin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 204);
+    assert_eq!(s.put_as(A.0, A.1, &format!("{home}/b.bin"), vec![b'B'; 300]).await, 204);
+    assert_eq!(quota(&s, A, &format!("{home}/")).await, (500, 500));
 
     // COPY is a write too.
     let copy = |to: &str| {
         s.req_as(A.0, A.1, "COPY", &format!("{home}/b.bin"))
             .header("Destination", s.url(&format!("{home}/{to}")))
     };
-    assert_eq!(copy("c.bin").send().await.unwrap().status().as_u16(), 201);
-    assert_eq!(quota(&s, A, &format!("{home}/")).await, (900, 100));
+    assert_eq!(
+        copy("c.bin").send().await.unwrap().status().as_u16(),
+        201,
+        "a copy starts with one version"
+    );
+    assert_eq!(quota(&s, A, &format!("{home}/")).await, (800, 200));
     assert_eq!(copy("d.bin").send().await.unwrap().status().as_u16(), 507);
     assert_eq!(s.get_as(A.0, A.1, &format!("{home}/d.bin")).await.0, 404);
 
@@ -311,7 +336,7 @@ async fn quota_is_reported_and_enforced() {
         common::basic_credentials(A.0, A.1)
     )
     .into_bytes();
-    for _ in 0..4 {
+    for _ in 0..3 {
         request.extend_from_slice(b"64\r\n");
         request.extend_from_slice(&[b's'; 100]);
         request.extend_from_slice(b"\r\n");
@@ -320,7 +345,7 @@ async fn quota_is_reported_and_enforced() {
     let resp = s.raw(&request).await;
     assert_eq!(resp.status, 507, "{}", resp.text());
     assert_eq!(s.get_as(A.0, A.1, &format!("{home}/streamed.bin")).await.0, 404);
-    assert_eq!(quota(&s, A, &format!("{home}/")).await, (900, 100));
+    assert_eq!(quota(&s, A, &format!("{home}/")).await, (800, 200));
 
     // Deleting frees space.
     let resp = s
@@ -331,13 +356,17 @@ async fn quota_is_reported_and_enforced() {
     assert_eq!(resp.status().as_u16(), 204);
     assert_eq!(quota(&s, A, &format!("{home}/")).await, (500, 500));
 
-    // Each user has their own quota; the company library has none.
+    // Each user has their own quota; the company library has its own (default 500 GiB).
     assert_eq!(s.put_as(B.0, B.1, "/docs/users/bob/b.bin", vec![b'b'; 900]).await, 201);
     assert_eq!(quota(&s, B, "/docs/users/bob/").await, (900, 100));
     assert_eq!(
         s.put_as("admin", ADMIN_PASSWORD, "/docs/shared/big.bin", vec![b'x'; 5000])
             .await,
         201
+    );
+    assert_eq!(
+        quota(&s, ("admin", ADMIN_PASSWORD), "/docs/shared/").await,
+        (5000, 500 * 1024 * 1024 * 1024 - 5000)
     );
     s.shutdown().await;
 }
@@ -349,5 +378,79 @@ async fn default_quota_is_ten_gibibytes() {
     let (used, available) = quota(&s, A, "/docs/users/alice/").await;
     assert_eq!(used, 24);
     assert_eq!(used + available, 10 * 1024 * 1024 * 1024);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn department_and_company_libraries_have_quotas() {
+    let s = TestServer::start_with(|c| {
+        c.documents.department_quota_bytes = 1000;
+        c.documents.shared_quota_bytes = 2000;
+    })
+    .await;
+    s.add_user(A.0, A.1).await;
+    let sales = s.add_department("Sales").await;
+    s.join_department(A.0, sales).await;
+    let lib = "/docs/departments/sales";
+    assert_eq!(quota(&s, A, &format!("{lib}/")).await, (0, 1000));
+    assert_eq!(s.put_as(A.0, A.1, &format!("{lib}/a.bin"), vec![b'a'; 800]).await, 201);
+    assert_eq!(s.put_as(A.0, A.1, &format!("{lib}/b.bin"), vec![b'b'; 300]).await, 507);
+    assert!(s.app.store.doc_node("departments/sales/b.bin").await.unwrap().is_none());
+    assert_eq!(quota(&s, A, &format!("{lib}/")).await, (800, 200));
+    let admin = ("admin", ADMIN_PASSWORD);
+    assert_eq!(
+        s.put_as(admin.0, admin.1, "/docs/shared/a.bin", vec![b'a'; 1500]).await,
+        201
+    );
+    assert_eq!(
+        s.put_as(admin.0, admin.1, "/docs/shared/a.bin", vec![b'a'; 600]).await,
+        507
+    );
+    assert_eq!(quota(&s, admin, "/docs/shared/").await, (1500, 500));
+    // A MOVE between libraries takes every version along, and needs the room for them.
+    assert_eq!(
+        s.put_as(A.0, A.1, "/docs/users/alice/v.bin", vec![b'1'; 150]).await,
+        201
+    );
+    assert_eq!(
+        s.put_as(A.0, A.1, "/docs/users/alice/v.bin", vec![b'2'; 150]).await,
+        204
+    );
+    let moved = s
+        .req_as(A.0, A.1, "MOVE", "/docs/users/alice/v.bin")
+        .header("Destination", s.url(&format!("{lib}/v.bin")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status().as_u16(), 507, "300 bytes of versions, 200 left");
+    assert_eq!(quota(&s, A, "/docs/users/alice/").await.0, 300);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_file_keeps_at_most_max_versions() {
+    let s = TestServer::start_with(|c| c.documents.max_versions = 3).await;
+    s.add_user(A.0, A.1).await;
+    let path = "/docs/users/alice/notes.txt";
+    for (i, body) in ["1", "22", "333", "4444", "55555"].iter().enumerate() {
+        let st = s.put_as(A.0, A.1, path, *body).await;
+        assert_eq!(st, if i == 0 { 201 } else { 204 });
+    }
+    let (_, versions) = s.versions_as(A.0, A.1, path).await;
+    assert_eq!(
+        rows(&versions),
+        vec![
+            (3, 3, "alice".to_owned()),
+            (4, 4, "alice".to_owned()),
+            (5, 5, "alice".to_owned())
+        ],
+        "the oldest are dropped: {versions}"
+    );
+    assert_eq!(download(&s, A, path, "1").await.0, 404);
+    assert_eq!(
+        quota(&s, A, "/docs/users/alice/").await.0,
+        12,
+        "dropped versions free their space"
+    );
     s.shutdown().await;
 }

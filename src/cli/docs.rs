@@ -44,6 +44,15 @@ pub enum DocsCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Delete the stored file contents nothing refers to any more (deleted files, dropped
+    /// versions, refused uploads); safe while the server runs.
+    Cleanup {
+        /// Leave alone what was written less than this many seconds ago (a write in flight).
+        #[arg(long, default_value_t = crate::jobs::blob_cleanup::GRACE.as_secs())]
+        grace_seconds: u64,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Args)]
@@ -161,6 +170,22 @@ pub async fn docs(cmd: DocsCommand) -> anyhow::Result<()> {
             };
             app.core.close().await;
             println!("removed {} lock(s) on /docs/{path}", removed?);
+        }
+        DocsCommand::Cleanup { grace_seconds, common } => {
+            let app = App::open(load_config(&common, None)?).await?;
+            let system = Actor::system();
+            eprintln!("looking for stored contents nothing refers to…");
+            let done = app
+                .core
+                .documents(&system)
+                .clean_blobs(std::time::Duration::from_secs(grace_seconds))
+                .await;
+            app.core.close().await;
+            let done = done?;
+            println!(
+                "examined {} stored contents, removed {} ({} bytes freed)",
+                done.examined, done.removed, done.freed_bytes
+            );
         }
         DocsCommand::Grants { path, common } => {
             let path = library_path(&path)?;

@@ -36,8 +36,14 @@ pub use crate::store::{Principal, PrincipalKind, now};
 /// What the services need to know of the configuration.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Space each personal drive may use, in bytes.
+    /// Space each personal drive may use, in bytes (every kept version counts).
     pub quota_bytes: u64,
+    /// Space each department library may use.
+    pub department_quota_bytes: u64,
+    /// Space the company library may use.
+    pub shared_quota_bytes: u64,
+    /// Versions kept per file.
+    pub max_versions: u64,
     /// Largest file a PUT may store.
     pub max_upload_bytes: u64,
     /// Longest lock, and the answer to `Timeout: Infinite`.

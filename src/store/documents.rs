@@ -27,6 +27,8 @@ pub struct DocNode {
     pub version: i64,
     pub created_at: i64,
     pub modified_at: i64,
+    /// The sizes of every version the file keeps, summed (what counts toward quota).
+    pub stored_bytes: i64,
 }
 
 impl DocNode {
@@ -77,6 +79,15 @@ pub enum PutOutcome {
     Locked,
 }
 
+/// New content for a file: its blob, type and author, and how many versions to keep (the
+/// oldest beyond that are dropped in the same transaction).
+pub struct NewContent<'a> {
+    pub blob: &'a BlobRef,
+    pub content_type: &'a str,
+    pub author_id: i64,
+    pub keep_versions: i64,
+}
+
 /// Decides, inside a write's transaction, whether the locks in force let it through: it
 /// gets the live locks covering the path and, for a new file, those covering its parent.
 /// The rule is the caller's; the store only reads the locks where the write happens.
@@ -122,7 +133,7 @@ impl<'a> From<&'a dav::PropPatchOp> for PropChange<'a> {
 
 macro_rules! node_columns {
     () => {
-        "id, path, parent, name, is_collection, blob_sha256, size, content_type, etag, version, created_at, modified_at"
+        "id, path, parent, name, is_collection, blob_sha256, size, content_type, etag, version, created_at, modified_at, stored_bytes"
     };
 }
 
@@ -227,12 +238,16 @@ impl Store {
     pub async fn doc_put(
         &self,
         path: &str,
-        blob: &BlobRef,
-        content_type: &str,
-        author_id: i64,
+        content: &NewContent<'_>,
         condition: &PutCondition,
         locks_allow: LockCheck<'_>,
     ) -> Result<PutOutcome, StoreError> {
+        let NewContent {
+            blob,
+            content_type,
+            author_id,
+            keep_versions,
+        } = *content;
         let t = now();
         let etag = content_etag(&blob.sha256);
         let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
@@ -249,7 +264,7 @@ impl Store {
             loop {
                 let updated: Option<(i64, i64)> = sqlx::query_as(concat!(
                     "UPDATE doc_nodes SET blob_sha256 = $1, size = $2, content_type = $3, etag = $4, \
-                     version = version + 1, modified_at = $5 \
+                     version = version + 1, modified_at = $5, stored_bytes = stored_bytes + $2 \
                      WHERE path = $6 AND is_collection = 0 AND ($7 IS NULL OR etag = $7) \
                      AND ($8 = 0 OR NOT EXISTS (SELECT 1 FROM doc_locks l WHERE l.expires_at > $5 AND ",
                     "(l.path = $6 OR (l.depth_infinity = 1 AND substr($6, 1, length(l.path) + 1) = l.path || '/')))) \
@@ -267,6 +282,7 @@ impl Store {
                 .await?;
                 if let Some((id, version)) = updated {
                     insert_version(&mut tx, id, version, blob, size, content_type, author_id, t).await?;
+                    prune_versions(&mut tx, id, version - keep_versions.max(1)).await?;
                     tx.commit().await?;
                     return Ok(PutOutcome::Replaced { etag, version });
                 }
@@ -299,8 +315,8 @@ impl Store {
         loop {
             let inserted: Option<(i64,)> = sqlx::query_as(concat!(
                 "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
-                 version, created_at, modified_at) \
-                 SELECT $1, $2, $3, 0, $4, $5, $6, $7, 1, $8, $8 WHERE EXISTS \
+                 version, created_at, modified_at, stored_bytes) \
+                 SELECT $1, $2, $3, 0, $4, $5, $6, $7, 1, $8, $8, $5 WHERE EXISTS \
                  (SELECT 1 FROM doc_nodes WHERE path = $2 AND is_collection = 1) \
                  AND ($9 = 0 OR NOT EXISTS (SELECT 1 FROM doc_locks l WHERE l.expires_at > $8 AND ",
                 "(l.path = $1 OR l.path = $2 OR (l.depth_infinity = 1 AND substr($1, 1, length(l.path) + 1) = l.path || '/')))) \
@@ -433,7 +449,8 @@ impl Store {
             };
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
-                 version, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                 version, created_at, modified_at, stored_bytes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $6) RETURNING id",
             )
             .bind(&new_path)
             .bind(parent_of(&new_path))
@@ -531,9 +548,24 @@ impl Store {
         Ok(())
     }
 
-    /// Total size of the current file contents below the library root `root` ("users/alice",
-    /// "departments/sales", "shared"), for quota: one row of `doc_usage`, which triggers on
-    /// `doc_nodes` keep equal to the sum of `size` below the root (migration 0009).
+    /// Whether a file, a version or an employee photo refers to the blob `sha256` (the blob
+    /// cleanup removes only blobs nothing refers to).
+    pub async fn blob_referenced(&self, sha256: &str) -> Result<bool, StoreError> {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM doc_versions WHERE blob_sha256 = $1 \
+             UNION ALL SELECT 1 FROM doc_nodes WHERE blob_sha256 = $1 \
+             UNION ALL SELECT 1 FROM employees WHERE photo_sha256 = $1 LIMIT 1",
+        )
+        .bind(sha256)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Bytes stored below the library root `root` ("users/alice", "departments/sales",
+    /// "shared"), every kept version counted, for quota: one row of `doc_usage`, which
+    /// triggers on `doc_nodes` keep equal to the sum of `stored_bytes` below the root
+    /// (migrations 0009 and 0012).
     pub async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError> {
         let used: Option<(i64,)> = sqlx::query_as("SELECT used_bytes FROM doc_usage WHERE root = $1")
             .bind(root)
@@ -541,6 +573,33 @@ impl Store {
             .await?;
         Ok(used.map_or(0, |(u,)| u))
     }
+}
+
+/// Drops the versions of a file up to `through` (the oldest, beyond what it keeps) and takes
+/// their sizes off its stored bytes; their blobs are left to the blob cleanup.
+async fn prune_versions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    node_id: i64,
+    through: i64,
+) -> Result<(), StoreError> {
+    if through < 1 {
+        return Ok(());
+    }
+    let dropped: Vec<(i64,)> =
+        sqlx::query_as("DELETE FROM doc_versions WHERE node_id = $1 AND version <= $2 RETURNING size")
+            .bind(node_id)
+            .bind(through)
+            .fetch_all(&mut **tx)
+            .await?;
+    let freed: i64 = dropped.iter().map(|(size,)| size).sum();
+    if freed != 0 {
+        sqlx::query("UPDATE doc_nodes SET stored_bytes = stored_bytes - $1 WHERE id = $2")
+            .bind(freed)
+            .bind(node_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

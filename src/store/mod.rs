@@ -32,8 +32,8 @@ pub use collections::{
 pub use directory::{DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
 pub use documents::{
-    DeadProp, DocNode, DocVersion, LockCheck, MkcolOutcome, PropChange, PutCondition, PutOutcome, parent_of,
-    subtree_bounds,
+    DeadProp, DocNode, DocVersion, LockCheck, MkcolOutcome, NewContent, PropChange, PutCondition, PutOutcome,
+    parent_of, subtree_bounds,
 };
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};

@@ -261,9 +261,7 @@ impl Documents<'_> {
                 .store()
                 .doc_put(
                     &target.path,
-                    &empty_blob,
-                    &ctype,
-                    self.actor.principal().id,
+                    &self.content(&empty_blob, &ctype),
                     &PutCondition::MustNotExist,
                     &lock_ok,
                 )

@@ -6,19 +6,23 @@
 //! [`crate::core::authz`] for the actor's level first; writes check the `If` header and the
 //! locks that protect what they change ([`locks`]), and then write in one transaction.
 //!
-//! Submodules: `locks` (conditions and LOCK/UNLOCK), `read` (nodes, listings, contents,
-//! versions, PROPPATCH), `write` (PUT, DELETE, MKCOL, COPY/MOVE, restore).
+//! Submodules: `cleanup` (blobs nothing refers to), `locks` (conditions and LOCK/UNLOCK),
+//! `read` (nodes, listings, contents, versions, PROPPATCH), `write` (PUT, DELETE, MKCOL,
+//! COPY/MOVE, restore).
 
+mod cleanup;
 mod locks;
 mod read;
 mod write;
 
 use dav::encode_href;
 
+use crate::blobs::BlobRef;
 use crate::core::authz::{Action, DocumentFacts, Library, Resource, can, document_level};
 use crate::core::{Actor, Core, Error, Result};
-use crate::store::{AccessLevel, DocGrant, Grantee, Store};
+use crate::store::{AccessLevel, DocGrant, Grantee, NewContent, Store};
 
+pub use cleanup::Cleanup;
 pub use locks::{LockGranted, LockRequest, Scope};
 pub use read::{ListedNode, Listing, VirtualEntry};
 pub(crate) use write::check_preconditions;
@@ -76,14 +80,6 @@ impl DocTarget {
     /// The file or folder name.
     pub fn name(&self) -> &str {
         self.segments.last().map_or("", String::as_str)
-    }
-
-    /// The owner login of a personal drive (for quota).
-    pub fn drive_owner(&self) -> Option<&str> {
-        match &self.library {
-            Library::User { login } => Some(login),
-            _ => None,
-        }
     }
 }
 
@@ -183,14 +179,36 @@ impl<'a> Documents<'a> {
         Ok(())
     }
 
-    /// The space left in the personal drive `target` belongs to, if it has a quota.
-    async fn quota_left(&self, target: &DocTarget) -> Result<Option<i64>> {
-        if target.drive_owner().is_none() {
-            return Ok(None);
+    /// `blob` as new content written by the actor, keeping the configured number of versions.
+    fn content<'b>(&self, blob: &'b BlobRef, content_type: &'b str) -> NewContent<'b> {
+        NewContent {
+            blob,
+            content_type,
+            author_id: self.actor.principal().id,
+            keep_versions: i64::try_from(self.core.settings.max_versions).unwrap_or(i64::MAX),
         }
+    }
+
+    /// The quota of the library `target` is in, in bytes.
+    fn quota_of(&self, target: &DocTarget) -> i64 {
+        let settings = &self.core.settings;
+        let bytes = match target.library {
+            Library::User { .. } => settings.quota_bytes,
+            Library::Department { .. } => settings.department_quota_bytes,
+            Library::Shared => settings.shared_quota_bytes,
+        };
+        i64::try_from(bytes).unwrap_or(i64::MAX)
+    }
+
+    /// The library's (used, available) bytes; every kept version counts.
+    async fn usage(&self, target: &DocTarget) -> Result<(i64, i64)> {
         let used = self.store().doc_used_bytes(&target.root).await?;
-        let quota = i64::try_from(self.core.settings.quota_bytes).unwrap_or(i64::MAX);
-        Ok(Some(quota.saturating_sub(used)))
+        Ok((used, self.quota_of(target).saturating_sub(used).max(0)))
+    }
+
+    /// The space left in the library `target` is in.
+    async fn quota_left(&self, target: &DocTarget) -> Result<i64> {
+        Ok(self.usage(target).await?.1)
     }
 }
 

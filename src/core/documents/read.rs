@@ -48,10 +48,8 @@ impl Documents<'_> {
         self.require(target, Action::Read).await?;
         let store = self.store();
         let node = store.doc_node(&target.path).await?.ok_or_else(Error::not_found)?;
-        let quota = if quota && node.is_collection() && target.drive_owner().is_some() {
-            let used = store.doc_used_bytes(&target.root).await?;
-            let quota = i64::try_from(self.core.settings.quota_bytes).unwrap_or(i64::MAX);
-            Some((used, (quota - used).max(0)))
+        let quota = if quota && node.is_collection() {
+            Some(self.usage(target).await?)
         } else {
             None
         };

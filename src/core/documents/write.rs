@@ -107,10 +107,10 @@ impl Documents<'_> {
                 format!("request body exceeds the limit of {limit} bytes"),
             ));
         }
-        let old_size = existing.as_ref().map_or(0, |n| n.size);
-        let left = self.quota_left(target).await?;
-        if let (Some(left), Some(declared)) = (left, file.declared_length)
-            && i64::try_from(declared).unwrap_or(i64::MAX) - old_size > left
+        // Every version counts: replacing a file adds its new size (the oldest version is
+        // dropped only once the file keeps `max_versions`, so it is not counted on).
+        if let Some(declared) = file.declared_length
+            && i64::try_from(declared).unwrap_or(i64::MAX) > self.quota_left(target).await?
         {
             return Err(Error::insufficient_storage());
         }
@@ -122,10 +122,7 @@ impl Documents<'_> {
             BlobError::Body(reason) => Error::invalid(format!("the request body was not received whole: {reason}")),
             other => Error::internal(other),
         })?;
-        let size = i64::try_from(blob.size).unwrap_or(i64::MAX);
-        if let Some(left) = self.quota_left(target).await?
-            && size - old_size > left
-        {
+        if i64::try_from(blob.size).unwrap_or(i64::MAX) > self.quota_left(target).await? {
             return Err(Error::insufficient_storage());
         }
         let ctype = content_type_for(file.content_type, target.name());
@@ -142,6 +139,7 @@ impl Documents<'_> {
         if_header: Option<&IfHeader>,
     ) -> Result<Written> {
         let me = self.actor.principal().id;
+        let content = self.content(blob, content_type);
         let locks_allow = |own: &[DocLock], parent: Option<&[DocLock]>| {
             let scope = if parent.is_some() {
                 Scope::Membership
@@ -153,7 +151,7 @@ impl Documents<'_> {
         };
         let outcome = self
             .store()
-            .doc_put(&target.path, blob, content_type, me, condition, &locks_allow)
+            .doc_put(&target.path, &content, condition, &locks_allow)
             .await?;
         match outcome {
             PutOutcome::Created { etag } => Ok(Written { created: true, etag }),
@@ -259,24 +257,25 @@ impl Documents<'_> {
             self.check_write(if_header, source, Scope::Membership).await?;
         }
         self.check_write(if_header, dest, Scope::Membership).await?;
-        if let Some(left) = self.quota_left(dest).await?
-            && (!op.is_move || dest.root != source.root)
-        {
+        if !op.is_move || dest.root != source.root {
+            // A copy starts with one version of each file; a move takes every version along.
+            let weight = |n: &crate::store::DocNode| if op.is_move { n.stored_bytes } else { n.size };
             let adding: i64 = if deep {
-                self.store()
-                    .doc_subtree(&source.path)
+                self.store().doc_subtree(&source.path).await?.iter().map(weight).sum()
+            } else {
+                weight(&node)
+            };
+            let freed: i64 = match &existing {
+                Some(_) => self
+                    .store()
+                    .doc_subtree(&dest.path)
                     .await?
                     .iter()
-                    .map(|n| n.size)
-                    .sum()
-            } else {
-                node.size
-            };
-            let freed = match &existing {
-                Some(_) => self.store().doc_subtree(&dest.path).await?.iter().map(|n| n.size).sum(),
+                    .map(|n| n.stored_bytes)
+                    .sum(),
                 None => 0,
             };
-            if adding - freed > left {
+            if adding - freed > self.quota_left(dest).await? {
                 return Err(Error::insufficient_storage());
             }
         }
@@ -307,7 +306,11 @@ impl Documents<'_> {
             size: u64::try_from(v.size).unwrap_or(0),
         };
         let ctype = v.content_type.unwrap_or_else(|| "application/octet-stream".into());
+        if blob.size > u64::try_from(self.quota_left(target).await?).unwrap_or(0) {
+            return Err(Error::insufficient_storage());
+        }
         let me = self.actor.principal().id;
+        let content = self.content(&blob, &ctype);
         let locks_allow = |own: &[DocLock], _: Option<&[DocLock]>| {
             check_locks(
                 me,
@@ -320,9 +323,7 @@ impl Documents<'_> {
             .store()
             .doc_put(
                 &target.path,
-                &blob,
-                &ctype,
-                me,
+                &content,
                 &PutCondition::MatchEtag(node.etag),
                 &locks_allow,
             )
