@@ -17,6 +17,8 @@
 //! - Privacy ([`reduce`](mod@reduce)): [`reduce()`] and [`is_private`].
 //! - Subscriptions: [`merge_objects`] writes a calendar's objects as one
 //!   iCalendar file for Outlook "Internet Calendars" and webcal clients.
+//! - Calendar pages: [`occurrences`] lists the expanded occurrences of events in a range;
+//!   [`compose`] writes events from a form.
 //! - Properties and errors: [`properties`], [`conditions`], [`names`].
 //!
 //! The server's side of a calendar-query: parse the body, pre-select
@@ -28,6 +30,8 @@
 //! ([`ReportError::status`], [`ReportError::precondition`],
 //! [`ObjectError::precondition`]).
 
+mod agenda;
+pub mod compose;
 pub mod conditions;
 pub mod names;
 pub mod properties;
@@ -47,6 +51,7 @@ mod render;
 pub mod report;
 mod time;
 
+pub use agenda::{Occurrence, occurrences};
 pub use component::ComponentKind;
 pub use eval::{matches, matches_parsed};
 pub use feed::merge_objects;

@@ -48,8 +48,8 @@ pub use dates::{http_date, rfc3339};
 pub use dav_error::DavError;
 pub use error::Precondition;
 pub use headers::{
-    Depth, Destination, Evaluation, HeaderError, Preconditions, TagList, Timeout, parse_destination, parse_lock_token,
-    parse_overwrite, parse_timeout,
+    Depth, Destination, EntityTag, Evaluation, HeaderError, Preconditions, TagList, Timeout, parse_destination,
+    parse_lock_token, parse_overwrite, parse_timeout,
 };
 pub use if_header::{IfHeader, IfHeaderError, ResourceState};
 pub use lock::{ActiveLock, LockScope, lock_response_body};

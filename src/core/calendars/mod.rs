@@ -9,9 +9,11 @@
 //! and every later command on the calendar takes it.
 //!
 //! Submodules: `objects` (what is in a calendar: reading with the view's reduction, writing
-//! with validation and conditions, change log), `manage` (creating, changing and deleting
+//! with validation and conditions, change log), `events` (occurrences for the calendar
+//! pages, events written from a form), `manage` (creating, changing and deleting
 //! calendars; grants, visibility, feeds, team calendars, rooms).
 
+mod events;
 mod manage;
 mod objects;
 
@@ -21,6 +23,7 @@ use crate::store::{Absence, NewCollection, Store, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
 pub use crate::store::{AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, Item, ItemMeta, PropChange};
+pub use events::AgendaEntry;
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};

@@ -12,7 +12,7 @@ pub use depth::Depth;
 pub use destination::{Destination, parse_destination};
 pub use lock_token::parse_lock_token;
 pub use overwrite::parse_overwrite;
-pub use preconditions::{Evaluation, Preconditions, TagList};
+pub use preconditions::{EntityTag, Evaluation, Preconditions, TagList};
 pub use timeout::{Timeout, parse_timeout};
 
 use crate::path::PathError;
