@@ -49,3 +49,13 @@ pub fn check_declared_length(headers: &http::HeaderMap, limit: u64) -> Result<()
         _ => Ok(()),
     }
 }
+
+/// The request body as a chunk stream for the blob store; a body error (the client went
+/// away before sending everything) becomes `BlobError::Body`.
+pub fn body_chunks(body: Incoming) -> crate::blobs::ChunkStream<'static> {
+    use futures_util::TryStreamExt;
+    let frames = TryStreamExt::map_err(http_body_util::BodyStream::new(body), |e| {
+        crate::blobs::BlobError::Body(e.to_string())
+    });
+    Box::pin(frames.try_filter_map(|frame| async move { Ok(frame.into_data().ok()) }))
+}

@@ -12,7 +12,7 @@ use crate::dav::common::util as dav_util;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
-use crate::web::{absences, account, assets, calendar, directory, favorites, login, pages};
+use crate::web::{absences, account, assets, calendar, directory, documents, favorites, login, pages};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -39,7 +39,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         p if p == "/settings" || p.starts_with("/settings/") => pages::settings(ctx, req).await,
         p if p == "/calendar" || p.starts_with("/calendar/") => calendar::calendar(ctx, req).await,
         p if p == "/directory" || p.starts_with("/directory/") => directory::directory(ctx, req).await,
-        "/documents" => pages::section(ctx, req, "/documents", "nav-documents").await,
+        p if p == "/documents" || p.starts_with("/documents/") => documents::documents(ctx, req).await,
         "/tasks" => pages::section(ctx, req, "/tasks", "nav-tasks").await,
         "/crm" => pages::section(ctx, req, "/crm", "nav-crm").await,
         "/admin" => pages::section(ctx, req, "/admin", "nav-admin").await,

@@ -272,7 +272,7 @@ struct ErrorPage {
     message: String,
 }
 
-/// The sections still to come (`/documents`, `/tasks`, `/crm`) and
+/// The sections still to come (`/tasks`, `/crm`) and
 /// `/admin`, which only administrators may open.
 pub async fn section(
     ctx: &Ctx,

@@ -28,7 +28,7 @@ pub use read::{ListedNode, Listing, VirtualEntry};
 pub(crate) use write::check_preconditions;
 pub use write::{CopyMove, PutFile, Written};
 
-pub use crate::store::{DeadProp, DocLock, DocNode, DocVersion, PropChange};
+pub use crate::store::{AccessLevel as Level, DeadProp, DocLock, DocNode, DocVersion, PropChange};
 
 /// The URL prefix of the library; lock roots in `DAV:error` bodies are hrefs below it.
 pub const PREFIX: &str = "/docs";

@@ -97,6 +97,22 @@ impl Documents<'_> {
         Ok(self.store().doc_children(&target.path).await?)
     }
 
+    /// The display names of those holding `locks` (by principal id), for showing who holds a
+    /// lock; a reader of the target may ask.
+    pub async fn lock_holders(&self, target: &DocTarget, locks: &[DocLock]) -> Result<HashMap<i64, String>> {
+        self.require(target, Action::Read).await?;
+        let mut names = HashMap::new();
+        for lock in locks {
+            if names.contains_key(&lock.principal_id) {
+                continue;
+            }
+            if let Some(p) = self.store().principal_by_id(lock.principal_id).await? {
+                names.insert(lock.principal_id, p.display_name);
+            }
+        }
+        Ok(names)
+    }
+
     /// Opens stored content by digest, for streaming it out.
     pub async fn open_content(&self, sha256: &str) -> Result<tokio::fs::File> {
         self.core.blobs.open(sha256).await.map_err(Error::internal)

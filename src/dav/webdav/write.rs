@@ -1,28 +1,15 @@
 //! PUT, DELETE and MKCOL (RFC 4918 §9.7, §9.6, §9.3): the request's body and headers become a
 //! `crate::core::documents` command; its answer a status and an ETag.
 
-use futures_util::TryStreamExt;
 use http::{HeaderMap, Response, StatusCode, header};
-use http_body_util::BodyStream;
 use hyper::body::Incoming;
 
-use crate::blobs::{BlobError, ChunkStream};
 use crate::core::documents::{DocTarget, PutFile};
 use crate::dav::common::util::{preconditions, put_answer};
-use crate::edge::body::{Body, check_declared_length, status};
+use crate::edge::body::{Body, body_chunks, check_declared_length, status};
 use crate::edge::error::AppError;
 
 use super::{Dav, parse_if};
-
-/// The request body as a chunk stream for the blob store; a body error (the client went
-/// away before sending everything) becomes `BlobError::Body`.
-pub fn body_chunks(body: Incoming) -> ChunkStream<'static> {
-    Box::pin(
-        BodyStream::new(body)
-            .map_err(|e| BlobError::Body(e.to_string()))
-            .try_filter_map(|frame| async move { Ok(frame.into_data().ok()) }),
-    )
-}
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
