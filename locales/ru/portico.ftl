@@ -29,7 +29,7 @@ login-hint = Используйте доменный пароль или пар�
 
 home-title = Мой день
 home-greeting = Здравствуйте, { $name }!
-home-today = Сегодня { $date }.
+home-today = Сегодня { $date }
 home-birthdays = Дни рождения на этой неделе
 home-no-birthdays = На этой неделе дней рождения нет.
 home-changes = Кадровые изменения

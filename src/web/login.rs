@@ -22,10 +22,12 @@ const FORM_LIMIT: u64 = 16 * 1024;
 struct LoginPage {
     page: Page,
     next: String,
+    /// The login typed before a failed attempt, to try again with.
+    login: String,
     error: Option<String>,
 }
 
-fn login_page(headers: &HeaderMap, next: &str, error: Option<String>) -> LoginPage {
+fn login_page(headers: &HeaderMap, next: &str, login: &str, error: Option<String>) -> LoginPage {
     let lang = browser_lang(headers);
     LoginPage {
         page: Page {
@@ -37,6 +39,7 @@ fn login_page(headers: &HeaderMap, next: &str, error: Option<String>) -> LoginPa
             signed_in: false,
         },
         next: next.to_owned(),
+        login: login.chars().take(200).collect(),
         error,
     }
 }
@@ -45,7 +48,7 @@ pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
     match *req.method() {
         Method::GET | Method::HEAD => {
             let next = query_param(req.uri().query(), "next").unwrap_or_default();
-            html(StatusCode::OK, &login_page(req.headers(), &next, None))
+            html(StatusCode::OK, &login_page(req.headers(), &next, "", None))
         }
         Method::POST => {
             let (parts, body) = req.into_parts();
@@ -80,7 +83,7 @@ pub async fn login(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
                 }
                 Err(AuthError::Invalid | AuthError::Missing) => {
                     let lang = browser_lang(&parts.headers);
-                    let page = login_page(&parts.headers, next, Some(lang.t("login-failed")));
+                    let page = login_page(&parts.headers, next, field("login"), Some(lang.t("login-failed")));
                     html(StatusCode::UNAUTHORIZED, &page)
                 }
                 Err(e) => Err(e.into()),

@@ -4,8 +4,9 @@
 //! pages, no framing.
 //!
 //! CSRF: a signed-in form carries a token derived from the session token (SHA-256 of a
-//! label and the token), so a page on another origin cannot know it; the sign-in form, which
-//! has no session yet, carries the value of a random `portico_csrf` cookie (double submit).
+//! label and the token), so a page on another origin cannot know it. The sign-in and
+//! sign-out forms, which have no such token, are guarded by the Origin check instead
+//! ([`crate::edge::from_another_origin`]): a post from another origin is refused.
 
 use askama::Template;
 use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
@@ -23,9 +24,6 @@ use super::i18n::Lang;
 /// The policy of every page: nothing but our own style sheet and images.
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                             frame-ancestors 'none'; base-uri 'none'";
-
-/// The cookie that carries the sign-in form's CSRF value.
-pub const CSRF_COOKIE: &str = "portico_csrf";
 
 pub struct NavItem {
     pub href: &'static str,

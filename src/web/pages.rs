@@ -180,6 +180,11 @@ pub async fn settings(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
     if *req.method() != Method::POST {
         return Err(AppError::MethodNotAllowed { allow: "GET, POST" });
     }
+    let accept_language = req
+        .headers()
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let fields = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
     v.check_csrf(fields.get("csrf").map(String::as_str))?;
     let field = |name: &str| fields.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
@@ -190,7 +195,7 @@ pub async fn settings(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
             match account.set_settings(field("locale"), field("time_zone")).await {
                 Ok(()) => {
                     // The next page speaks the new language.
-                    let v = visitor_again(ctx, v).await?;
+                    let v = visitor_again(ctx, v, accept_language.as_deref()).await?;
                     settings_page(ctx, &v, Some(v.lang.t("settings-saved")), None, StatusCode::OK).await
                 }
                 Err(e) => settings_page(ctx, &v, None, Some(e.reason), StatusCode::BAD_REQUEST).await,
@@ -248,10 +253,11 @@ pub async fn settings(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
     }
 }
 
-/// The visitor with their settings read again (after changing them).
-async fn visitor_again(ctx: &Ctx, v: Visitor) -> Result<Visitor, AppError> {
+/// The visitor with their settings read again (after changing them); "as my browser" takes
+/// the request's `Accept-Language`.
+async fn visitor_again(ctx: &Ctx, v: Visitor, accept_language: Option<&str>) -> Result<Visitor, AppError> {
     let settings = ctx.app.core.account(&v.actor).settings().await?;
-    let lang = super::i18n::Lang::negotiate(settings.locale.as_deref(), Some(v.lang.code()));
+    let lang = super::i18n::Lang::negotiate(settings.locale.as_deref(), accept_language);
     Ok(Visitor {
         lang,
         time_zone: settings.time_zone,
