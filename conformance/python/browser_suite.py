@@ -34,6 +34,7 @@ import sys
 import time
 import traceback
 import urllib.parse
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -87,7 +88,12 @@ MAIN_PAGES = [
     (f"/directory/{COLLEAGUE}", "profile", "/directory"),
     ("/settings", "settings", "/settings"),
     ("/calendar", "calendar", "/calendar"),
+    ("/calendar?view=month", "calendar-month", "/calendar"),
+    ("/calendar?view=day", "calendar-day", "/calendar"),
+    ("/calendar/new", "new-event", "/calendar"),
     ("/documents", "documents", "/documents"),
+    (f"/documents/users/{EMPLOYEE}/", "my-drive", "/documents"),
+    ("/documents/shared/", "company-library", "/documents"),
     ("/tasks", "tasks", "/tasks"),
     ("/crm", "crm", "/crm"),
 ]
@@ -691,6 +697,42 @@ def documents_restore(b):
     equal(b.text("body"), "first draft", "the file's content after restoring version 1")
 
 
+
+@step("as admin, create a department and an employee, who then is in the CardDAV directory book")
+def admin_department_employee(b):
+    en = T["en"]
+    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
+    b.follow(b.nav_link("/admin"), "admin")
+    b.follow(next(a for a in b.all("nav.tabs a") if a.text.strip() == en["admin-departments"]), "departments")
+    stamp = str(int(time.time()))
+    department = f"Browser Lab {stamp}"
+    b.fill("#dept-name", department)
+    b.follow(b.css("form[action='/admin/departments'] button[type=submit]", "create button"), "department-created")
+    equal(b.text(".notice"), en["admin-done"], "the notice after creating the department")
+    check(department in b.text("table.people"), f"{department} is not listed")
+    b.follow(next(a for a in b.all("nav.tabs a") if a.text.strip() == en["admin-users"]), "users")
+    login, name, password = f"lab{stamp}", f"Lab Tester {stamp}", f"pw-{stamp}-long"
+    b.fill("#new-login", login)
+    b.fill("#new-name", name)
+    b.fill("#new-email", f"{login}@example.test")
+    b.fill("#new-password", password)
+    Select(b.css("#new-department")).select_by_visible_text(department)
+    b.fill("#new-phone", "+1 555 0199")
+    b.follow(b.css("form.grid-form button[type=submit]", "create button"), "employee-created")
+    equal(b.text(".notice"), en["admin-done"], "the notice after creating the employee")
+    # The directory book (CardDAV) has the new employee at once, in the new department.
+    request = urllib.request.Request(f"{BASE}/dav/addressbooks/directory/portico-{login}.vcf")
+    credentials = base64.b64encode(f"{login}:{password}".encode()).decode()
+    request.add_header("Authorization", f"Basic {credentials}")
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        card = resp.read().decode("utf-8")
+    check(f"FN:{name}" in card and department in card, f"the directory card of {login}: {card!r}")
+    # The directory page lists them too.
+    b.sign_in(login, password, "new-employee-signed-in")
+    b.open(f"/directory?q={urllib.parse.quote(name)}", "directory-new-employee")
+    check(any(r[0] == login for r in b.rows()), f"the directory does not list {login}")
+
+
 def walk(b, width):
     """Every main page at this width: it loads signed in, shows its heading and the navigation
     with the right item marked, and nothing is wider than the viewport."""
@@ -749,9 +791,10 @@ def phone_walk(b):
         b.open("/admin", "employee-admin", expect_status=403)
         b.expect_fits(PHONE[0])
         b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
-        b.open("/admin", "admin")
-        b.expect_nav("en", "/admin", admin=True)
-        usable_nav(b, b.expect_fits(PHONE[0]), PHONE[0])
+        for path in ("/admin", "/admin/users", "/admin/departments", "/admin/groups", "/admin/rooms"):
+            b.open(path, slug(path))
+            b.expect_nav("en", "/admin", admin=True)
+            usable_nav(b, b.expect_fits(PHONE[0]), PHONE[0])
 
 
 # ------------------------------------------------------------------------------------------

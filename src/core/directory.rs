@@ -19,10 +19,9 @@ use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, SyncPass, pla
 use crate::blobs::BlobError;
 use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
 use crate::store::{
-    ApplySummary, Collection, EmployeeFields, ItemCondition, NewCollection, NewDepartment, NewItem, NewPrincipal,
-    Store, StoreError,
+    ApplySummary, Collection, ItemCondition, NewCollection, NewDepartment, NewItem, NewPrincipal, Store, StoreError,
 };
-pub use crate::store::{DirectoryEntry, StaffChangeRow};
+pub use crate::store::{DepartmentRow, DirectoryEntry, EmployeeFields, StaffChangeRow};
 
 /// The login of the system principal that owns the directory books.
 const OWNER: &str = "_directory";
@@ -155,6 +154,12 @@ impl<'a> Directory<'a> {
         Ok(self.store().staff_changes_since(since).await?)
     }
 
+    /// Every department with its parent, head and head count (the company structure).
+    pub async fn departments(&self) -> Result<Vec<DepartmentRow>> {
+        self.require_signed_in()?;
+        Ok(self.store().departments().await?)
+    }
+
     /// How many departments there are.
     pub async fn department_count(&self) -> Result<i64> {
         Ok(self.store().count_departments().await?)
@@ -177,6 +182,12 @@ impl<'a> Directory<'a> {
     /// A new user with their employee record.
     pub async fn add_employee(&self, new: NewEmployee<'_>) -> Result<Principal> {
         self.actor.require_admin()?;
+        if !crate::core::principals::valid_login(new.login) {
+            return Err(Error::invalid(format!(
+                "login {:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'",
+                new.login
+            )));
+        }
         let hash = match new.password {
             Some(p) => Some(crate::core::auth::password::hash(p).map_err(Error::internal)?),
             None => None,

@@ -11,6 +11,7 @@
 //! - [`principals`]: users, groups, rooms and memberships (administration).
 //! - [`account`]: the actor's own settings (language, time zone).
 //! - [`auth`]: authentication (passwords, app passwords, sessions, throttling).
+//! - [`system`]: the status the administration shows.
 
 pub mod account;
 pub mod addressbooks;
@@ -21,6 +22,7 @@ pub mod directory;
 pub mod documents;
 mod error;
 pub mod principals;
+pub mod system;
 pub mod urls;
 
 use std::collections::HashSet;

@@ -1,6 +1,7 @@
 //! Users, groups and memberships, and who is granted what on the document library: the
-//! administration the CLI does today and the web UI's admin pages will do. Administrators
-//! (and the system actor) only, except reading one's own account.
+//! administration of the CLI and the web UI's admin pages. Administrators (and the system
+//! actor) only. Users the directory sync manages keep what the directory owns (password,
+//! active state) read-only here.
 
 use crate::core::auth::password;
 use crate::core::{Actor, Core, Error, ErrorKind, Principal, PrincipalKind, Result};
@@ -95,6 +96,92 @@ impl<'a> Principals<'a> {
         }
     }
 
+    /// An account this actor may change from the administration: an existing user, not one
+    /// the directory sync manages (its password and state belong to the directory).
+    async fn local_user(&self, login: &str) -> Result<Principal> {
+        self.actor.require_admin()?;
+        let p = self
+            .store()
+            .principal_by_login(login)
+            .await?
+            .filter(|p| p.kind == PrincipalKind::User)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {login:?}")))?;
+        if p.source != "local" {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                format!("{login} is managed by the directory (LDAP): change them there"),
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Resets a local user's password (administrators; directory users keep the domain's).
+    pub async fn reset_password(&self, login: &str, new_password: &str) -> Result<()> {
+        self.local_user(login).await?;
+        if new_password.chars().count() < 8 {
+            return Err(Error::invalid("a password needs at least 8 characters"));
+        }
+        self.set_password(login, new_password).await
+    }
+
+    /// Deactivates (or activates again) a local user: they can no longer sign in, their data
+    /// stays. Administrators cannot deactivate themselves.
+    pub async fn set_active(&self, login: &str, active: bool) -> Result<()> {
+        let p = self.local_user(login).await?;
+        if !active && p.id == self.actor.principal().id {
+            return Err(Error::invalid("you cannot deactivate your own account"));
+        }
+        self.store().set_active(login, active).await?;
+        Ok(())
+    }
+
+    /// Makes a user an administrator, or not. Administrators cannot demote themselves (so
+    /// that some administrator remains).
+    pub async fn set_admin(&self, login: &str, admin: bool) -> Result<()> {
+        self.actor.require_admin()?;
+        let p = self
+            .store()
+            .principal_by_login(login)
+            .await?
+            .filter(|p| p.kind == PrincipalKind::User)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {login:?}")))?;
+        if !admin && p.id == self.actor.principal().id {
+            return Err(Error::invalid("you cannot remove your own administrator rights"));
+        }
+        self.store().set_admin(login, admin).await?;
+        Ok(())
+    }
+
+    /// The members of a group: (login, name), by login.
+    pub async fn members(&self, group: &str) -> Result<Vec<(String, String)>> {
+        let g = self.group(group).await?;
+        Ok(self.store().group_members(g.id).await?)
+    }
+
+    /// Removes a user from a group (404 when they were not in it).
+    pub async fn remove_member(&self, group: &str, login: &str) -> Result<()> {
+        let g = self.group(group).await?;
+        let member = self
+            .store()
+            .principal_by_login(login)
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {login:?}")))?;
+        if self.store().remove_membership(g.id, member.id).await? {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::NotFound, format!("{login} is not in {group}")))
+        }
+    }
+
+    async fn group(&self, group: &str) -> Result<Principal> {
+        self.actor.require_admin()?;
+        self.store()
+            .principal_by_login(group)
+            .await?
+            .filter(|p| p.kind == PrincipalKind::Group)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no group {group:?}")))
+    }
+
     /// Every principal of a kind.
     pub async fn list(&self, kind: PrincipalKind) -> Result<Vec<Principal>> {
         self.actor.require_admin()?;
@@ -103,13 +190,7 @@ impl<'a> Principals<'a> {
 
     /// Adds users to a group.
     pub async fn add_members(&self, group: &str, logins: &[String]) -> Result<()> {
-        self.actor.require_admin()?;
-        let g = self
-            .store()
-            .principal_by_login(group)
-            .await?
-            .filter(|p| p.kind == PrincipalKind::Group)
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no group {group:?}")))?;
+        let g = self.group(group).await?;
         for login in logins {
             let member = self
                 .store()

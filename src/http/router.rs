@@ -12,7 +12,7 @@ use crate::dav::common::util as dav_util;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
-use crate::web::{absences, account, assets, calendar, directory, documents, favorites, login, pages};
+use crate::web::{absences, account, admin, assets, calendar, directory, documents, favorites, login, pages};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -42,7 +42,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         p if p == "/documents" || p.starts_with("/documents/") => documents::documents(ctx, req).await,
         "/tasks" => pages::section(ctx, req, "/tasks", "nav-tasks").await,
         "/crm" => pages::section(ctx, req, "/crm", "nav-crm").await,
-        "/admin" => pages::section(ctx, req, "/admin", "nav-admin").await,
+        p if p == "/admin" || p.starts_with("/admin/") => admin::admin(ctx, req).await,
         p if p.starts_with("/static/") => assets::serve(req.method(), p),
         p if p == "/dav" || p.starts_with("/dav/") => {
             let actor = authenticate(ctx, &req).await?;

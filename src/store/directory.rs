@@ -24,6 +24,18 @@ pub struct EmployeeFields {
     pub hire_date: Option<String>,
 }
 
+/// A department as the administration lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DepartmentRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: Option<String>,
+    pub parent_id: Option<i64>,
+    pub head_login: Option<String>,
+    pub head_name: Option<String>,
+    pub people: i64,
+}
+
 /// A URL-friendly folder name: lowercase letters and digits (any script), words joined by '-'.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::new();
@@ -98,6 +110,18 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Every department with its parent, head and number of employees, by name.
+    pub async fn departments(&self) -> Result<Vec<DepartmentRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.id, d.name, d.slug, d.parent_id, h.login AS head_login, h.display_name AS head_name, \
+             (SELECT COUNT(*) FROM employees e JOIN principals p ON p.id = e.principal_id \
+              WHERE e.department_id = d.id AND p.active = 1) AS people \
+             FROM departments d LEFT JOIN principals h ON h.id = d.head_id ORDER BY d.name, d.id",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 
     pub async fn count_departments(&self) -> Result<i64, StoreError> {

@@ -562,6 +562,14 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// Bytes stored in all libraries, every kept version counted.
+    pub async fn doc_usage_total(&self) -> Result<i64, StoreError> {
+        let (total,): (Option<i64>,) = sqlx::query_as("SELECT CAST(SUM(used_bytes) AS BIGINT) FROM doc_usage")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(total.unwrap_or(0))
+    }
+
     /// Bytes stored below the library root `root` ("users/alice", "departments/sales",
     /// "shared"), every kept version counted, for quota: one row of `doc_usage`, which
     /// triggers on `doc_nodes` keep equal to the sum of `stored_bytes` below the root

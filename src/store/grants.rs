@@ -189,4 +189,25 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Removes a member from a group; false when they were not in it.
+    pub async fn remove_membership(&self, group_id: i64, member_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM memberships WHERE group_id = $1 AND member_id = $2")
+            .bind(group_id)
+            .bind(member_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The logins and names of a group's members, by login.
+    pub async fn group_members(&self, group_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.login, p.display_name FROM memberships m JOIN principals p ON p.id = m.member_id \
+             WHERE m.group_id = $1 ORDER BY p.login",
+        )
+        .bind(group_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
 }

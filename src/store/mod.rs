@@ -29,7 +29,7 @@ pub use collections::{
     Absence, Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
     NewCollection, NewItem,
 };
-pub use directory::{DirectoryEntry, EmployeeFields, NewDepartment, slugify};
+pub use directory::{DepartmentRow, DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
 pub use documents::{
     DeadProp, DocNode, DocVersion, LockCheck, MkcolOutcome, NewContent, PropChange, PutCondition, PutOutcome,

@@ -183,6 +183,16 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Makes a user an administrator or not; false when no such login.
+    pub async fn set_admin(&self, login: &str, admin: bool) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE principals SET is_admin = $1 WHERE login = $2 AND kind = 'user'")
+            .bind(i64::from(admin))
+            .bind(login)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Activates or deactivates a principal (their data stays); false when no such login.
     pub async fn set_active(&self, login: &str, active: bool) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE principals SET active = $1 WHERE login = $2")

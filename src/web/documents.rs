@@ -43,7 +43,7 @@ fn drive_href(segments: &[String], folder: bool) -> String {
 }
 
 /// A size as people read it.
-fn size_text(lang: Lang, bytes: i64) -> String {
+pub(super) fn size_text(lang: Lang, bytes: i64) -> String {
     const UNITS: [&str; 4] = ["size-kb", "size-mb", "size-gb", "size-tb"];
     if bytes < 1024 {
         return lang.t_count("size-bytes", bytes);

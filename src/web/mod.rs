@@ -5,12 +5,13 @@
 //!
 //! - [`page`]: the frame every page shares (user, language, navigation, CSRF, headers).
 //! - [`i18n`], [`assets`]: languages and the hashed style sheet.
-//! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`]: sign-in and sign-out,
-//!   and the pages.
+//! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`]: sign-in and
+//!   sign-out, and the pages.
 //! - [`account`], [`favorites`], [`absences`]: the JSON API.
 
 pub mod absences;
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod directory;

@@ -278,8 +278,16 @@ struct ErrorPage {
     message: String,
 }
 
-/// The sections still to come (`/tasks`, `/crm`) and
-/// `/admin`, which only administrators may open.
+/// The page that tells a signed-in visitor they may not open `path` (403).
+pub(super) fn forbidden(v: &Visitor, path: &str, title: String) -> Result<Response<Body>, AppError> {
+    let page = ErrorPage {
+        message: v.lang.t("error-forbidden"),
+        page: v.page(path, title),
+    };
+    html(StatusCode::FORBIDDEN, &page)
+}
+
+/// The sections still to come (`/tasks`, `/crm`).
 pub async fn section(
     ctx: &Ctx,
     req: Request<Incoming>,
@@ -291,13 +299,6 @@ pub async fn section(
         Err(to_login) => return Ok(to_login),
     };
     let title = v.lang.t(title_key);
-    if path == "/admin" && !v.principal().is_admin {
-        let page = ErrorPage {
-            message: v.lang.t("error-forbidden"),
-            page: v.page(path, title),
-        };
-        return html(StatusCode::FORBIDDEN, &page);
-    }
     html(
         StatusCode::OK,
         &SoonPage {

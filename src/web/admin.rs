@@ -1,0 +1,464 @@
+//! The administration pages (administrators only; everyone else gets 403): `/admin` (the
+//! system's status), `/admin/users` (create employees, reset a password, deactivate, make
+//! administrator), `/admin/departments` (departments and their heads, for companies without
+//! Active Directory), `/admin/groups` (groups and their members) and `/admin/rooms`. Each
+//! form posts back to its page with the session's CSRF token; a change to people or
+//! departments regenerates the directory address books at once, so CardDAV clients see it.
+//! Users the directory sync manages keep what the directory owns (password, active state).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
+use http::{Method, Request, Response, StatusCode};
+use hyper::body::Incoming;
+
+use crate::core::directory::{EmployeeFields, NewEmployee};
+use crate::core::principals::NewAccount;
+use crate::core::{Error, ErrorKind, PrincipalKind};
+use crate::edge::body::{Body, read_limited};
+use crate::edge::error::AppError;
+use crate::edge::{Ctx, redirect};
+
+use super::i18n::Lang;
+use super::page::{Page, Visitor, form_fields, html};
+use super::pages::signed_in;
+
+const FORM_LIMIT: u64 = 16 * 1024;
+/// Most users one page lists (the search narrows it).
+const USER_ROWS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Status,
+    Users,
+    Departments,
+    Groups,
+    Rooms,
+}
+
+impl Section {
+    fn from_path(path: &str) -> Option<Section> {
+        Some(match path.trim_end_matches('/') {
+            "/admin" => Section::Status,
+            "/admin/users" => Section::Users,
+            "/admin/departments" => Section::Departments,
+            "/admin/groups" => Section::Groups,
+            "/admin/rooms" => Section::Rooms,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Section::Status => "status",
+            Section::Users => "users",
+            Section::Departments => "departments",
+            Section::Groups => "groups",
+            Section::Rooms => "rooms",
+        }
+    }
+
+    fn href(self) -> &'static str {
+        match self {
+            Section::Status => "/admin",
+            Section::Users => "/admin/users",
+            Section::Departments => "/admin/departments",
+            Section::Groups => "/admin/groups",
+            Section::Rooms => "/admin/rooms",
+        }
+    }
+
+    const ALL: [Section; 5] = [
+        Section::Status,
+        Section::Users,
+        Section::Departments,
+        Section::Groups,
+        Section::Rooms,
+    ];
+}
+
+struct Tab {
+    href: &'static str,
+    label: String,
+    current: bool,
+}
+
+struct Fact {
+    label: String,
+    value: String,
+}
+
+struct UserRow {
+    login: String,
+    name: String,
+    email: String,
+    department: String,
+    active: bool,
+    admin: bool,
+    local: bool,
+}
+
+struct DepartmentRow {
+    id: i64,
+    name: String,
+    slug: String,
+    parent: String,
+    head: String,
+    people: i64,
+}
+
+struct GroupRow {
+    login: String,
+    name: String,
+    members: Vec<(String, String)>,
+}
+
+struct RoomRow {
+    login: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    page: Page,
+    section: &'static str,
+    tabs: Vec<Tab>,
+    notice: Option<String>,
+    error: Option<String>,
+    facts: Vec<Fact>,
+    q: String,
+    users: Vec<UserRow>,
+    more_users: bool,
+    departments: Vec<DepartmentRow>,
+    groups: Vec<GroupRow>,
+    rooms: Vec<RoomRow>,
+}
+
+/// Everything below `/admin`.
+pub async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
+    let path = req.uri().path().to_owned();
+    let v = match signed_in(ctx, req.headers(), &path).await? {
+        Ok(v) => v,
+        Err(to_login) => return Ok(to_login),
+    };
+    if !v.principal().is_admin {
+        return super::pages::forbidden(&v, "/admin", v.lang.t("nav-admin"));
+    }
+    let section = Section::from_path(&path).ok_or(AppError::NotFound)?;
+    let query: HashMap<String, String> = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    match *req.method() {
+        Method::GET | Method::HEAD => {
+            let notice = query.contains_key("done").then(|| v.lang.t("admin-done"));
+            render(ctx, &v, section, &query, notice, None, StatusCode::OK).await
+        }
+        Method::POST if section != Section::Status => {
+            let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
+            v.check_csrf(form.get("csrf").map(String::as_str))?;
+            match command(ctx, &v, section, &form).await {
+                Ok(()) => Ok(redirect(StatusCode::SEE_OTHER, &format!("{}?done=1", section.href()))),
+                Err(e) => {
+                    let status = match e.kind {
+                        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+                        ErrorKind::Conflict => StatusCode::CONFLICT,
+                        ErrorKind::Internal => return Err(e.into()),
+                        _ => StatusCode::BAD_REQUEST,
+                    };
+                    render(ctx, &v, section, &query, None, Some(e.reason), status).await
+                }
+            }
+        }
+        _ => Err(AppError::MethodNotAllowed { allow: "GET, POST" }),
+    }
+}
+
+fn date_time(lang: Lang, at: Option<i64>) -> String {
+    at.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map_or_else(
+        || "—".to_owned(),
+        |t| format!("{} {}", lang.date(t.date_naive()), t.format("%H:%M UTC")),
+    )
+}
+
+async fn render(
+    ctx: &Ctx,
+    v: &Visitor,
+    section: Section,
+    query: &HashMap<String, String>,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response<Body>, AppError> {
+    let lang = v.lang;
+    let principals = ctx.app.core.principals(&v.actor);
+    let directory = ctx.app.core.directory(&v.actor);
+    let mut page = AdminPage {
+        page: v.page("/admin", lang.t("nav-admin")),
+        section: section.name(),
+        tabs: Section::ALL
+            .iter()
+            .map(|s| Tab {
+                href: s.href(),
+                label: lang.t(&format!("admin-{}", s.name())),
+                current: *s == section,
+            })
+            .collect(),
+        notice,
+        error,
+        facts: Vec::new(),
+        q: query.get("q").cloned().unwrap_or_default(),
+        users: Vec::new(),
+        more_users: false,
+        departments: Vec::new(),
+        groups: Vec::new(),
+        rooms: Vec::new(),
+    };
+    match section {
+        Section::Status => {
+            let s = crate::core::system::status(&ctx.app.core, &v.actor).await?;
+            let fact = |key: &str, value: String| Fact {
+                label: lang.t(key),
+                value,
+            };
+            page.facts = vec![
+                fact("admin-version", s.version.to_owned()),
+                fact("admin-database", s.database.to_owned()),
+                fact(
+                    "admin-people",
+                    lang.t_args(
+                        "admin-people-count",
+                        &[
+                            ("active", FluentValue::from(s.active_users as i64)),
+                            ("all", FluentValue::from(s.users as i64)),
+                        ],
+                    ),
+                ),
+                fact("admin-departments", s.departments.to_string()),
+                fact("admin-groups", s.groups.to_string()),
+                fact("admin-rooms", s.rooms.to_string()),
+                fact("admin-storage", super::documents::size_text(lang, s.library_bytes)),
+            ];
+            page.facts.push(match (&ctx.app.config.ldap, &s.directory) {
+                (None, _) => fact("admin-directory-sync", lang.t("admin-directory-none")),
+                (Some(_), None) => fact("admin-directory-sync", lang.t("admin-directory-never")),
+                (Some(_), Some(d)) => fact(
+                    "admin-directory-sync",
+                    format!(
+                        "{} · {}{}",
+                        date_time(lang, d.last_run_at),
+                        d.last_status.clone().unwrap_or_default(),
+                        d.last_error.as_ref().map_or_else(String::new, |e| format!(" — {e}"))
+                    ),
+                ),
+            });
+        }
+        Section::Users => {
+            let departments: HashMap<String, String> = directory
+                .people()
+                .await?
+                .into_iter()
+                .filter_map(|p| Some((p.login, p.department_name?)))
+                .collect();
+            let needle = page.q.to_lowercase();
+            let mut users: Vec<UserRow> = principals
+                .list(PrincipalKind::User)
+                .await?
+                .into_iter()
+                .filter(|p| !p.login.starts_with('_'))
+                .filter(|p| {
+                    needle.is_empty()
+                        || p.login.to_lowercase().contains(&needle)
+                        || p.display_name.to_lowercase().contains(&needle)
+                })
+                .map(|p| UserRow {
+                    department: departments.get(&p.login).cloned().unwrap_or_default(),
+                    email: p.email.clone().unwrap_or_default(),
+                    active: p.active,
+                    admin: p.is_admin,
+                    local: p.source == "local",
+                    login: p.login,
+                    name: p.display_name,
+                })
+                .collect();
+            page.more_users = users.len() > USER_ROWS;
+            users.truncate(USER_ROWS);
+            page.users = users;
+            page.departments = department_rows(ctx, v).await?;
+        }
+        Section::Departments => page.departments = department_rows(ctx, v).await?,
+        Section::Groups => {
+            for g in principals.list(PrincipalKind::Group).await? {
+                if g.login.starts_with('_') || g.team.is_some() {
+                    continue;
+                }
+                page.groups.push(GroupRow {
+                    members: principals.members(&g.login).await?,
+                    login: g.login,
+                    name: g.display_name,
+                });
+            }
+        }
+        Section::Rooms => {
+            page.rooms = principals
+                .list(PrincipalKind::Resource)
+                .await?
+                .into_iter()
+                .map(|r| RoomRow {
+                    login: r.login,
+                    name: r.display_name,
+                })
+                .collect();
+        }
+    }
+    let mut resp = html(StatusCode::OK, &page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+async fn department_rows(ctx: &Ctx, v: &Visitor) -> Result<Vec<DepartmentRow>, AppError> {
+    let all = ctx.app.core.directory(&v.actor).departments().await?;
+    let names: HashMap<i64, String> = all.iter().map(|d| (d.id, d.name.clone())).collect();
+    Ok(all
+        .into_iter()
+        .map(|d| DepartmentRow {
+            parent: d.parent_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(),
+            head: d.head_name.unwrap_or_default(),
+            slug: d.slug.unwrap_or_default(),
+            people: d.people,
+            id: d.id,
+            name: d.name,
+        })
+        .collect())
+}
+
+/// A form's command; the directory books follow changes to people and departments.
+async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String, String>) -> Result<(), Error> {
+    let get = |k: &str| form.get(k).map_or("", |s| s.trim());
+    let optional = |k: &str| Some(get(k)).filter(|s| !s.is_empty()).map(str::to_owned);
+    let principals = ctx.app.core.principals(&v.actor);
+    let directory = ctx.app.core.directory(&v.actor);
+    let department_id = |k: &str| -> Result<Option<i64>, Error> {
+        match get(k) {
+            "" => Ok(None),
+            id => id
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| Error::invalid("choose a department from the list")),
+        }
+    };
+    let mut directory_changed = true;
+    match (section, get("action")) {
+        (Section::Users, "create") => {
+            if get("password").chars().count() < 8 {
+                return Err(Error::invalid(v.lang.t("admin-password-short")));
+            }
+            directory
+                .add_employee(NewEmployee {
+                    login: get("login"),
+                    display_name: if get("name").is_empty() {
+                        get("login")
+                    } else {
+                        get("name")
+                    },
+                    email: Some(get("email")).filter(|e| !e.is_empty()),
+                    password: Some(get("password")),
+                    fields: EmployeeFields {
+                        department_id: department_id("department")?,
+                        manager_id: None,
+                        title: optional("title"),
+                        phone: optional("phone"),
+                        mobile: None,
+                        birthday: None,
+                        hire_date: Some(chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string()),
+                    },
+                })
+                .await?;
+        }
+        (Section::Users, "password") => {
+            directory_changed = false;
+            principals.reset_password(get("login"), get("password")).await?;
+        }
+        (Section::Users, "deactivate") => principals.set_active(get("login"), false).await?,
+        (Section::Users, "activate") => principals.set_active(get("login"), true).await?,
+        (Section::Users, "admin") => {
+            directory_changed = false;
+            principals.set_admin(get("login"), true).await?;
+        }
+        (Section::Users, "unadmin") => {
+            directory_changed = false;
+            principals.set_admin(get("login"), false).await?;
+        }
+        (Section::Departments, "create") => {
+            if get("name").is_empty() {
+                return Err(Error::invalid(v.lang.t("admin-name-needed")));
+            }
+            let id = directory
+                .create_department(get("name"), department_id("parent")?)
+                .await?;
+            if !get("head").is_empty() {
+                set_head(ctx, v, id, get("head")).await?;
+            }
+        }
+        (Section::Departments, "head") => {
+            let id = department_id("department")?.ok_or_else(|| Error::invalid("choose a department"))?;
+            set_head(ctx, v, id, get("head")).await?;
+        }
+        (Section::Groups, "create") => {
+            directory_changed = false;
+            principals
+                .create(NewAccount {
+                    kind: PrincipalKind::Group,
+                    login: get("login"),
+                    display_name: if get("name").is_empty() {
+                        get("login")
+                    } else {
+                        get("name")
+                    },
+                    email: None,
+                    password: None,
+                    is_admin: false,
+                })
+                .await?;
+        }
+        (Section::Groups, "add") => {
+            directory_changed = false;
+            principals.add_members(get("group"), &[get("login").to_owned()]).await?;
+        }
+        (Section::Groups, "remove") => {
+            directory_changed = false;
+            principals.remove_member(get("group"), get("login")).await?;
+        }
+        (Section::Rooms, "create") => {
+            directory_changed = false;
+            if !crate::core::principals::valid_login(get("login")) {
+                return Err(Error::invalid(v.lang.t("admin-login-invalid")));
+            }
+            let name = if get("name").is_empty() {
+                get("login")
+            } else {
+                get("name")
+            };
+            ctx.app.core.calendars(&v.actor).create_room(get("login"), name).await?;
+        }
+        _ => return Err(Error::invalid("unknown command")),
+    }
+    if directory_changed {
+        directory.refresh_books().await?;
+    }
+    Ok(())
+}
+
+async fn set_head(ctx: &Ctx, v: &Visitor, department: i64, login: &str) -> Result<(), Error> {
+    let head = ctx
+        .app
+        .core
+        .principals(&v.actor)
+        .by_login(login)
+        .await?
+        .filter(|p| p.kind == PrincipalKind::User)
+        .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {login:?}")))?;
+    ctx.app.core.directory(&v.actor).set_head(department, &head).await
+}
