@@ -202,6 +202,8 @@ PORTICO_PID=
 # the background with a random PORTICO_ADMIN_PASSWORD (exported, so callers can use it), wait for
 # /healthz, export PORTICO_URL (http://127.0.0.1:PORT) and friends. The server is stopped on exit.
 # The server log is DATA_DIR.log (next to the data dir).
+# start_portico DATA_DIR: `portico serve` on a free loopback port; PORTICO_SERVE_ARGS adds words
+# to its command line (e.g. "--demo --demo-size 3000").
 start_portico() {
   local data=${1:?usage: start_portico DATA_DIR} port attempt
   if [ ! -x "$PORTICO_BIN" ]; then
@@ -218,7 +220,8 @@ start_portico() {
   for attempt in 1 2 3; do
     port=$(free_port) || return 1
     echo "--- $(date '+%F %T') portico serve --listen 127.0.0.1:$port (attempt $attempt)" >>"$PORTICO_LOG"
-    NO_COLOR=1 "$PORTICO_BIN" serve --data "$PORTICO_DATA" --listen "127.0.0.1:$port" >>"$PORTICO_LOG" 2>&1 &
+    # shellcheck disable=SC2086 # PORTICO_SERVE_ARGS is a list of extra words (e.g. "--demo")
+    NO_COLOR=1 "$PORTICO_BIN" serve --data "$PORTICO_DATA" --listen "127.0.0.1:$port" ${PORTICO_SERVE_ARGS:-} >>"$PORTICO_LOG" 2>&1 &
     PORTICO_PID=$!
     if wait_http "http://127.0.0.1:$port/healthz" "${PORTICO_START_TIMEOUT:-60}" "$PORTICO_PID"; then
       export PORTICO_URL=http://127.0.0.1:$port PORTICO_PORT=$port PORTICO_PID

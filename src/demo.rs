@@ -4,14 +4,22 @@
 //! It also puts a few documents into the company and department libraries.
 //! Seeding runs once: a database that already has departments is left as it is. It goes
 //! through the services as the system actor (documents on behalf of their author).
+//!
+//! What is dated keeps up with the calendar: every start with `--demo` ([`refresh`]) puts
+//! this week's meetings, absences and a weekly team meeting into people's calendars (under
+//! fixed names, so they are replaced, not added) and moves a few birthdays into this week,
+//! all relative to today. Documents get a second version when seeded.
 
 use bytes::Bytes;
+use caldav::compose::{EventFields, EventTime};
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta};
 
 use crate::blobs::BlobError;
-use crate::core::directory::NewEmployee;
+use crate::core::authz::Action;
+use crate::core::calendars::PutObject;
+use crate::core::directory::{EmployeeFields, NewEmployee};
 use crate::core::documents::{Located, PutFile};
 use crate::core::{Actor, Core, Error, Principal, Result};
-use crate::store::EmployeeFields;
 
 /// (department, parent index or None, employees as (login, name, title)); the first
 /// employee of each department is its head.
@@ -135,10 +143,38 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Files saved twice when seeded, so that their pages show a version history:
+/// (folder, name, first text, second text).
+const REVISED: &[(&str, &str, &str, &str)] = &[(
+    "departments/sales",
+    "Forecast Q4.csv",
+    "month,deals\nOctober,12\nNovember,15\n",
+    "month,deals\nOctober,12\nNovember,17\nDecember,20\n",
+)];
+
+fn text_file(text: &'static str) -> PutFile<'static> {
+    let chunk: std::result::Result<Bytes, BlobError> = Ok(Bytes::from_static(text.as_bytes()));
+    PutFile {
+        body: Box::pin(futures_util::stream::iter([chunk])),
+        content_type: None,
+        declared_length: Some(text.len() as u64),
+        preconditions: Default::default(),
+        if_header: None,
+    }
+}
+
 async fn seed_documents(core: &Core, author: Principal) -> Result<()> {
     let actor = Actor::system_as(author);
     let docs = core.documents(&actor);
-    for (folder, name, text) in DOCUMENTS {
+    let files = DOCUMENTS
+        .iter()
+        .map(|(folder, name, text)| (*folder, *name, *text))
+        .chain(
+            REVISED
+                .iter()
+                .flat_map(|(folder, name, first, second)| [(*folder, *name, *first), (*folder, *name, *second)]),
+        );
+    for (folder, name, text) in files {
         let segments: Vec<String> = folder.split('/').map(str::to_owned).collect();
         for depth in 1..=segments.len() {
             let Located::Doc(target) = docs.locate(segments[..depth].to_vec()).await? else {
@@ -149,19 +185,11 @@ async fn seed_documents(core: &Core, author: Principal) -> Result<()> {
             }
         }
         let mut path = segments;
-        path.push((*name).to_owned());
+        path.push(name.to_owned());
         let Located::Doc(target) = docs.locate(path).await? else {
             continue;
         };
-        let chunk: std::result::Result<Bytes, BlobError> = Ok(Bytes::from_static(text.as_bytes()));
-        let file = PutFile {
-            body: Box::pin(futures_util::stream::iter([chunk])),
-            content_type: None,
-            declared_length: Some(text.len() as u64),
-            preconditions: Default::default(),
-            if_header: None,
-        };
-        docs.put(&target, file).await?;
+        docs.put(&target, text_file(text)).await?;
     }
     Ok(())
 }
@@ -224,4 +252,239 @@ pub async fn seed(core: &Core, demo_password: &str) -> Result<usize> {
         .ok_or_else(|| Error::internal("the demo company has no head"))?;
     seed_documents(core, author).await?;
     Ok(created)
+}
+
+/// One dated demo event: whose calendar, its object name, and what it is, relative to today.
+struct Dated {
+    login: &'static str,
+    name: &'static str,
+    title: &'static str,
+    /// Days from today; for a weekly event, from this week's Monday.
+    day: i64,
+    /// `None`: all day, for `days` days.
+    start: Option<(u32, u32)>,
+    minutes_or_days: i64,
+    weekly: bool,
+    out_of_office: bool,
+}
+
+const DATED: &[Dated] = &[
+    Dated {
+        login: "sophia",
+        name: "demo-sales-weekly.ics",
+        title: "Sales team weekly",
+        day: 0,
+        start: Some((10, 0)),
+        minutes_or_days: 45,
+        weekly: true,
+        out_of_office: false,
+    },
+    Dated {
+        login: "liam",
+        name: "demo-sales-weekly.ics",
+        title: "Sales team weekly",
+        day: 0,
+        start: Some((10, 0)),
+        minutes_or_days: 45,
+        weekly: true,
+        out_of_office: false,
+    },
+    Dated {
+        login: "liam",
+        name: "demo-customer-call.ics",
+        title: "Call with Contoso",
+        day: 1,
+        start: Some((14, 0)),
+        minutes_or_days: 30,
+        weekly: false,
+        out_of_office: false,
+    },
+    Dated {
+        login: "liam",
+        name: "demo-one-to-one.ics",
+        title: "1:1 with Sophia",
+        day: 2,
+        start: Some((9, 30)),
+        minutes_or_days: 30,
+        weekly: false,
+        out_of_office: false,
+    },
+    Dated {
+        login: "liam",
+        name: "demo-lunch.ics",
+        title: "Team lunch",
+        day: 0,
+        start: Some((12, 30)),
+        minutes_or_days: 60,
+        weekly: false,
+        out_of_office: false,
+    },
+    Dated {
+        login: "james",
+        name: "demo-architecture.ics",
+        title: "Architecture review",
+        day: 1,
+        start: Some((11, 0)),
+        minutes_or_days: 60,
+        weekly: false,
+        out_of_office: false,
+    },
+    Dated {
+        login: "ava",
+        name: "demo-vacation.ics",
+        title: "Vacation",
+        day: 1,
+        start: None,
+        minutes_or_days: 5,
+        weekly: false,
+        out_of_office: true,
+    },
+    Dated {
+        login: "noah",
+        name: "demo-sick.ics",
+        title: "Sick leave",
+        day: 0,
+        start: None,
+        minutes_or_days: 2,
+        weekly: false,
+        out_of_office: true,
+    },
+    Dated {
+        login: "henry",
+        name: "demo-conference.ics",
+        title: "Conference",
+        day: 7,
+        start: None,
+        minutes_or_days: 3,
+        weekly: false,
+        out_of_office: true,
+    },
+];
+
+/// People whose birthday [`refresh`] keeps in the coming days: (login, days from today).
+const BIRTHDAYS: &[(&str, i64)] = &[("grace", 0), ("jack", 2), ("mia", 5)];
+
+/// Brings the demo company's dated parts up to today (every start with `--demo`); a database
+/// without the demo company is left alone.
+pub async fn refresh(core: &Core, today: NaiveDate) -> Result<()> {
+    let system = Actor::system();
+    let principals = core.principals(&system);
+    if principals.by_login("olivia").await?.is_none() {
+        return Ok(());
+    }
+    let monday = today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday()));
+    for d in DATED {
+        let Some(owner) = principals.by_login(d.login).await? else {
+            continue;
+        };
+        let first = if d.weekly { monday } else { today } + TimeDelta::days(d.day);
+        let (start, end) = match d.start {
+            Some((h, m)) => {
+                let at = first.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN));
+                (
+                    EventTime::Local(at),
+                    EventTime::Local(at + TimeDelta::minutes(d.minutes_or_days)),
+                )
+            }
+            None => (
+                EventTime::Date(first),
+                EventTime::Date(first + TimeDelta::days(d.minutes_or_days)),
+            ),
+        };
+        let fields = EventFields {
+            summary: d.title.to_owned(),
+            location: String::new(),
+            description: String::new(),
+            start,
+            end,
+            rrule: d.weekly.then(|| "FREQ=WEEKLY".to_owned()),
+            private: false,
+            out_of_office: d.out_of_office,
+        };
+        let uid = format!("{}-{}@demo.portico", d.login, d.name.trim_end_matches(".ics"));
+        let text = caldav::compose::new_event(&uid, &fields, "UTC", crate::core::now())
+            .map_err(|e| Error::internal(e.to_string()))?;
+        let actor = Actor::system_as(owner);
+        let calendars = core.calendars(&actor);
+        let calendar = calendars.calendar(d.login, "calendar", Action::Write).await?;
+        calendars
+            .put_object(
+                &calendar,
+                d.name,
+                PutObject {
+                    bytes: text.into(),
+                    content_type: Some("text/calendar".into()),
+                    preconditions: Default::default(),
+                },
+            )
+            .await?;
+    }
+    let directory = core.directory(&system);
+    for (login, days) in BIRTHDAYS {
+        let Some(person) = principals.by_login(login).await? else {
+            continue;
+        };
+        let day = today + TimeDelta::days(*days);
+        let born = NaiveDate::from_ymd_opt(1985 + (*days as i32), day.month(), day.day())
+            .or_else(|| NaiveDate::from_ymd_opt(1984, day.month(), day.day()))
+            .unwrap_or(day);
+        directory.set_birthday(&person, born).await?;
+    }
+    directory.refresh_books().await?;
+    Ok(())
+}
+
+const GIVEN: &[&str] = &[
+    "Adam", "Alexei", "Anna", "Boris", "Carla", "Dmitri", "Elena", "Felix", "Galina", "Hugo", "Irina", "Ivan", "Julia",
+    "Kirill", "Laura", "Maxim", "Nadia", "Oleg", "Paula", "Roman", "Sara", "Timur", "Ulla", "Vera",
+];
+const FAMILY: &[&str] = &[
+    "Abbott", "Baranov", "Castro", "Davies", "Egorov", "Fischer", "Grant", "Hoffman", "Ivanova", "Jensen", "Kozlov",
+    "Lambert", "Morozov", "Novak", "Orlova", "Petrov", "Quinn", "Romanova", "Sokolov", "Turner", "Usman", "Volkov",
+    "Walsh", "Zaitsev",
+];
+
+/// Adds generated employees (without passwords: they are for the directory, not for signing
+/// in) until the demo company has `total`; answers how many it added.
+pub async fn grow(core: &Core, total: usize) -> Result<usize> {
+    let system = Actor::system();
+    let directory = core.directory(&system);
+    let have = directory.people().await?.len();
+    if have >= total {
+        return Ok(0);
+    }
+    let departments: Vec<i64> = directory.departments().await?.iter().skip(1).map(|d| d.id).collect();
+    let principals = core.principals(&system);
+    let mut added = 0;
+    let mut n = 0usize;
+    while have + added < total {
+        n += 1;
+        let given = GIVEN[n % GIVEN.len()];
+        let family = FAMILY[(n / GIVEN.len()) % FAMILY.len()];
+        let login = format!("{}.{}{}", given.to_lowercase(), family.to_lowercase(), n);
+        if principals.by_login(&login).await?.is_some() {
+            continue;
+        }
+        let name = format!("{given} {family}");
+        let email = format!("{login}@{DEMO_DOMAIN}");
+        directory
+            .add_employee(NewEmployee {
+                login: &login,
+                display_name: &name,
+                email: Some(&email),
+                password: None,
+                fields: EmployeeFields {
+                    department_id: departments.get(n % departments.len().max(1)).copied(),
+                    manager_id: None,
+                    title: Some("Specialist".into()),
+                    phone: Some(format!("+1 555 3{:05}", n)),
+                    mobile: None,
+                    birthday: Some(format!("{}-{:02}-{:02}", 1965 + n % 35, 1 + n % 12, 1 + n % 28)),
+                    hire_date: None,
+                },
+            })
+            .await?;
+        added += 1;
+    }
+    Ok(added)
 }

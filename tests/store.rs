@@ -212,6 +212,51 @@ async fn demo_company_seeds_once(store: &Store) {
         0,
         "second seed is a no-op"
     );
+    // A revised document has a history.
+    let forecast = store
+        .doc_node("departments/sales/Forecast Q4.csv")
+        .await
+        .unwrap()
+        .expect("revised document");
+    assert_eq!(store.doc_versions(forecast.id).await.unwrap().len(), 2);
+
+    // The dated parts follow today, on every start, without piling up.
+    let today = chrono::NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+    for _ in 0..2 {
+        portico::demo::refresh(&core, today).await.unwrap();
+    }
+    let liam = store.principal_by_login("liam").await.unwrap().unwrap();
+    let actor = portico::core::Actor::user(liam);
+    let calendars = core.calendars(&actor);
+    let c = calendars.calendar_of("liam", "calendar").await.unwrap();
+    let week_start = chrono::NaiveDate::from_ymd_opt(2027, 3, 8).unwrap();
+    let from = week_start.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let to = from + 7 * 86_400;
+    let agenda = calendars
+        .agenda(std::slice::from_ref(&c), from, to, &caldav::FloatingZone::utc())
+        .await
+        .unwrap();
+    let titles: Vec<_> = agenda.iter().filter_map(|e| e.occurrence.summary.clone()).collect();
+    assert!(
+        [
+            "Sales team weekly",
+            "Call with Contoso",
+            "1:1 with Sophia",
+            "Team lunch"
+        ]
+        .iter()
+        .all(|t| titles.iter().filter(|x| x == t).count() == 1),
+        "this week's meetings, once each: {titles:?}"
+    );
+    let away = calendars.absences(None, from, to).await.unwrap();
+    assert!(away.len() >= 2, "absences this week: {away:?}");
+    let people = store.directory_entries().await.unwrap();
+    let grace = people.iter().find(|p| p.login == "grace").unwrap();
+    assert!(
+        grace.birthday.as_deref().unwrap().ends_with("-03-10"),
+        "{:?}",
+        grace.birthday
+    );
 }
 on_both!(demo, demo_company_seeds_once);
 

@@ -348,6 +348,65 @@ def mix(a):
             f"errors {r['errors']}, rss {rss.mib} MiB")
 
 
+# The web UI's pages (workload 8): path, label; the admin pages are fetched as the administrator.
+PAGES = [
+    ("/", "home"),
+    ("/calendar", "calendar week"),
+    ("/calendar?view=month", "calendar month"),
+    ("/calendar/new", "new event"),
+    ("/directory", "directory, everyone"),
+    ("/directory?q=555+30", "directory, phone search"),
+    ("/directory?letter=P", "directory, letter"),
+    ("/directory/{user}", "profile"),
+    ("/documents/", "documents"),
+    ("/documents/departments/sales/", "department library"),
+    ("/settings", "settings"),
+]
+ADMIN_PAGES = [("/admin", "admin status"), ("/admin/users", "admin users"), ("/admin/departments", "admin departments")]
+
+
+def pages(a):
+    """Each page of the web UI as a signed-in browser gets it: one warm-up, then --requests
+    sequential GETs; p50 and p99 of the latency, per page."""
+    res = Results(a.results, a.server)
+    base = a.base.rstrip("/")
+
+    def signed_in(user, password):
+        s = session("", "")
+        r = s.post(f"{base}/login", data={"login": user, "password": password, "next": "/"},
+                   allow_redirects=False, timeout=30)
+        if r.status_code != 303 or "portico_session" not in s.cookies:
+            raise RuntimeError(f"signing in as {user}: {r.status_code} {r.text[:200]!r}")
+        return s
+
+    who = [(signed_in(a.user, a.password), PAGES)]
+    if a.admin_password:
+        who.append((signed_in("admin", a.admin_password), ADMIN_PAGES))
+    for s, listed in who:
+        for path, label in listed:
+            url = base + path.format(user=a.user)
+            key = "w8_page_" + re.sub(r"[^a-z0-9]+", "_", label)
+            times = []
+            try:
+                with RssMonitor(a.pid) as rss:
+                    for i in range(a.requests + 1):
+                        t, body = timed(s, "GET", url, expect=(200,))
+                        if i == 0:
+                            continue  # warm-up
+                        times.append(t)
+            except Exception as e:
+                log(f"{res.server}: page {label} failed: {e}")
+                res.update("w", key, {"error": str(e)[:300]})
+                continue
+            times.sort()
+            p = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000
+            out = {"label": label, "path": path, "n": len(times), "p50_ms": round(p(0.50), 2),
+                   "p99_ms": round(p(0.99), 2), "bytes": len(body)}
+            res.update("w", key, out)
+            res.update("rss", key, rss.mib)
+            log(f"{res.server}: page {label}: p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, {len(body):,} bytes")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -373,10 +432,14 @@ def main():
     m.add_argument("--clients", type=int, default=64)
     m.add_argument("--seconds", type=int, default=30)
     m.add_argument("--threads", type=int, default=2)
+    g = sub.add_parser("pages"); common(g)
+    g.add_argument("base")
+    g.add_argument("--requests", type=int, default=200)
+    g.add_argument("--admin-password", default=os.environ.get("PORTICO_ADMIN_PASSWORD", ""))
     a = p.parse_args()
     if a.server is None:
         a.server = os.path.basename(a.results).rsplit(".", 1)[0]
-    {"dav": dav, "files": files, "mix": mix}[a.cmd](a)
+    {"dav": dav, "files": files, "mix": mix, "pages": pages}[a.cmd](a)
 
 
 if __name__ == "__main__":

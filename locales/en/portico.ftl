@@ -284,3 +284,4 @@ admin-short-name = Short name (letters, digits, . _ -)
 admin-no-rooms = No rooms yet.
 admin-new-room = New room
 admin-login-invalid = A short name is 1 to 64 letters, digits, '.', '_' or '-'.
+calendar-out-of-office = Out of office (shown in the absence chart)

@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// Seed the demo company (departments, employees) on first start.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: add generated employees until the company has this many (for trying
+    /// the pages, and the benchmark, with a big directory).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub demo_size: usize,
 }
 
 #[derive(Subcommand)]
@@ -242,6 +246,11 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
                 "seeded the demo company: {created} employees (password: the value of PORTICO_DEMO_PASSWORD, default 'demo')"
             );
         }
+        let grown = crate::demo::grow(&app.core, args.demo_size).await?;
+        if grown > 0 {
+            println!("added {grown} generated employees to the demo company");
+        }
+        crate::demo::refresh(&app.core, chrono::Utc::now().date_naive()).await?;
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let app = Arc::new(app);

@@ -179,6 +179,18 @@ impl<'a> Directory<'a> {
         Ok(self.store().set_department_head(department_id, head.id).await?)
     }
 
+    /// Sets an employee's birthday (administrators; the demo company keeps its birthdays
+    /// near today with it).
+    pub async fn set_birthday(&self, employee: &Principal, birthday: chrono::NaiveDate) -> Result<()> {
+        self.actor.require_admin()?;
+        let day = birthday.format("%Y-%m-%d").to_string();
+        if self.store().set_employee_birthday(employee.id, &day).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found())
+        }
+    }
+
     /// A new user with their employee record.
     pub async fn add_employee(&self, new: NewEmployee<'_>) -> Result<Principal> {
         self.actor.require_admin()?;

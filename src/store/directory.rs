@@ -124,6 +124,16 @@ impl Store {
         .await?)
     }
 
+    /// Sets an employee's birthday (`YYYY-MM-DD`); false when they have no employee record.
+    pub async fn set_employee_birthday(&self, principal_id: i64, birthday: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE employees SET birthday = $1 WHERE principal_id = $2")
+            .bind(birthday)
+            .bind(principal_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     pub async fn count_departments(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
             .fetch_one(self.pool())

@@ -452,6 +452,7 @@ struct EventForm {
     repeats: Vec<Choice>,
     rrule_kept: String,
     private: bool,
+    out_of_office: bool,
     /// For an existing event.
     cal: String,
     name: String,
@@ -561,6 +562,7 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
         repeats,
         rrule_kept,
         private: false,
+        out_of_office: false,
         cal: String::new(),
         name: String::new(),
         etag: String::new(),
@@ -630,6 +632,7 @@ fn fields_from(form: &HashMap<String, String>, lang: Lang) -> Result<EventFields
         end,
         rrule,
         private: form.contains_key("private"),
+        out_of_office: form.contains_key("out_of_office"),
     })
 }
 
@@ -667,6 +670,7 @@ fn form_again(
         repeats,
         rrule_kept: get("rrule_kept"),
         private: form.contains_key("private"),
+        out_of_office: form.contains_key("out_of_office"),
         cal: get("cal"),
         name: get("name"),
         etag: get("etag"),
@@ -798,6 +802,7 @@ async fn event_page(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> 
         repeats,
         rrule_kept,
         private: fields.private,
+        out_of_office: fields.out_of_office,
         cal: c.segment().to_owned(),
         name: name.to_owned(),
         etag,
@@ -990,6 +995,7 @@ mod tests {
             end: EventTime::Local(at("2026-11-02 10:00")),
             rrule: Some("FREQ=WEEKLY".into()),
             private: false,
+            out_of_office: false,
         };
         let shown = EventFields {
             start: EventTime::Local(at("2026-11-16 09:00")),

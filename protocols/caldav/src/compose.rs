@@ -37,6 +37,8 @@ pub struct EventFields {
     pub rrule: Option<String>,
     /// CLASS:PRIVATE (only the owner sees more than "busy").
     pub private: bool,
+    /// Out of office (`X-PORTICO-OOF:TRUE`): the absence chart shows it.
+    pub out_of_office: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -65,6 +67,13 @@ const OWNED: [ICalendarProperty; 11] = [
     ICalendarProperty::LastModified,
     ICalendarProperty::Sequence,
 ];
+
+/// Portico's out-of-office marker, which the form owns too.
+const OOF: &str = "X-PORTICO-OOF";
+
+fn owned(name: &ICalendarProperty) -> bool {
+    OWNED.contains(name) || matches!(name, ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(OOF))
+}
 
 /// RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newlines escaped; other control
 /// characters dropped.
@@ -126,6 +135,9 @@ fn field_lines(f: &EventFields, tzid: &str, with_rule: bool) -> Result<Vec<Strin
     }
     if f.private {
         lines.push("CLASS:PRIVATE".into());
+    }
+    if f.out_of_office {
+        lines.push(format!("{OOF}:TRUE"));
     }
     if with_rule && let Some(rule) = f.rrule.as_deref().filter(|r| !r.trim().is_empty()) {
         if rule.contains(['\r', '\n', ':']) {
@@ -240,7 +252,7 @@ fn sequence_of(comp: &ICalendarComponent) -> i64 {
 /// Replaces what the form owns in `comp` with `lines`, raising SEQUENCE.
 fn rewrite(comp: &mut ICalendarComponent, lines: Vec<String>, now: i64) -> Result<(), ComposeError> {
     let sequence = sequence_of(comp) + 1;
-    comp.entries.retain(|e| !OWNED.contains(&e.name));
+    comp.entries.retain(|e| !owned(&e.name));
     let mut lines = lines;
     lines.push(format!("DTSTAMP:{}", stamp(now)));
     lines.push(format!("LAST-MODIFIED:{}", stamp(now)));
@@ -310,8 +322,7 @@ pub fn update_event(
                         .entries
                         .iter()
                         .filter(|e| {
-                            !OWNED.contains(&e.name)
-                                && !matches!(e.name, ICalendarProperty::Exdate | ICalendarProperty::Rdate)
+                            !owned(&e.name) && !matches!(e.name, ICalendarProperty::Exdate | ICalendarProperty::Rdate)
                         })
                         .cloned()
                         .collect(),
@@ -387,6 +398,7 @@ pub fn event_fields(existing: &[u8], zone: &FloatingZone) -> Result<EventFields,
         end,
         rrule: comp.property(&ICalendarProperty::Rrule).map(entry_text),
         private: crate::object::is_private_component(comp),
+        out_of_office: crate::object::is_out_of_office_component(comp),
     })
 }
 
@@ -410,6 +422,7 @@ mod tests {
             end: EventTime::Local(at("2026-11-02 10:00")),
             rrule: Some("FREQ=WEEKLY;COUNT=4".into()),
             private: false,
+            out_of_office: false,
         }
     }
 
