@@ -154,7 +154,8 @@ async fn mkcalendar_with_properties_and_proppatch() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status().as_u16(), 405, "exists");
+    assert_eq!(again.status().as_u16(), 403, "exists (RFC 4791 §5.3.1.1)");
+    assert!(again.text().await.unwrap().contains("resource-must-be-null"));
 
     let patch = r#"<D:propertyupdate xmlns:D="DAV:" xmlns:A="http://apple.com/ns/ical/"><D:set><D:prop>
 <D:displayname>Work (team)</D:displayname><A:calendar-color>#00FF00</A:calendar-color></D:prop></D:set></D:propertyupdate>"#;

@@ -94,6 +94,15 @@ pub struct NewItem<'a> {
     pub is_oof: bool,
 }
 
+/// The object a MOVE takes away: removed, if its entity tag still matches, in the
+/// transaction that writes the destination.
+#[derive(Debug, Clone, Copy)]
+pub struct MovedFrom<'a> {
+    pub collection_id: i64,
+    pub name: &'a str,
+    pub etag: &'a str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemCondition {
     Any,
@@ -249,6 +258,16 @@ impl Store {
         .await?)
     }
 
+    /// The UID of the object stored under `name`, if there is one.
+    pub async fn item_uid(&self, collection_id: i64, name: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT uid FROM items WHERE collection_id = $1 AND name = $2")
+            .bind(collection_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|(uid,)| uid))
+    }
+
     /// Names, ETags and sizes of every object, without reading bodies.
     pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(
@@ -291,7 +310,19 @@ impl Store {
         item: &NewItem<'_>,
         condition: &ItemCondition,
     ) -> Result<ItemPutOutcome, StoreError> {
-        self.put_indexed(collection_id, item, condition, &[]).await
+        self.put_indexed(collection_id, item, condition, &[], None).await
+    }
+
+    /// MOVE: writes `item` and removes the object it came from, in one transaction (the
+    /// source changed meanwhile: `PreconditionFailed`, nothing written).
+    pub async fn move_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        from: &MovedFrom<'_>,
+    ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, &[], Some(from)).await
     }
 
     /// Creates or replaces a card with its search-index values (see `card_index`).
@@ -302,17 +333,18 @@ impl Store {
         condition: &ItemCondition,
         index: &[(&str, String)],
     ) -> Result<ItemPutOutcome, StoreError> {
-        self.put_indexed(collection_id, item, condition, index).await
+        self.put_indexed(collection_id, item, condition, index, None).await
     }
 
     /// Writes an object and replaces its search-index values by `index` (an object written
-    /// without any is indexed when a query next needs it).
+    /// without any is indexed when a query next needs it); for a MOVE, removes its source.
     async fn put_indexed(
         &self,
         collection_id: i64,
         item: &NewItem<'_>,
         condition: &ItemCondition,
         index: &[(&str, String)],
+        moved: Option<&MovedFrom<'_>>,
     ) -> Result<ItemPutOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
         let seq = bump_seq(&mut tx, collection_id).await?;
@@ -332,15 +364,34 @@ impl Store {
         if !ok {
             return Ok(ItemPutOutcome::PreconditionFailed);
         }
-        let clash: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM items WHERE collection_id = $1 AND uid = $2 AND name <> $3")
-                .bind(collection_id)
-                .bind(item.uid)
-                .bind(item.name)
-                .fetch_optional(&mut *tx)
-                .await?;
+        // The source of a MOVE within the collection has the same UID and goes away.
+        let leaving = moved.filter(|m| m.collection_id == collection_id).map(|m| m.name);
+        let clash: Option<(String,)> = sqlx::query_as(
+            "SELECT name FROM items WHERE collection_id = $1 AND uid = $2 AND name <> $3 \
+             AND ($4 IS NULL OR name <> $4)",
+        )
+        .bind(collection_id)
+        .bind(item.uid)
+        .bind(item.name)
+        .bind(leaving)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some((name,)) = clash {
             return Ok(ItemPutOutcome::UidConflict { name });
+        }
+        // The source of a MOVE goes first: in its own collection it holds the same UID.
+        if let Some(from) = moved {
+            let seq = bump_seq(&mut tx, from.collection_id).await?;
+            let gone = sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND etag = $3")
+                .bind(from.collection_id)
+                .bind(from.name)
+                .bind(from.etag)
+                .execute(&mut *tx)
+                .await?;
+            if gone.rows_affected() == 0 {
+                return Ok(ItemPutOutcome::PreconditionFailed);
+            }
+            record_change(&mut tx, from.collection_id, from.name, seq, true).await?;
         }
         let (item_id,): (i64,) = sqlx::query_as(
             "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \

@@ -27,7 +27,7 @@ mod user_settings;
 pub use app_passwords::AppPassword;
 pub use collections::{
     Absence, Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
-    NewCollection, NewItem,
+    MovedFrom, NewCollection, NewItem,
 };
 pub use directory::{DepartmentRow, DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};

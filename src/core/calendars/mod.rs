@@ -25,7 +25,7 @@ pub use crate::core::authz::{CalendarOwner, CalendarView};
 pub use crate::store::{AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, Item, ItemMeta, PropChange};
 pub use events::AgendaEntry;
 pub use manage::{AclFacts, TeamOf};
-pub use objects::{Changes, LIMITS, PutObject, Written, etag_of, feed, visible_data};
+pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};
 
 use crate::core::{Principal, PrincipalKind};

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::documents::check_preconditions;
 use crate::core::{Error, ErrorKind, Result};
-use crate::store::{Collection, Item, ItemCondition, ItemMeta, ItemPutOutcome, NewItem};
+use crate::store::{Collection, Item, ItemCondition, ItemMeta, ItemPutOutcome, MovedFrom, NewItem};
 
 use super::{CalendarRef, CalendarView, Calendars};
 
@@ -84,6 +84,46 @@ fn reduced(view: CalendarView, mut item: Item) -> Result<Item> {
 
 fn refused(e: caldav::ObjectError) -> Error {
     Error::with_condition(ErrorKind::Forbidden, e.precondition(), e.to_string())
+}
+
+/// A COPY or MOVE.
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer {
+    pub is_move: bool,
+    pub overwrite: bool,
+}
+
+/// `bytes` checked as an object of the calendar `c`: size, iCalendar and CalDAV rules, the
+/// calendar's component set (each refusal with its RFC 4791 precondition), and UTF-8.
+async fn validated(c: &CalendarRef, bytes: bytes::Bytes) -> Result<(caldav::CalendarObject, String)> {
+    if bytes.len() as u64 > LIMITS.max_resource_size {
+        return Err(Error::with_condition(
+            ErrorKind::Forbidden,
+            caldav::conditions::max_resource_size(),
+            format!("a calendar object may have at most {} bytes", LIMITS.max_resource_size),
+        ));
+    }
+    let allowed: Vec<caldav::ComponentKind> = c
+        .coll
+        .components
+        .split(',')
+        .filter_map(caldav::ComponentKind::from_name)
+        .collect();
+    // Parsing a megabyte of iCalendar is CPU work: off the async workers.
+    let (object, bytes) = crate::core::cpu_work(bytes.len(), move || {
+        let object = caldav::validate_object(&bytes, &allowed, &LIMITS);
+        (object, bytes)
+    })
+    .await?;
+    let object = object.map_err(refused)?;
+    let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
+        Error::with_condition(
+            ErrorKind::Forbidden,
+            caldav::conditions::valid_calendar_data(),
+            "calendar data must be UTF-8",
+        )
+    })?;
+    Ok((object, data))
 }
 
 /// Reads the change log page after `since` (`limit` at most, never more than a server
@@ -192,34 +232,7 @@ impl Calendars<'_> {
                 format!("calendar objects must be text/calendar, not {ctype}"),
             ));
         }
-        if put.bytes.len() as u64 > LIMITS.max_resource_size {
-            return Err(Error::with_condition(
-                ErrorKind::Forbidden,
-                caldav::conditions::max_resource_size(),
-                format!("a calendar object may have at most {} bytes", LIMITS.max_resource_size),
-            ));
-        }
-        let allowed: Vec<caldav::ComponentKind> = c
-            .coll
-            .components
-            .split(',')
-            .filter_map(caldav::ComponentKind::from_name)
-            .collect();
-        let bytes = put.bytes;
-        // Parsing a megabyte of iCalendar is CPU work: off the async workers.
-        let (object, bytes) = crate::core::cpu_work(bytes.len(), move || {
-            let object = caldav::validate_object(&bytes, &allowed, &LIMITS);
-            (object, bytes)
-        })
-        .await?;
-        let object = object.map_err(refused)?;
-        let data = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            Error::with_condition(
-                ErrorKind::Forbidden,
-                caldav::conditions::valid_calendar_data(),
-                "calendar data must be UTF-8",
-            )
-        })?;
+        let (object, data) = validated(c, put.bytes).await?;
         if c.view != CalendarView::Owner
             && let Some(stored) = self.store().item(c.coll.id, name).await?
             && caldav::is_private(stored.data.as_bytes())
@@ -229,19 +242,98 @@ impl Calendars<'_> {
                 "a private event can only be changed by the owner of its calendar",
             ));
         }
+        // RFC 4791 §5.3.2.1: a PUT may not change the UID of an existing resource.
+        if let Some(stored_uid) = self.store().item_uid(c.coll.id, name).await?
+            && stored_uid != object.uid
+        {
+            return Err(Error::with_condition(
+                ErrorKind::Conflict,
+                caldav::conditions::no_uid_conflict(&crate::core::urls::object_href(&c.home_login, &c.segment, name)),
+                format!("the object here has UID {stored_uid}; a PUT cannot change it"),
+            ));
+        }
         let condition = self.pinned_condition(c, name, &put.preconditions).await?;
+        self.store_object(c, name, &object, &data, &condition, None).await
+    }
+
+    /// COPY or MOVE of an object to `to_name` in the calendar `to` (RFC 4918 §9.8–§9.9, with
+    /// the destination's RFC 4791 §5.3.2.1 preconditions). A MOVE writes the destination and
+    /// removes the source in one transaction. Answers whether the destination was created.
+    pub async fn copy_object(
+        &self,
+        from: &CalendarRef,
+        name: &str,
+        to: &CalendarRef,
+        to_name: &str,
+        t: Transfer,
+    ) -> Result<bool> {
+        let needed = if t.is_move {
+            CalendarView::Write
+        } else {
+            CalendarView::Read
+        };
+        if from.view < needed || to.view < CalendarView::Write {
+            return Err(Error::forbidden());
+        }
+        if from.coll.id == to.coll.id && name == to_name {
+            return Err(Error::forbidden_because("the source and the destination are the same"));
+        }
+        let item = self
+            .store()
+            .item(from.coll.id, name)
+            .await?
+            .ok_or_else(Error::not_found)?;
+        if from.view != CalendarView::Owner && caldav::is_private(item.data.as_bytes()) {
+            return Err(Error::forbidden_because(
+                "a private event can only be copied or moved by the owner of its calendar",
+            ));
+        }
+        let existing = self.store().item_meta(to.coll.id, to_name).await?;
+        if existing.is_some() && !t.overwrite {
+            return Err(Error::precondition_failed("the Destination exists and Overwrite is F"));
+        }
+        let (object, data) = validated(to, bytes::Bytes::from(item.data.clone())).await?;
+        let condition = match &existing {
+            Some(meta) => ItemCondition::MatchEtag(meta.etag.clone()),
+            None => ItemCondition::MustNotExist,
+        };
+        let moved = MovedFrom {
+            collection_id: from.coll.id,
+            name,
+            etag: &item.etag,
+        };
+        self.store_object(to, to_name, &object, &data, &condition, t.is_move.then_some(&moved))
+            .await
+            .map(|w| w.created)
+    }
+
+    /// Writes a validated object under `condition` (and, for a MOVE, removes its source in
+    /// the same transaction).
+    async fn store_object(
+        &self,
+        c: &CalendarRef,
+        name: &str,
+        object: &caldav::CalendarObject,
+        data: &str,
+        condition: &ItemCondition,
+        moved: Option<&MovedFrom<'_>>,
+    ) -> Result<Written> {
         let etag = etag_of(data.as_bytes());
         let new = NewItem {
             name,
             uid: &object.uid,
             etag: &etag,
             component: object.kind.name(),
-            data: &data,
+            data,
             time_start: object.index.start,
             time_end: object.index.end,
             is_oof: object.is_out_of_office,
         };
-        match self.store().put_item(c.coll.id, &new, &condition).await? {
+        let outcome = match moved {
+            Some(from) => self.store().move_item(c.coll.id, &new, condition, from).await?,
+            None => self.store().put_item(c.coll.id, &new, condition).await?,
+        };
+        match outcome {
             ItemPutOutcome::Created => Ok(Written { created: true, etag }),
             ItemPutOutcome::Replaced => Ok(Written { created: false, etag }),
             ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(

@@ -184,6 +184,25 @@ fn split_changes(ops: &[PropPatchOp], creating: bool) -> Result<CalendarChanges<
     Ok(out)
 }
 
+/// 403 `C:valid-calendar-data` unless every `C:calendar-timezone` set is an iCalendar object
+/// with exactly one VTIMEZONE (RFC 4791 §5.2.2, and §5.3.1.1 for MKCALENDAR): nothing of the
+/// request is applied then.
+fn check_timezones(ops: &[PropPatchOp]) -> Result<(), AppError> {
+    for op in ops {
+        if let PropPatchOp::Set { name, value } = op
+            && *name == CALENDAR_TIMEZONE
+            && let Err(e) = caldav::parse_calendar_timezone(value)
+        {
+            return Err(AppError::Dav {
+                status: StatusCode::FORBIDDEN,
+                reason: format!("calendar-timezone: {e}"),
+                condition: Some(caldav::conditions::valid_calendar_data()),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// MKCALENDAR (RFC 4791 §5.3.1) or extended MKCOL with a calendar resourcetype (RFC 5689).
 pub async fn make_calendar(
     cal: &Cal<'_>,
@@ -215,6 +234,7 @@ pub async fn make_calendar(
             value: value.clone(),
         })
         .collect();
+    check_timezones(&ops)?;
     let changes = match split_changes(&ops, true) {
         Ok(c) => c,
         Err(bad) => return Ok(failed_props(paths::calendar_href(login, slug), &ops, &bad)),
@@ -281,10 +301,13 @@ pub async fn proppatch(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result
                 dead: ops.iter().map(PropChange::from).collect(),
             }
         }
-        None => match split_changes(&ops, false) {
-            Ok(c) => c,
-            Err(bad) => return Ok(failed_props(href, &ops, &bad)),
-        },
+        None => {
+            check_timezones(&ops)?;
+            match split_changes(&ops, false) {
+                Ok(c) => c,
+                Err(bad) => return Ok(failed_props(href, &ops, &bad)),
+            }
+        }
     };
     cal.calendars.update_calendar(c, &changes.update, &changes.dead).await?;
     Ok(all_applied(href, &ops))

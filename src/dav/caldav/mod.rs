@@ -10,6 +10,7 @@
 
 mod acl;
 mod collection;
+mod copymove;
 pub mod feed;
 mod objects;
 mod paths;
@@ -35,7 +36,7 @@ const DAV_CLASSES: &str = "1, 3, access-control, calendar-access, extended-mkcol
 const ALLOW_ROOT: &str = "OPTIONS, PROPFIND";
 const ALLOW_HOME: &str = "OPTIONS, PROPFIND, MKCALENDAR, MKCOL";
 const ALLOW_CALENDAR: &str = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, DELETE, REPORT";
-const ALLOW_OBJECT: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND";
+const ALLOW_OBJECT: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, COPY, MOVE";
 
 /// Per-request handle on what the CalDAV handlers share.
 pub struct Cal<'a> {
@@ -90,14 +91,31 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (DavPath::CalendarObject { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_OBJECT)),
         (_, "PROPFIND") => propfind::propfind(&cal, &path, headers, body).await,
         (DavPath::Calendar { login, slug }, "MKCALENDAR" | "MKCOL") => {
-            collection::make_calendar(&cal, login, slug, method == "MKCALENDAR", body)
+            let mkcalendar = method == "MKCALENDAR";
+            collection::make_calendar(&cal, login, slug, mkcalendar, body)
                 .await
                 .map_err(|e| match e {
+                    // RFC 4791 §5.3.1.1: MKCALENDAR where something exists fails its
+                    // precondition (403); MKCOL there is 405 (RFC 4918 §9.3.1).
+                    AppError::Domain(e) if e.kind == ErrorKind::NotAllowed && mkcalendar => AppError::Dav {
+                        status: StatusCode::FORBIDDEN,
+                        reason: e.reason,
+                        condition: Some(caldav::conditions::resource_must_be_null()),
+                    },
                     AppError::Domain(e) if e.kind == ErrorKind::NotAllowed => {
                         AppError::MethodNotAllowed { allow: ALLOW_CALENDAR }
                     }
                     other => other,
                 })
+        }
+        // RFC 4791 §5.3.1.1 (and §5.3.2 for MKCOL): no collection inside a calendar.
+        (DavPath::CalendarObject { login, slug, .. }, "MKCALENDAR" | "MKCOL") => {
+            cal.calendars.calendar(login, slug, Action::Read).await?;
+            Err(AppError::Dav {
+                status: StatusCode::FORBIDDEN,
+                reason: "calendars cannot hold collections".into(),
+                condition: Some(caldav::conditions::calendar_collection_location_ok()),
+            })
         }
         (DavPath::Calendar { login, slug }, "PROPPATCH") => {
             let c = cal.calendars.calendar(login, slug, Action::Read).await?;
@@ -123,6 +141,11 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (DavPath::CalendarObject { login, slug, name }, "PUT") => {
             let c = cal.calendars.calendar(login, slug, Action::Write).await?;
             objects::put(&cal, &c, name, headers, body).await
+        }
+        (DavPath::CalendarObject { login, slug, name }, "COPY" | "MOVE") => {
+            let action = if method == "MOVE" { Action::Write } else { Action::Read };
+            let c = cal.calendars.calendar(login, slug, action).await?;
+            copymove::copy_or_move(&cal, &c, name, headers, method == "MOVE").await
         }
         (DavPath::CalendarObject { login, slug, name }, "DELETE") => {
             let c = cal.calendars.calendar(login, slug, Action::Write).await?;

@@ -18,7 +18,8 @@ pub enum ReportError {
     #[error("{0}")]
     Invalid(String),
     /// The `C:filter` is invalid: unknown elements, bad nesting, bad
-    /// time range (400 with `C:valid-filter`).
+    /// time range (403 with `C:valid-filter`: a failed precondition of
+    /// RFC 4791 §7.8, which CalDAV answers with 403, §1.3).
     #[error("invalid filter: {0}")]
     InvalidFilter(String),
     /// A text-match names an unsupported collation (403 with
@@ -48,8 +49,9 @@ impl ReportError {
     /// The HTTP status to answer with.
     pub fn status(&self) -> u16 {
         match self {
-            ReportError::Xml(_) | ReportError::Invalid(_) | ReportError::InvalidFilter(_) => 400,
-            ReportError::UnsupportedCollation(_)
+            ReportError::Xml(_) | ReportError::Invalid(_) => 400,
+            ReportError::InvalidFilter(_)
+            | ReportError::UnsupportedCollation(_)
             | ReportError::UnsupportedCalendarData { .. }
             | ReportError::InvalidTimezone(_)
             | ReportError::UnknownTimezoneId(_) => 403,
@@ -93,7 +95,7 @@ mod tests {
         let cases: [(ReportError, u16, Option<&str>); 7] = [
             (ReportError::Xml(XmlError::Empty), 400, None),
             (ReportError::Invalid("x".into()), 400, None),
-            (ReportError::InvalidFilter("x".into()), 400, Some("valid-filter")),
+            (ReportError::InvalidFilter("x".into()), 403, Some("valid-filter")),
             (
                 ReportError::UnsupportedCollation("i;x".into()),
                 403,

@@ -64,7 +64,8 @@ pub(crate) fn read_query(root: &Element) -> Result<CalendarQuery, ReportError> {
             timezone = Some(FloatingZone::from_id(id).ok_or_else(|| ReportError::UnknownTimezoneId(id.to_owned()))?);
         }
     }
-    let filter = filter.ok_or_else(|| ReportError::InvalidFilter("calendar-query needs a filter".into()))?;
+    // No filter at all is a malformed request (400), not an invalid filter (403).
+    let filter = filter.ok_or_else(|| ReportError::Invalid("calendar-query needs a filter".into()))?;
     Ok(CalendarQuery {
         props,
         filter,

@@ -213,7 +213,7 @@ fn start_after_end() {
     assert!(matches!(e, ReportError::InvalidFilter(_)));
     assert_eq!(
         (e.status(), e.precondition().unwrap().name.local.as_ref()),
-        (400, "valid-filter")
+        (403, "valid-filter")
     );
     let unparseable = THUNDERBIRD_QUERY.replace("20251201T000000Z", "2025-12-01");
     assert!(matches!(parse(&unparseable), Err(ReportError::InvalidFilter(_))));
