@@ -67,6 +67,9 @@ pub trait BlobStore: Send + Sync {
     fn put_back<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<(), BlobError>>;
     /// Deletes a blob set aside.
     fn discard<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<(), BlobError>>;
+    /// The file holding a blob, for a store on the local file system (backups read it
+    /// directly); `None` when the blob is missing.
+    fn local_path(&self, sha256: &str) -> Option<PathBuf>;
 }
 
 pub struct FsBlobStore {
@@ -306,6 +309,13 @@ impl BlobStore for FsBlobStore {
             tokio::fs::rename(&aside, &path).await?;
             Ok(())
         })
+    }
+
+    fn local_path(&self, sha256: &str) -> Option<PathBuf> {
+        [self.path_of(sha256), self.trash_of(sha256)]
+            .into_iter()
+            .flatten()
+            .find(|p| p.is_file())
     }
 
     fn discard<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<(), BlobError>> {

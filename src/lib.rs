@@ -20,13 +20,16 @@
 //! - [`core`]: the services, where every rule lives: documents, calendars, address books,
 //!   the directory, principals, authentication, and [`core::authz`], the one authorisation
 //!   decision.
-//! - [`store`] and [`blobs`]: SQL (SQLite or PostgreSQL) and the content-addressed blob store.
+//! - [`store`] and [`blobs`]: SQL (SQLite or PostgreSQL) and the content-addressed blob store;
+//!   [`backup`]: the backup archive's format (written from a snapshot, restored into a new
+//!   data directory).
 //! - [`config`], [`logging`]: the configuration file and the log.
 //!
 //! The wire formats and protocol rules are the pure crates under `protocols/` (`dav`,
 //! `caldav`, `carddav`); clients of other servers are under `connectors/` (`ldap_sync`).
 
 pub mod app;
+pub mod backup;
 pub mod blobs;
 pub mod cli;
 pub mod config;

@@ -1,6 +1,6 @@
-//! The command line: `serve`, `demo`, `user`, `check-config`, `dev-cert`, `migrate`, and
-//! the administration commands (`docs`, `group`, `calendar`, `room`, `sync-ldap`), which act
-//! through the services as the system actor.
+//! The command line: `serve`, `demo`, `user`, `check-config`, `dev-cert`, `migrate`,
+//! `backup`, `restore`, and the administration commands (`docs`, `group`, `calendar`, `room`,
+//! `sync-ldap`), which act through the services as the system actor.
 //!
 //! This contract is stable (other tools depend on it). Settings resolve as: command-line
 //! flags over `PORTICO_*` environment variables over the config file over defaults.
@@ -71,6 +71,19 @@ pub enum Command {
     /// Calendar visibility, grants and feeds.
     #[command(subcommand)]
     Calendar(crate::cli::calendar::CalendarCommand),
+    /// Write a consistent backup (database and stored files) into FILE, also while the server
+    /// runs (SQLite; with PostgreSQL see docs/operations.md).
+    Backup(BackupArgs),
+    /// Restore a backup FILE into a new, empty data directory (--data).
+    Restore(BackupArgs),
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// The backup archive.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Args)]
@@ -209,6 +222,53 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 r.summary.staff_changes,
                 r.skipped,
                 started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let app = App::open(load_config(&args.common, None)?).await?;
+            eprintln!("backing up into {}…", args.file.display());
+            let mut last = std::time::Instant::now();
+            let mut report = |done: usize, total: usize| {
+                if done == total || last.elapsed() >= std::time::Duration::from_secs(1) {
+                    eprintln!("  stored files: {done} of {total}");
+                    last = std::time::Instant::now();
+                }
+            };
+            let result = crate::core::system::backup(&app.core, &Actor::system(), &args.file, &mut report).await;
+            app.core.close().await;
+            let m = result?;
+            println!(
+                "backup written to {}: the database and {} stored files ({} bytes)",
+                args.file.display(),
+                m.blobs,
+                m.blob_bytes
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let config = load_config(&args.common, None)?;
+            if !config.database.url.is_empty() {
+                bail!("restore writes an SQLite data directory; with PostgreSQL restore the dump with pg_restore");
+            }
+            let data = config.storage.data_dir.clone();
+            eprintln!("restoring {} into {}…", args.file.display(), data.display());
+            let mut last = std::time::Instant::now();
+            let manifest = crate::backup::restore(&args.file, &data, &mut |done, total| {
+                if done == total || last.elapsed() >= std::time::Duration::from_secs(1) {
+                    eprintln!("  stored files: {done} of {total}");
+                    last = std::time::Instant::now();
+                }
+            })?;
+            // Opening it applies any newer migrations and proves the database reads.
+            let app = App::open(config).await?;
+            app.core.close().await;
+            println!(
+                "restored a backup of {} (Portico {}): {} stored files into {}",
+                chrono::DateTime::from_timestamp(manifest.created_at, 0).map_or_else(String::new, |t| t.to_rfc3339()),
+                manifest.version,
+                manifest.blobs,
+                data.display()
             );
             Ok(())
         }

@@ -1,6 +1,6 @@
-//! What the administration's status page shows: the version, the database, how much is
-//! stored, how many people and departments there are, and the directory sync's last result.
-//! Administrators only.
+//! The system as a whole, for administrators: the status page (version, database, how much
+//! is stored, people and departments, the directory sync's last result) and the backup (a
+//! consistent snapshot taken while serving; the archive format is [`crate::backup`]).
 
 use crate::core::{Actor, Core, Result};
 use crate::store::{Dialect, DirectoryState, PrincipalKind};
@@ -40,4 +40,52 @@ pub async fn status(core: &Core, actor: &Actor) -> Result<Status> {
         library_bytes: store.doc_usage_total().await?,
         directory: store.directory_state(crate::core::directory::LDAP_SOURCE).await?,
     })
+}
+
+/// Writes a backup of the SQLite database and every blob it refers to into `archive`, while
+/// the server may go on serving: the database is snapshotted in one transaction first (`VACUUM
+/// INTO`), then the blobs that snapshot refers to are copied (blobs never change, and the blob
+/// cleanup leaves a blob alone for an hour after its last reference is gone).
+/// `progress(done, total)` follows the blobs.
+pub async fn backup(
+    core: &Core,
+    actor: &Actor,
+    archive: &std::path::Path,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<crate::backup::Manifest> {
+    actor.require_admin()?;
+    let snapshot = archive.with_extension("db-snapshot");
+    let _ = std::fs::remove_file(&snapshot);
+    core.store.snapshot_into(&snapshot).await?;
+    let result = async {
+        let url = format!("sqlite://{}?mode=rw", snapshot.display());
+        let copy = crate::store::Store::connect(&url, 1).await?;
+        let referenced = copy.referenced_blobs().await;
+        copy.close().await;
+        let mut blobs = Vec::new();
+        for sha in referenced? {
+            let path = core
+                .blobs
+                .local_path(&sha)
+                .ok_or_else(|| crate::core::Error::internal(format!("blob {sha} is referenced but missing")))?;
+            blobs.push((sha, path));
+        }
+        let (archive, snapshot) = (archive.to_owned(), snapshot.clone());
+        let mut done = Vec::new();
+        let written = tokio::task::spawn_blocking(move || {
+            let m = crate::backup::write_archive(&archive, &snapshot, &blobs, &mut |d, t| done.push((d, t)));
+            (m, done)
+        })
+        .await
+        .map_err(crate::core::Error::internal)?;
+        for (d, t) in written.1 {
+            progress(d, t);
+        }
+        written.0.map_err(crate::core::Error::internal)
+    }
+    .await;
+    for leftover in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{leftover}", snapshot.display()));
+    }
+    result
 }

@@ -6,6 +6,7 @@
 //! Submodules own one table family each.
 
 mod app_passwords;
+mod backup;
 #[macro_use]
 mod collections;
 

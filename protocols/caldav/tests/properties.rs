@@ -8,14 +8,15 @@ use caldav::{ComponentKind, FloatingZone, Limits, TimeRange, occurrences, parse_
 use proptest::prelude::*;
 
 fn stamp() -> impl Strategy<Value = String> {
-    (2020u32..2030, 1u32..13, 1u32..29, 0u32..24, 0u32..60, any::<bool>()).prop_map(|(y, mo, d, h, mi, z)| {
-        format!("{y}{mo:02}{d:02}T{h:02}{mi:02}00{}", if z { "Z" } else { "" })
-    })
+    (2020u32..2030, 1u32..13, 1u32..29, 0u32..24, 0u32..60, any::<bool>())
+        .prop_map(|(y, mo, d, h, mi, z)| format!("{y}{mo:02}{d:02}T{h:02}{mi:02}00{}", if z { "Z" } else { "" }))
 }
 
 fn rule() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(vec!["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY", "MINUTELY", "SECONDLY", "BOGUS"]),
+        prop::sample::select(vec![
+            "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY", "MINUTELY", "SECONDLY", "BOGUS",
+        ]),
         prop::option::of(1u32..5),
         prop::option::of(1u32..40),
         prop::option::of(stamp()),
@@ -43,8 +44,23 @@ fn rule() -> impl Strategy<Value = String> {
 }
 
 fn start_line(name: &'static str) -> impl Strategy<Value = String> {
-    (stamp(), prop::sample::select(vec!["", ";TZID=Europe/Berlin", ";TZID=W. Europe Standard Time", ";TZID=Nowhere", ";VALUE=DATE"]))
-        .prop_map(move |(s, p)| if p == ";VALUE=DATE" { format!("{name}{p}:{}", &s[..8]) } else { format!("{name}{p}:{s}") })
+    (
+        stamp(),
+        prop::sample::select(vec![
+            "",
+            ";TZID=Europe/Berlin",
+            ";TZID=W. Europe Standard Time",
+            ";TZID=Nowhere",
+            ";VALUE=DATE",
+        ]),
+    )
+        .prop_map(move |(s, p)| {
+            if p == ";VALUE=DATE" {
+                format!("{name}{p}:{}", &s[..8])
+            } else {
+                format!("{name}{p}:{s}")
+            }
+        })
 }
 
 fn event() -> impl Strategy<Value = String> {

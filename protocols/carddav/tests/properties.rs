@@ -8,23 +8,43 @@ use proptest::prelude::*;
 
 fn card() -> impl Strategy<Value = String> {
     let line = prop::sample::select(vec![
-        "FN:Anna Petrova", "N:Petrova;Anna;;;", "EMAIL;TYPE=work:anna@example.com", "TEL;TYPE=cell:+7 495 123",
-        "ORG:Northwind;Sales", "TITLE:Manager", "BDAY:1990-04-01", "BDAY:--0401", "NOTE:a\\, b\\n c",
-        "ADR;TYPE=work:;;Main St 1;Moscow;;101000;Russia", "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=",
-        "X-CUSTOM;PARAM=\"quoted\":value", "item1.EMAIL:grouped@example.com", "CATEGORIES:a,b,c", "BROKEN LINE",
-        "UID:urn:uuid:1", "UID:", "VERSION:4.0", "N:", "TEL;VALUE=uri:tel:+1-555",
+        "FN:Anna Petrova",
+        "N:Petrova;Anna;;;",
+        "EMAIL;TYPE=work:anna@example.com",
+        "TEL;TYPE=cell:+7 495 123",
+        "ORG:Northwind;Sales",
+        "TITLE:Manager",
+        "BDAY:1990-04-01",
+        "BDAY:--0401",
+        "NOTE:a\\, b\\n c",
+        "ADR;TYPE=work:;;Main St 1;Moscow;;101000;Russia",
+        "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=",
+        "X-CUSTOM;PARAM=\"quoted\":value",
+        "item1.EMAIL:grouped@example.com",
+        "CATEGORIES:a,b,c",
+        "BROKEN LINE",
+        "UID:urn:uuid:1",
+        "UID:",
+        "VERSION:4.0",
+        "N:",
+        "TEL;VALUE=uri:tel:+1-555",
     ]);
-    (prop::sample::select(vec!["3.0", "4.0", "2.1"]), prop::collection::vec(line, 0..14), any::<bool>()).prop_map(|(v, lines, uid)| {
-        let mut c = format!("BEGIN:VCARD\r\nVERSION:{v}\r\n");
-        if uid {
-            c += "UID:prop-card\r\n";
-        }
-        for l in lines {
-            c += l;
-            c += "\r\n";
-        }
-        c + "END:VCARD\r\n"
-    })
+    (
+        prop::sample::select(vec!["3.0", "4.0", "2.1"]),
+        prop::collection::vec(line, 0..14),
+        any::<bool>(),
+    )
+        .prop_map(|(v, lines, uid)| {
+            let mut c = format!("BEGIN:VCARD\r\nVERSION:{v}\r\n");
+            if uid {
+                c += "UID:prop-card\r\n";
+            }
+            for l in lines {
+                c += l;
+                c += "\r\n";
+            }
+            c + "END:VCARD\r\n"
+        })
 }
 
 proptest! {

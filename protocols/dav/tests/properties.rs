@@ -9,9 +9,27 @@ use proptest::prelude::*;
 /// random text and broken tags among them.
 fn dav_xml() -> impl Strategy<Value = String> {
     let names = prop::sample::select(vec![
-        "D:propfind", "D:prop", "D:allprop", "D:include", "D:propname", "D:getetag", "D:displayname",
-        "D:propertyupdate", "D:set", "D:remove", "D:lockinfo", "D:lockscope", "D:exclusive", "D:shared",
-        "D:locktype", "D:write", "D:owner", "D:href", "x:custom", "D:resourcetype", "D:collection",
+        "D:propfind",
+        "D:prop",
+        "D:allprop",
+        "D:include",
+        "D:propname",
+        "D:getetag",
+        "D:displayname",
+        "D:propertyupdate",
+        "D:set",
+        "D:remove",
+        "D:lockinfo",
+        "D:lockscope",
+        "D:exclusive",
+        "D:shared",
+        "D:locktype",
+        "D:write",
+        "D:owner",
+        "D:href",
+        "x:custom",
+        "D:resourcetype",
+        "D:collection",
     ]);
     let leaf = (names.clone(), "[a-z<>&;\" ]{0,12}").prop_map(|(n, t)| format!("<{n}>{t}</{n}>"));
     leaf.prop_recursive(4, 64, 6, move |inner| {

@@ -1,0 +1,244 @@
+//! The backup archive: a tar file holding `manifest.json`, `portico.db` (a consistent SQLite
+//! snapshot) and `blobs/sha256/ab/cd/<hex>` (the stored contents the snapshot refers to), and
+//! its restore into a new data directory. Taking the snapshot is the store's and the
+//! services' part ([`crate::core::system::backup`]); this module writes and reads the file.
+//!
+//! Restoring checks everything before the data directory is usable: only the three kinds of
+//! entry are accepted (no other paths, no links), every blob's SHA-256 must match its name,
+//! and the manifest's counts must match what was read; on any error the new directory is
+//! removed again. The tar format comes from the `tar` crate.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The archive's format name, checked on restore.
+pub const FORMAT: &str = "portico-backup-1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    pub format: String,
+    pub version: String,
+    pub created_at: i64,
+    pub blobs: u64,
+    pub blob_bytes: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("not a Portico backup: {0}")]
+    NotABackup(String),
+    #[error("the backup is damaged: {0}")]
+    Damaged(String),
+    #[error("{0} is not empty: restore into a new data directory")]
+    NotEmpty(PathBuf),
+}
+
+/// Writes the archive at `out` (through a temp file renamed at the end): the manifest, the
+/// database file `db` and each blob `(digest, path)`; `progress(done, total)` is called as
+/// blobs are written.
+pub fn write_archive(
+    out: &Path,
+    db: &Path,
+    blobs: &[(String, PathBuf)],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Manifest, BackupError> {
+    let temp = out.with_extension("partial");
+    let result = (|| {
+        let file = std::fs::File::create(&temp)?;
+        let mut tar = tar::Builder::new(io::BufWriter::new(file));
+        tar.mode(tar::HeaderMode::Deterministic);
+        let blob_bytes = blobs
+            .iter()
+            .map(|(_, p)| std::fs::metadata(p).map(|m| m.len()))
+            .sum::<io::Result<u64>>()?;
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            created_at: crate::store::now(),
+            blobs: blobs.len() as u64,
+            blob_bytes,
+        };
+        let text = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o600);
+        header.set_cksum();
+        tar.append_data(&mut header, "manifest.json", text.as_slice())?;
+        tar.append_path_with_name(db, "portico.db")?;
+        for (i, (sha, path)) in blobs.iter().enumerate() {
+            tar.append_path_with_name(path, blob_entry(sha))?;
+            progress(i + 1, blobs.len());
+        }
+        let mut inner = tar.into_inner()?;
+        inner.flush()?;
+        inner.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(manifest)
+    })();
+    match result {
+        Ok(m) => {
+            std::fs::rename(&temp, out)?;
+            Ok(m)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+fn blob_entry(sha: &str) -> String {
+    format!("blobs/sha256/{}/{}/{sha}", &sha[..2], &sha[2..4])
+}
+
+/// Whether `name` is where a blob's entry goes (so a crafted archive cannot write elsewhere).
+fn blob_digest(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("blobs/sha256/")?;
+    let mut parts = rest.split('/');
+    let (a, b, hex) = (parts.next()?, parts.next()?, parts.next()?);
+    let valid = parts.next().is_none()
+        && hex.len() == 64
+        && hex.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        && a == &hex[..2]
+        && b == &hex[2..4];
+    valid.then_some(hex)
+}
+
+/// Restores `archive` into `data_dir` (created; it must not hold anything yet).
+pub fn restore(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Manifest, BackupError> {
+    if data_dir.exists() && std::fs::read_dir(data_dir)?.next().is_some() {
+        return Err(BackupError::NotEmpty(data_dir.to_owned()));
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let result = restore_into(archive, data_dir, progress);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(data_dir);
+    }
+    result
+}
+
+fn restore_into(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Manifest, BackupError> {
+    let mut tar = tar::Archive::new(io::BufReader::new(std::fs::File::open(archive)?));
+    let mut manifest: Option<Manifest> = None;
+    let (mut database, mut blobs, mut bytes) = (false, 0u64, 0u64);
+    for entry in tar.entries().map_err(|e| BackupError::NotABackup(e.to_string()))? {
+        let mut entry = entry.map_err(|e| BackupError::Damaged(e.to_string()))?;
+        if !entry.header().entry_type().is_file() {
+            return Err(BackupError::Damaged("an entry that is not a file".into()));
+        }
+        let name = entry
+            .path()
+            .map_err(|e| BackupError::Damaged(e.to_string()))?
+            .to_string_lossy()
+            .into_owned();
+        match name.as_str() {
+            "manifest.json" => {
+                let mut text = Vec::new();
+                entry.by_ref().take(64 * 1024).read_to_end(&mut text)?;
+                let m: Manifest = serde_json::from_slice(&text).map_err(|e| BackupError::NotABackup(e.to_string()))?;
+                if m.format != FORMAT {
+                    return Err(BackupError::NotABackup(format!("format {:?}", m.format)));
+                }
+                manifest = Some(m);
+            }
+            "portico.db" => {
+                let mut out = std::fs::File::create(data_dir.join("portico.db"))?;
+                io::copy(&mut entry, &mut out)?;
+                out.sync_all()?;
+                database = true;
+            }
+            other => {
+                let Some(sha) = blob_digest(other).map(str::to_owned) else {
+                    return Err(BackupError::Damaged(format!("unexpected entry {other:?}")));
+                };
+                let dest = data_dir.join(other);
+                if let Some(dir) = dest.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let mut out = std::fs::File::create(&dest)?;
+                let mut hasher = Sha256::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = entry.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                    out.write_all(&buf[..n])?;
+                    bytes += n as u64;
+                }
+                out.sync_all()?;
+                if hex::encode(hasher.finalize()) != sha {
+                    return Err(BackupError::Damaged(format!("blob {sha} does not match its content")));
+                }
+                blobs += 1;
+                progress(blobs, manifest.as_ref().map_or(0, |m| m.blobs));
+            }
+        }
+    }
+    let manifest = manifest.ok_or_else(|| BackupError::NotABackup("no manifest".into()))?;
+    if !database {
+        return Err(BackupError::Damaged("no database".into()));
+    }
+    if blobs != manifest.blobs || bytes != manifest.blob_bytes {
+        return Err(BackupError::Damaged(format!(
+            "{blobs} blobs of {bytes} bytes, the manifest says {} of {}",
+            manifest.blobs, manifest.blob_bytes
+        )));
+    }
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_blob_paths_are_blob_entries() {
+        let sha = "ab".repeat(32);
+        assert_eq!(blob_digest(&blob_entry(&sha)), Some(sha.as_str()));
+        assert_eq!(blob_digest("blobs/sha256/ab/ab/../../../etc"), None);
+        assert_eq!(blob_digest(&format!("blobs/sha256/cd/ab/{sha}")), None, "wrong fan-out");
+        assert_eq!(blob_digest("portico.db"), None);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_archive_restores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        std::fs::write(&db, b"database").unwrap();
+        let blob = dir.path().join("blob");
+        std::fs::write(&blob, b"content").unwrap();
+        let sha = hex::encode(Sha256::digest(b"content"));
+        let archive = dir.path().join("backup.tar");
+        let m = write_archive(&archive, &db, &[(sha.clone(), blob.clone())], &mut |_, _| {}).unwrap();
+        assert_eq!((m.blobs, m.blob_bytes), (1, 7));
+        let good = dir.path().join("restored");
+        restore(&archive, &good, &mut |_, _| {}).unwrap();
+        assert_eq!(std::fs::read(good.join("portico.db")).unwrap(), b"database");
+        assert_eq!(std::fs::read(good.join(blob_entry(&sha))).unwrap(), b"content");
+        // Into a directory that holds something: refused.
+        assert!(matches!(
+            restore(&archive, &good, &mut |_, _| {}),
+            Err(BackupError::NotEmpty(_))
+        ));
+        // A blob whose content does not match its name: refused, and nothing is left.
+        std::fs::write(&blob, b"tampered").unwrap();
+        let bad = dir.path().join("bad.tar");
+        write_archive(&bad, &db, &[(sha, blob)], &mut |_, _| {}).unwrap();
+        let target = dir.path().join("from-bad");
+        assert!(matches!(
+            restore(&bad, &target, &mut |_, _| {}),
+            Err(BackupError::Damaged(_))
+        ));
+        assert!(!target.exists());
+        // Not a tar at all.
+        let junk = dir.path().join("junk");
+        std::fs::write(&junk, b"not an archive").unwrap();
+        assert!(restore(&junk, &dir.path().join("from-junk"), &mut |_, _| {}).is_err());
+    }
+}
