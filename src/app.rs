@@ -34,6 +34,8 @@ pub struct App {
     pub auth: Authenticator,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The counters `/metrics` reports.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl App {
@@ -75,6 +77,7 @@ impl App {
         Ok(App {
             core: Core::new(store.clone(), blobs.clone(), settings),
             trusted_proxies,
+            metrics: crate::metrics::Metrics::new(),
             config,
             store,
             blobs,

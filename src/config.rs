@@ -58,6 +58,8 @@ pub struct ServerConfig {
     /// Seconds a connection may take to send a request head, and may stay idle between
     /// requests, before it is closed.
     pub header_timeout_seconds: u64,
+    /// A bearer token that may read `/metrics` (administrators always may); empty: none.
+    pub metrics_token: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +158,7 @@ impl Default for ServerConfig {
             shutdown_grace_seconds: 10,
             trusted_proxies: Vec::new(),
             header_timeout_seconds: 30,
+            metrics_token: String::new(),
         }
     }
 }

@@ -23,7 +23,8 @@
 //! - [`store`] and [`blobs`]: SQL (SQLite or PostgreSQL) and the content-addressed blob store;
 //!   [`backup`]: the backup archive's format (written from a snapshot, restored into a new
 //!   data directory).
-//! - [`config`], [`logging`]: the configuration file and the log.
+//! - [`config`], [`logging`], [`metrics`]: the configuration file, the log and the counters
+//!   `/metrics` reports.
 //!
 //! The wire formats and protocol rules are the pure crates under `protocols/` (`dav`,
 //! `caldav`, `carddav`); clients of other servers are under `connectors/` (`ldap_sync`).
@@ -40,5 +41,6 @@ pub mod edge;
 pub mod http;
 pub mod jobs;
 pub mod logging;
+pub mod metrics;
 pub mod store;
 pub mod web;

@@ -124,6 +124,11 @@ impl Core {
         Ok(self.store.ping().await?)
     }
 
+    /// The database pool's open and idle connections.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        self.store.pool_stats()
+    }
+
     /// Closes the database (on shutdown, so that SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.store.close().await;

@@ -190,6 +190,7 @@ async fn handle(ctx: Ctx, mut req: Request<Incoming>) -> Result<Response<Body>, 
     host_from_authority(&mut req);
     let span = tracing::info_span!("request", id = %ctx.request_id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
+    let method = req.method().clone();
     let request_id = ctx.request_id.clone();
     let outcome = AssertUnwindSafe(router::route(&ctx, req))
         .catch_unwind()
@@ -214,10 +215,14 @@ async fn handle(ctx: Ctx, mut req: Request<Incoming>) -> Result<Response<Body>, 
     response
         .headers_mut()
         .insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    let elapsed = started.elapsed();
+    ctx.app
+        .metrics
+        .request(method.as_str(), response.status().as_u16(), elapsed.as_secs_f64());
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),
-            ms = started.elapsed().as_millis() as u64,
+            ms = elapsed.as_millis() as u64,
             "done"
         )
     });

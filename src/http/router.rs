@@ -1,7 +1,8 @@
 //! Maps request paths to handlers and establishes who is asking.
 //!
 //! Everything except `/healthz`, the login page and the root `OPTIONS` probe (Windows asks it
-//! before sending credentials) requires an authenticated principal.
+//! before sending credentials) requires an authenticated principal; `/metrics` an
+//! administrator or the configured metrics token.
 
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
@@ -18,6 +19,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
     let path = req.uri().path().to_owned();
     match path.as_str() {
         "/healthz" => healthz(ctx).await,
+        "/metrics" => metrics(ctx, &req).await,
         "/.well-known/caldav" | "/.well-known/carddav" => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/dav/")),
         "/login" => login::login(ctx, req).await,
         "/logout" => login::logout(ctx, req).await,
@@ -72,6 +74,43 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         }
         _ => Err(AppError::NotFound),
     }
+}
+
+/// `/metrics` (Prometheus / OpenMetrics text): for `server.metrics_token` as a bearer token,
+/// or for an administrator.
+async fn metrics(ctx: &Ctx, req: &Request<Incoming>) -> Result<Response<Body>, AppError> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Err(AppError::MethodNotAllowed { allow: "GET, HEAD" });
+    }
+    let token = &ctx.app.config.server.metrics_token;
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let by_token = match bearer {
+        Some(sent) if !token.is_empty() => {
+            let same = sent.len() == token.len()
+                && sent.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+            if !same {
+                return Err(AppError::Unauthorized);
+            }
+            true
+        }
+        _ => false,
+    };
+    if !by_token && !authenticate(ctx, req).await?.principal().is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let (size, idle) = ctx.app.core.pool_stats();
+    let mut resp = Response::new(full(ctx.app.metrics.render(size, idle)));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
 }
 
 async fn healthz(ctx: &Ctx) -> Result<Response<Body>, AppError> {

@@ -22,7 +22,9 @@ pub fn spawn_schedule(app: Arc<App>) {
         let mut tick = tokio::time::interval(Duration::from_secs(hours.saturating_mul(3600)));
         loop {
             tick.tick().await;
-            match app.core.documents(&Actor::system()).clean_blobs(GRACE).await {
+            let result = app.core.documents(&Actor::system()).clean_blobs(GRACE).await;
+            app.metrics.job("blob_cleanup", result.is_ok());
+            match result {
                 Ok(done) => tracing::info!(
                     examined = done.examined,
                     removed = done.removed,

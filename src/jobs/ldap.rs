@@ -51,7 +51,9 @@ pub fn spawn_schedule(app: std::sync::Arc<App>) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes.saturating_mul(60)));
         loop {
             tick.tick().await;
-            match run(&app, false).await {
+            let result = run(&app, false).await;
+            app.metrics.job("directory_sync", result.is_ok());
+            match result {
                 Ok(r) => tracing::info!(
                     full = r.full,
                     created = r.summary.created,

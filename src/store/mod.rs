@@ -145,6 +145,11 @@ impl Store {
     }
 
     /// A trivial query proving the database answers (for `/healthz`).
+    /// Open and idle connections of the pool (for `/metrics`).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
