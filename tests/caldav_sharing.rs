@@ -351,3 +351,101 @@ TRANSP:OPAQUE\r\nCATEGORIES:Out of office\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     assert_eq!(s.request("GET", url).send().await.unwrap().status().as_u16(), 401);
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn absences_are_true_intervals_with_sub_departments() {
+    let s = server().await;
+    let finance = s.add_department("Finance").await;
+    let payroll = s
+        .app
+        .store
+        .create_department(portico::store::NewDepartment {
+            name: "Payroll",
+            parent_id: Some(finance),
+        })
+        .await
+        .unwrap();
+    s.join_department("alice", finance).await;
+    s.join_department("bob", payroll).await;
+    // A weekly afternoon off with an alarm a day before: each week's own interval, not one
+    // open-ended entry, and the alarm does not move the start.
+    let weekly = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:weekly-off\r\n\
+DTSTAMP:20300101T000000Z\r\nDTSTART:20300805T130000Z\r\nDTEND:20300805T170000Z\r\nRRULE:FREQ=WEEKLY\r\n\
+X-PORTICO-OOF:TRUE\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-P1D\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let resp = s
+        .req_as(A.0, A.1, "PUT", &format!("{CAL}weekly.ics"))
+        .header("Content-Type", "text/calendar")
+        .body(weekly)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    // A day off in the sub-department: all day, exactly that day.
+    let day = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:day-off\r\n\
+DTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300814\r\nDTEND;VALUE=DATE:20300815\r\nCATEGORIES:Out of office\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let resp = s
+        .req_as(B.0, B.1, "PUT", "/dav/calendars/bob/calendar/day.ics")
+        .header("Content-Type", "text/calendar")
+        .body(day)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let url = "/api/absences?department=finance&from=20300801T000000Z&to=20300822T000000Z";
+    let text = s
+        .req_as(B.0, B.1, "GET", url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let got: Vec<(String, String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["login"].as_str().unwrap().to_owned(),
+                e["from"].as_str().unwrap().to_owned(),
+                e["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("alice", "20300805T130000Z", "20300805T170000Z"),
+        ("alice", "20300812T130000Z", "20300812T170000Z"),
+        ("alice", "20300819T130000Z", "20300819T170000Z"),
+        ("bob", "20300814T000000Z", "20300815T000000Z"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(got, want, "{text}");
+    // The sub-department alone has only its own people.
+    let url = "/api/absences?department=payroll&from=20300801T000000Z&to=20300822T000000Z";
+    let text = s
+        .req_as(B.0, B.1, "GET", url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("\"bob\"") && !text.contains("\"alice\""), "{text}");
+    // All-day absences in another zone are that zone's days.
+    let url = "/api/absences?department=payroll&from=20300801T000000Z&to=20300822T000000Z&tz=Europe/Moscow";
+    let text = s
+        .req_as(B.0, B.1, "GET", url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("20300813T210000Z"), "{text}");
+    s.shutdown().await;
+}

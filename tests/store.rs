@@ -248,7 +248,10 @@ async fn demo_company_seeds_once(store: &Store) {
         .all(|t| titles.iter().filter(|x| x == t).count() == 1),
         "this week's meetings, once each: {titles:?}"
     );
-    let away = calendars.absences(None, from, to).await.unwrap();
+    let away = calendars
+        .absences(None, from, to, &caldav::FloatingZone::utc())
+        .await
+        .unwrap();
     assert!(away.len() >= 2, "absences this week: {away:?}");
     let people = store.directory_entries().await.unwrap();
     let grace = people.iter().find(|p| p.login == "grace").unwrap();

@@ -613,13 +613,15 @@ pub struct Absence {
     pub login: String,
     pub display_name: String,
     pub item_name: String,
-    pub time_start: i64,
-    pub time_end: i64,
+    /// The object, whose occurrences the caller works out (the stored times are the
+    /// index's, widened for alarms and floating times).
+    pub data: String,
 }
 
 impl Store {
-    /// Out-of-office events of a department's members (or everyone) overlapping the range,
-    /// from their own calendars.
+    /// Objects with out-of-office events of a department's members — the department and every
+    /// department below it — (or everyone's) whose time index overlaps the range, from their
+    /// own calendars.
     pub async fn absences(
         &self,
         department_slug: Option<&str>,
@@ -627,11 +629,13 @@ impl Store {
         end: i64,
     ) -> Result<Vec<Absence>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT p.login, p.display_name, i.name AS item_name, i.time_start, i.time_end FROM items i \
+            "WITH RECURSIVE within(id) AS (SELECT id FROM departments WHERE slug = $3 \
+             UNION SELECT d.id FROM departments d JOIN within w ON d.parent_id = w.id) \
+             SELECT p.login, p.display_name, i.name AS item_name, i.data FROM items i \
              JOIN collections c ON c.id = i.collection_id JOIN principals p ON p.id = c.owner_id \
-             LEFT JOIN employees e ON e.principal_id = p.id LEFT JOIN departments d ON d.id = e.department_id \
+             LEFT JOIN employees e ON e.principal_id = p.id \
              WHERE i.is_oof = 1 AND c.kind = 'calendar' AND p.active = 1 AND i.time_start < $1 AND i.time_end > $2 \
-             AND ($3 IS NULL OR d.slug = $3) ORDER BY p.login, i.time_start",
+             AND ($3 IS NULL OR e.department_id IN (SELECT id FROM within)) ORDER BY p.login, i.name",
         )
         .bind(end)
         .bind(start)

@@ -1,7 +1,9 @@
-//! `GET /api/absences?department=SLUG&from=YYYYMMDDTHHMMSSZ&to=…`: out-of-office events
-//! (opaque events marked out of office by category, `X-PORTICO-OOF` or Outlook's busy status)
-//! of a department's members in a date range, as JSON — what the absence chart shows. Only
-//! who is away and when is returned, never the event's details, so every signed-in user may ask.
+//! `GET /api/absences?department=SLUG&from=YYYYMMDDTHHMMSSZ&to=…[&tz=Europe/Moscow]`: when
+//! each member of a department (and of the departments below it) is out of office in a date
+//! range, as JSON — what the absence chart shows: one entry per occurrence (recurrences
+//! expanded) with its true start and end; all-day absences are days in `tz` (default UTC).
+//! Only who is away and when is returned, never the event's details, so every signed-in user
+//! may ask.
 
 use http::{HeaderValue, Method, Response, header};
 
@@ -22,6 +24,7 @@ pub async fn absences(
     let mut department = None;
     let mut from = None;
     let mut to = None;
+    let mut zone = caldav::FloatingZone::utc();
     for (k, v) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         let time =
             || caldav::parse_utc(&v).ok_or_else(|| AppError::BadRequest(format!("{k}: expected YYYYMMDDTHHMMSSZ")));
@@ -29,6 +32,10 @@ pub async fn absences(
             "department" => department = Some(v.into_owned()),
             "from" => from = Some(time()?),
             "to" => to = Some(time()?),
+            "tz" => {
+                zone = caldav::FloatingZone::from_id(&v)
+                    .ok_or_else(|| AppError::BadRequest(format!("tz: unknown zone {v:?}")))?;
+            }
             other => return Err(AppError::BadRequest(format!("unknown parameter {other:?}"))),
         }
     }
@@ -42,14 +49,14 @@ pub async fn absences(
         .app
         .core
         .calendars(actor)
-        .absences(department.as_deref(), from, to)
+        .absences(department.as_deref(), from, to, &zone)
         .await?;
     let list: Vec<_> = rows
         .iter()
         .map(|a| {
             serde_json::json!({
-                "login": a.login, "name": a.display_name,
-                "from": caldav::format_utc(a.time_start), "to": caldav::format_utc(a.time_end),
+                "login": a.login, "name": a.display_name, "all_day": a.all_day,
+                "from": caldav::format_utc(a.start), "to": caldav::format_utc(a.end),
             })
         })
         .collect();

@@ -19,7 +19,7 @@ mod objects;
 
 use crate::core::authz::{Action, CalendarFacts, Resource, calendar_view, can};
 use crate::core::{Actor, Core, Error, Result};
-use crate::store::{Absence, NewCollection, Store, StoreError, Team};
+use crate::store::{NewCollection, Store, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
 pub use crate::store::{AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, Item, ItemMeta, PropChange};
@@ -32,6 +32,17 @@ use crate::core::{Principal, PrincipalKind};
 
 /// The default collections every user gets on first access: (slug, display name, components).
 const DEFAULT_COLLECTIONS: [(&str, &str, &str); 2] = [("calendar", "Calendar", "VEVENT"), ("tasks", "Tasks", "VTODO")];
+
+/// One stretch of time someone is out of office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsenceInterval {
+    pub login: String,
+    pub display_name: String,
+    /// `[start, end)` in Unix seconds.
+    pub start: i64,
+    pub end: i64,
+    pub all_day: bool,
+}
 
 /// How a calendar is reached through someone's home other than its owner's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,7 +372,44 @@ impl<'a> Calendars<'a> {
 
     /// Out-of-office time of a department's members (or everyone's) between two instants:
     /// who and when only, never what, so every signed-in user may ask.
-    pub async fn absences(&self, department: Option<&str>, from: i64, to: i64) -> Result<Vec<Absence>> {
-        Ok(self.store().absences(department, from, to).await?)
+    /// Who is out of office when in `[from, to)`: every occurrence of an out-of-office event
+    /// (recurrences expanded, each with its own times; all-day ones as days in `zone`) of a
+    /// department's members, sub-departments included, or of everyone. Only who and when:
+    /// never the event's details, so every signed-in user may ask.
+    pub async fn absences(
+        &self,
+        department: Option<&str>,
+        from: i64,
+        to: i64,
+        zone: &caldav::FloatingZone,
+    ) -> Result<Vec<AbsenceInterval>> {
+        if !self.me().active {
+            return Err(Error::forbidden());
+        }
+        let rows = self.store().absences(department, from, to).await?;
+        let range =
+            caldav::TimeRange::new(Some(from), Some(to)).ok_or_else(|| Error::invalid("from must be before to"))?;
+        let zone = *zone;
+        crate::core::cpu_work(usize::MAX, move || {
+            let mut out: Vec<AbsenceInterval> = rows
+                .iter()
+                .flat_map(|row| {
+                    caldav::occurrences([row.data.as_bytes()], &range, &zone)
+                        .into_iter()
+                        .filter(|o| o.out_of_office)
+                        .map(|o| AbsenceInterval {
+                            login: row.login.clone(),
+                            display_name: row.display_name.clone(),
+                            start: o.start,
+                            end: o.end,
+                            all_day: o.all_day,
+                        })
+                })
+                .collect();
+            out.sort_by(|a, b| (&a.login, a.start, a.end).cmp(&(&b.login, b.start, b.end)));
+            out.dedup();
+            out
+        })
+        .await
     }
 }
