@@ -13,7 +13,7 @@ use crate::dav::common::util as dav_util;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
-use crate::web::{absences, account, admin, assets, calendar, directory, documents, favorites, login, pages};
+use crate::web::{absences, account, admin, assets, calendar, devices, directory, documents, favorites, login, pages};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -38,6 +38,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             })
         }
         "/" => pages::home(ctx, req).await,
+        p if p == "/settings/devices" || p.starts_with("/settings/devices/") => devices::devices(ctx, req).await,
         p if p == "/settings" || p.starts_with("/settings/") => pages::settings(ctx, req).await,
         p if p == "/calendar" || p.starts_with("/calendar/") => calendar::calendar(ctx, req).await,
         p if p == "/directory" || p.starts_with("/directory/") => directory::directory(ctx, req).await,

@@ -5,8 +5,8 @@
 //!
 //! - [`page`]: the frame every page shares (user, language, navigation, CSRF, headers).
 //! - [`i18n`], [`assets`]: languages and the hashed style sheet.
-//! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`]: sign-in and
-//!   sign-out, and the pages.
+//! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`], [`devices`]:
+//!   sign-in and sign-out, and the pages.
 //! - [`account`], [`favorites`], [`absences`]: the JSON API.
 
 pub mod absences;
@@ -14,6 +14,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod calendar;
+pub mod devices;
 pub mod directory;
 pub mod documents;
 pub mod favorites;
