@@ -302,3 +302,7 @@ devices-outlook = In CalDav Synchronizer, add a Generic CalDAV/CardDAV profile w
 devices-outlook-contacts = For contacts, a second profile with:
 devices-other = Other programs
 devices-principal = Programs that ask for a principal URL:
+directory-structure = Company structure
+directory-head = Head
+directory-library = Library
+directory-no-departments = No departments yet.

@@ -308,3 +308,7 @@ devices-outlook = В CalDav Synchronizer добавьте профиль Generic
 devices-outlook-contacts = Для контактов — второй профиль с адресом:
 devices-other = Другие программы
 devices-principal = Программам, которые спрашивают адрес принципала:
+directory-structure = Структура компании
+directory-head = Руководитель
+directory-library = Библиотека
+directory-no-departments = Отделов пока нет.

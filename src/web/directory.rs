@@ -1,5 +1,6 @@
 //! The directory pages: `/directory` (search by name, part of a phone number, department or
-//! e-mail, with a letter bar), `/directory/{login}` (a profile with manager and reports) and
+//! e-mail, with a letter bar), `/directory?view=structure` (the company structure as a tree
+//! with heads), `/directory/{login}` (a profile with manager and reports) and
 //! `/directory/export.csv` (the same search as a spreadsheet). Everything is read through
 //! [`crate::core::directory`] as the signed-in visitor.
 
@@ -139,6 +140,62 @@ struct Link {
     name: String,
 }
 
+/// One department of the company structure, in tree order.
+struct Unit {
+    /// How deep below the top (0 for the company), at most 7 for the page's indentation.
+    depth: usize,
+    name: String,
+    head: Option<Link>,
+    people: i64,
+    slug: String,
+}
+
+#[derive(Template)]
+#[template(path = "structure.html")]
+struct StructurePage {
+    page: Page,
+    units: Vec<Unit>,
+}
+
+/// The departments as a tree, parents before their children (each level by name); a
+/// department whose parent is unknown is a top one.
+fn tree(departments: Vec<crate::core::directory::DepartmentRow>) -> Vec<Unit> {
+    let known: std::collections::HashSet<i64> = departments.iter().map(|d| d.id).collect();
+    let mut children: std::collections::HashMap<Option<i64>, Vec<crate::core::directory::DepartmentRow>> =
+        std::collections::HashMap::new();
+    for d in departments {
+        let parent = d.parent_id.filter(|p| known.contains(p) && *p != d.id);
+        children.entry(parent).or_default().push(d);
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(|d| d.name.to_lowercase());
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, crate::core::directory::DepartmentRow)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|d| (0, d))
+        .collect();
+    while let Some((depth, d)) = stack.pop() {
+        if let Some(kids) = children.remove(&Some(d.id)) {
+            stack.extend(kids.into_iter().rev().map(|k| (depth + 1, k)));
+        }
+        out.push(Unit {
+            depth: depth.min(7),
+            head: d.head_login.clone().map(|login| Link {
+                name: d.head_name.clone().unwrap_or_else(|| login.clone()),
+                login,
+            }),
+            people: d.people,
+            slug: d.slug.clone().unwrap_or_default(),
+            name: d.name,
+        });
+    }
+    out
+}
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage {
@@ -160,6 +217,14 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
         return Err(AppError::MethodNotAllowed { allow: "GET, HEAD" });
     }
     let query = Query::parse(req.uri().query());
+    if path == "/directory" && req.uri().query() == Some("view=structure") {
+        let units = tree(ctx.app.core.directory(&v.actor).departments().await?);
+        let page = StructurePage {
+            page: v.page("/directory", v.lang.t("directory-structure")),
+            units,
+        };
+        return html(StatusCode::OK, &page);
+    }
     let mut people = ctx.app.core.directory(&v.actor).people().await?;
     sort_people(&mut people);
     let lang = v.lang;
@@ -333,5 +398,47 @@ mod tests {
         assert_eq!(cell("+7 (495) 221-03-17"), "+7 (495) 221-03-17");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("Anna"), "Anna");
+    }
+}
+
+#[cfg(test)]
+mod structure_tests {
+    use super::*;
+    use crate::core::directory::DepartmentRow;
+
+    fn dept(id: i64, name: &str, parent: Option<i64>) -> DepartmentRow {
+        DepartmentRow {
+            id,
+            name: name.into(),
+            slug: None,
+            parent_id: parent,
+            head_login: None,
+            head_name: None,
+            people: 0,
+        }
+    }
+
+    #[test]
+    fn departments_come_in_tree_order() {
+        let units = tree(vec![
+            dept(3, "Backend", Some(2)),
+            dept(1, "Company", None),
+            dept(2, "Engineering", Some(1)),
+            dept(4, "Accounting", Some(1)),
+            dept(5, "Orphan", Some(99)),
+            dept(6, "Self", Some(6)),
+        ]);
+        let got: Vec<(usize, &str)> = units.iter().map(|u| (u.depth, u.name.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "Company"),
+                (1, "Accounting"),
+                (1, "Engineering"),
+                (2, "Backend"),
+                (0, "Orphan"),
+                (0, "Self")
+            ]
+        );
     }
 }

@@ -45,6 +45,11 @@ impl Page {
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
+
+    /// A message with a count, in the language's plural form for it.
+    pub fn t_count(&self, key: &str, count: &i64) -> String {
+        self.lang.t_count(key, *count)
+    }
 }
 
 /// A signed-in browser user: the actor, their session token and their language.
