@@ -872,3 +872,45 @@ async fn dead_properties_are_bounded_per_resource() {
     );
     s.shutdown().await;
 }
+
+/// Low finding: names Windows cannot hold. Decided (docs/webdav.md): a new name ending in a
+/// dot or a space is refused (403), by PUT, MKCOL, COPY and MOVE alike; names differing only
+/// in case stay allowed, as in other WebDAV servers and on Linux.
+#[tokio::test]
+async fn names_windows_cannot_hold_are_refused() {
+    let s = TestServer::start().await;
+    s.add_user("alice", "alice-pw").await;
+    let base = "/docs/users/alice";
+    assert_eq!(
+        s.put_as("alice", "alice-pw", &format!("{base}/report."), "x").await,
+        403
+    );
+    assert_eq!(
+        s.put_as("alice", "alice-pw", &format!("{base}/report%20"), "x").await,
+        403
+    );
+    assert_eq!(s.mkcol_as("alice", "alice-pw", &format!("{base}/folder.")).await, 403);
+    assert_eq!(
+        s.put_as("alice", "alice-pw", &format!("{base}/Report.docx"), "a").await,
+        201
+    );
+    assert_eq!(
+        s.put_as("alice", "alice-pw", &format!("{base}/report.docx"), "b").await,
+        201,
+        "case-only differences are allowed"
+    );
+    let moved = s
+        .req_as("alice", "alice-pw", "MOVE", &format!("{base}/Report.docx"))
+        .header("Destination", s.url(&format!("{base}/Report.docx%20")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status().as_u16(), 403);
+    assert_eq!(
+        s.get_as("alice", "alice-pw", &format!("{base}/Report.docx")).await.0,
+        200,
+        "not moved"
+    );
+    assert!(s.app.store.doc_node("users/alice/report.").await.unwrap().is_none());
+    s.shutdown().await;
+}

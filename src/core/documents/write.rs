@@ -52,6 +52,18 @@ fn content_type_for(given: Option<String>, name: &str) -> String {
     })
 }
 
+/// 403 for a new name Windows cannot hold: one ending in a dot or a space (Explorer and Office
+/// cannot open, rename or delete such a file). Names that differ only in case are allowed, as
+/// on Linux and in other WebDAV servers (docs/webdav.md says what that means on Windows).
+fn check_new_name(target: &DocTarget) -> Result<()> {
+    if target.name().ends_with(['.', ' ']) {
+        return Err(Error::forbidden_because(
+            "a name may not end in a dot or a space (Windows cannot open such a file)",
+        ));
+    }
+    Ok(())
+}
+
 /// The store condition that pins the state a conditional request was evaluated on, so a
 /// concurrent change between the check and the write makes the write fail (412).
 fn pinned(preconditions: &Preconditions, current: Option<&str>) -> PutCondition {
@@ -91,6 +103,9 @@ impl Documents<'_> {
         };
         let if_header = file.if_header.as_ref();
         self.check_write(if_header, target, scope).await?;
+        if existing.is_none() {
+            check_new_name(target)?;
+        }
         let current = existing.as_ref().map(|n| n.etag.as_str());
         check_preconditions(&file.preconditions, current)?;
         let condition = pinned(&file.preconditions, current);
@@ -202,6 +217,7 @@ impl Documents<'_> {
         if self.store().doc_node(&target.path).await?.is_some() {
             return Err(Error::not_allowed("something exists at this URL already"));
         }
+        check_new_name(target)?;
         self.check_write(if_header, target, Scope::Membership).await?;
         match self.store().doc_mkcol(&target.path).await? {
             MkcolOutcome::Created => Ok(()),
@@ -249,6 +265,9 @@ impl Documents<'_> {
             return Err(Error::conflict("the Destination's parent folder does not exist"));
         }
         let existing = self.store().doc_node(&dest.path).await?;
+        if existing.is_none() {
+            check_new_name(dest)?;
+        }
         if existing.is_some() && !op.overwrite {
             return Err(Error::precondition_failed("the Destination exists and Overwrite is F"));
         }
