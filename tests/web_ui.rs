@@ -381,5 +381,23 @@ async fn the_directory_exports_its_search_as_csv() {
 
     let (status, _, _) = page(&s, "", "/directory/export.csv").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "no export without a session");
+
+    // The same search as vCards: one card per person found, with their details.
+    let resp = s
+        .request("GET", "/directory/export.vcf?q=finance")
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "text/vcard; charset=utf-8");
+    let cards = resp.text().await.unwrap();
+    assert_eq!(cards.matches("BEGIN:VCARD").count(), 3, "{cards}");
+    assert!(
+        cards.contains(":Ольга Иванова") && cards.contains("+7 (495) 221-03-17"),
+        "{cards}"
+    );
+    let (status, _, _) = page(&s, "", "/directory/export.vcf").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "no export without a session");
     s.shutdown().await;
 }

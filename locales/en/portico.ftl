@@ -306,3 +306,4 @@ directory-structure = Company structure
 directory-head = Head
 directory-library = Library
 directory-no-departments = No departments yet.
+directory-export-vcard = Download as vCards

@@ -312,3 +312,4 @@ directory-structure = Структура компании
 directory-head = Руководитель
 directory-library = Библиотека
 directory-no-departments = Отделов пока нет.
+directory-export-vcard = Скачать как vCard

@@ -148,6 +148,17 @@ impl<'a> Directory<'a> {
         Ok(self.store().directory_entries().await?)
     }
 
+    /// `people` as vCards (3.0, as the directory book serves them, without photos), one after
+    /// the other: an address book file any client imports.
+    pub fn vcards(&self, people: &[&DirectoryEntry]) -> Result<String> {
+        self.require_signed_in()?;
+        let company = &self.core.settings.company_name;
+        Ok(people
+            .iter()
+            .map(|e| directory_card(&person(e, company, None), VcardVersion::V3))
+            .collect())
+    }
+
     /// Hires, moves and departures the directory sync logged since `since` (Unix seconds).
     pub async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>> {
         self.require_signed_in()?;

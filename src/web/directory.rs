@@ -1,7 +1,8 @@
 //! The directory pages: `/directory` (search by name, part of a phone number, department or
 //! e-mail, with a letter bar), `/directory?view=structure` (the company structure as a tree
 //! with heads), `/directory/{login}` (a profile with manager and reports) and
-//! `/directory/export.csv` (the same search as a spreadsheet). Everything is read through
+//! `/directory/export.csv` and `/directory/export.vcf` (the same search as a spreadsheet or as
+//! vCards). Everything is read through
 //! [`crate::core::directory`] as the signed-in visitor.
 
 use askama::Template;
@@ -206,7 +207,8 @@ struct ProfilePage {
     reports: Vec<Link>,
 }
 
-/// `/directory`, `/directory/export.csv` and `/directory/{login}`.
+/// `/directory`, `/directory?view=structure`, `/directory/export.csv`, `/directory/export.vcf` and
+/// `/directory/{login}`.
 pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
     let v = match signed_in(ctx, req.headers(), &path).await? {
@@ -257,6 +259,21 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
             html(StatusCode::OK, &page)
         }
         "export.csv" => export(&people, &query, lang),
+        "export.vcf" => {
+            let chosen: Vec<&DirectoryEntry> = people.iter().filter(|p| query.matches(p)).collect();
+            let cards = ctx.app.core.directory(&v.actor).vcards(&chosen)?;
+            let mut resp = Response::new(full(cards));
+            let h = resp.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/vcard; charset=utf-8"),
+            );
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"directory.vcf\""),
+            );
+            Ok(resp)
+        }
         login => {
             let Some(person) = people.iter().find(|p| p.login == login).cloned() else {
                 return Err(AppError::NotFound);
