@@ -358,128 +358,41 @@ impl Store {
     /// its folder: a new folder of the same name starts without it); returns the number of
     /// nodes.
     pub async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
-        let (lo, hi) = subtree_bounds(path);
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM doc_nodes WHERE path = $1 OR (path >= $2 AND path < $3)")
-            .bind(path)
-            .bind(&lo)
-            .bind(&hi)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM doc_locks WHERE path = $1 OR (path >= $2 AND path < $3)")
-            .bind(path)
-            .bind(&lo)
-            .bind(&hi)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM doc_grants WHERE path = $1 OR (path >= $2 AND path < $3)")
-            .bind(path)
-            .bind(&lo)
-            .bind(&hi)
-            .execute(&mut *tx)
-            .await?;
+        let n = delete_tree_in(&mut tx, path).await?;
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(n)
     }
 
     /// MOVE: renames a subtree in place (its versions, properties and grants follow); locks on
     /// the source are dropped (RFC 4918 §9.9.4: locks are not moved).
     pub async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
-        let (lo, hi) = subtree_bounds(from);
-        let cut = i64::try_from(from.chars().count()).unwrap_or(i64::MAX) + 1;
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE doc_nodes SET path = $1, parent = $2, name = $3 WHERE path = $4")
-            .bind(to)
-            .bind(parent_of(to))
-            .bind(name_of(to))
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE doc_nodes SET path = $1 || substr(path, CAST($2 AS INTEGER)), \
-             parent = $1 || substr(parent, CAST($2 AS INTEGER)) \
-             WHERE path >= $3 AND path < $4",
-        )
-        .bind(to)
-        .bind(cut)
-        .bind(&lo)
-        .bind(&hi)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM doc_locks WHERE path = $1 OR (path >= $2 AND path < $3)")
-            .bind(from)
-            .bind(&lo)
-            .bind(&hi)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE doc_grants SET path = $1 WHERE path = $2")
-            .bind(to)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE doc_grants SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4",
-        )
-        .bind(to)
-        .bind(cut)
-        .bind(&lo)
-        .bind(&hi)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.doc_transfer_tree(from, to, Transfer::Move, false).await
     }
 
     /// COPY: duplicates a node (and with `deep`, its subtree) under a new path, with dead
     /// properties; the copies start a fresh version history at version 1.
     pub async fn doc_copy_tree(&self, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError> {
-        let nodes = if deep {
-            self.doc_subtree(from).await?
-        } else {
-            self.doc_node(from).await?.into_iter().collect()
-        };
-        let t = now();
+        self.doc_transfer_tree(from, to, Transfer::Copy { deep, author_id }, false)
+            .await
+    }
+
+    /// COPY or MOVE of `from` to `to`, replacing what is at `to` first when `replace`, all in
+    /// one transaction: a crash leaves either the state before or the state after.
+    pub async fn doc_transfer_tree(
+        &self,
+        from: &str,
+        to: &str,
+        how: Transfer,
+        replace: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for node in nodes {
-            let new_path = format!("{to}{}", &node.path[from.len()..]);
-            let etag = if node.is_collection() {
-                collection_etag()
-            } else {
-                node.etag.clone()
-            };
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
-                 version, created_at, modified_at, stored_bytes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $6) RETURNING id",
-            )
-            .bind(&new_path)
-            .bind(parent_of(&new_path))
-            .bind(name_of(&new_path))
-            .bind(node.is_collection)
-            .bind(&node.blob_sha256)
-            .bind(node.size)
-            .bind(&node.content_type)
-            .bind(etag)
-            .bind(i64::from(!node.is_collection()))
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) \
-                 SELECT $1, ns, name, value_xml, lang FROM doc_props WHERE node_id = $2",
-            )
-            .bind(id)
-            .bind(node.id)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(sha) = &node.blob_sha256 {
-                let blob = BlobRef {
-                    sha256: sha.clone(),
-                    size: u64::try_from(node.size).unwrap_or(0),
-                };
-                let ctype = node.content_type.as_deref().unwrap_or("application/octet-stream");
-                insert_version(&mut tx, id, 1, &blob, node.size, ctype, author_id, t).await?;
-            }
+        if replace {
+            delete_tree_in(&mut tx, to).await?;
+        }
+        match how {
+            Transfer::Move => move_tree_in(&mut tx, from, to).await?,
+            Transfer::Copy { deep, author_id } => copy_tree_in(&mut tx, from, to, deep, author_id).await?,
         }
         tx.commit().await?;
         Ok(())
@@ -581,6 +494,137 @@ impl Store {
             .await?;
         Ok(used.map_or(0, |(u,)| u))
     }
+}
+
+/// What [`Store::doc_transfer_tree`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfer {
+    Move,
+    Copy { deep: bool, author_id: i64 },
+}
+
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+async fn delete_tree_in(tx: &mut Tx<'_>, path: &str) -> Result<u64, StoreError> {
+    let (lo, hi) = subtree_bounds(path);
+    let done = sqlx::query("DELETE FROM doc_nodes WHERE path = $1 OR (path >= $2 AND path < $3)")
+        .bind(path)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut **tx)
+        .await?;
+    for table in ["doc_locks", "doc_grants"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE path = $1 OR (path >= $2 AND path < $3)"
+        )))
+        .bind(path)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(done.rows_affected())
+}
+
+async fn move_tree_in(tx: &mut Tx<'_>, from: &str, to: &str) -> Result<(), StoreError> {
+    let (lo, hi) = subtree_bounds(from);
+    let cut = i64::try_from(from.chars().count()).unwrap_or(i64::MAX) + 1;
+    sqlx::query("UPDATE doc_nodes SET path = $1, parent = $2, name = $3 WHERE path = $4")
+        .bind(to)
+        .bind(parent_of(to))
+        .bind(name_of(to))
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE doc_nodes SET path = $1 || substr(path, CAST($2 AS INTEGER)), \
+         parent = $1 || substr(parent, CAST($2 AS INTEGER)) \
+         WHERE path >= $3 AND path < $4",
+    )
+    .bind(to)
+    .bind(cut)
+    .bind(&lo)
+    .bind(&hi)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM doc_locks WHERE path = $1 OR (path >= $2 AND path < $3)")
+        .bind(from)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE doc_grants SET path = $1 WHERE path = $2")
+        .bind(to)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE doc_grants SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4")
+        .bind(to)
+        .bind(cut)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn copy_tree_in(tx: &mut Tx<'_>, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError> {
+    let (lo, hi) = subtree_bounds(from);
+    let sql = concat!(
+        "SELECT ",
+        node_columns!(),
+        " FROM doc_nodes WHERE path = $1 OR ($4 = 1 AND path >= $2 AND path < $3) ORDER BY path"
+    );
+    let nodes: Vec<DocNode> = sqlx::query_as(sql)
+        .bind(from)
+        .bind(&lo)
+        .bind(&hi)
+        .bind(i64::from(deep))
+        .fetch_all(&mut **tx)
+        .await?;
+    let t = now();
+    for node in nodes {
+        let new_path = format!("{to}{}", &node.path[from.len()..]);
+        let etag = if node.is_collection() {
+            collection_etag()
+        } else {
+            node.etag.clone()
+        };
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO doc_nodes (path, parent, name, is_collection, blob_sha256, size, content_type, etag, \
+             version, created_at, modified_at, stored_bytes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $6) RETURNING id",
+        )
+        .bind(&new_path)
+        .bind(parent_of(&new_path))
+        .bind(name_of(&new_path))
+        .bind(node.is_collection)
+        .bind(&node.blob_sha256)
+        .bind(node.size)
+        .bind(&node.content_type)
+        .bind(etag)
+        .bind(i64::from(!node.is_collection()))
+        .bind(t)
+        .fetch_one(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO doc_props (node_id, ns, name, value_xml, lang) \
+             SELECT $1, ns, name, value_xml, lang FROM doc_props WHERE node_id = $2",
+        )
+        .bind(id)
+        .bind(node.id)
+        .execute(&mut **tx)
+        .await?;
+        if let Some(sha) = &node.blob_sha256 {
+            let blob = BlobRef {
+                sha256: sha.clone(),
+                size: u64::try_from(node.size).unwrap_or(0),
+            };
+            let ctype = node.content_type.as_deref().unwrap_or("application/octet-stream");
+            insert_version(tx, id, 1, &blob, node.size, ctype, author_id, t).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Drops the versions of a file up to `through` (the oldest, beyond what it keeps) and takes

@@ -33,7 +33,7 @@ pub use collections::{
 pub use directory::{DepartmentRow, DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
 pub use documents::{
-    DeadProp, DocNode, DocVersion, LockCheck, MkcolOutcome, NewContent, PropChange, PutCondition, PutOutcome,
+    DeadProp, DocNode, DocVersion, LockCheck, MkcolOutcome, NewContent, PropChange, PutCondition, PutOutcome, Transfer,
     parent_of, subtree_bounds,
 };
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};

@@ -11,7 +11,7 @@ use dav::{Evaluation, IfHeader, Preconditions};
 use crate::blobs::{BlobError, BlobRef, ChunkStream};
 use crate::core::authz::Action;
 use crate::core::{Error, ErrorKind, Result};
-use crate::store::{DocLock, MkcolOutcome, PutCondition, PutOutcome};
+use crate::store::{DocLock, MkcolOutcome, PutCondition, PutOutcome, Transfer};
 
 use super::locks::{Scope, check_locks, lock_groups};
 use super::{DocTarget, Documents};
@@ -298,16 +298,19 @@ impl Documents<'_> {
                 return Err(Error::insufficient_storage());
             }
         }
-        if existing.is_some() {
-            self.store().doc_delete_tree(&dest.path).await?;
-        }
-        if op.is_move {
-            self.store().doc_move_tree(&source.path, &dest.path).await?;
+        // The destination replaced and the tree moved or copied in one transaction: a crash
+        // leaves the one state or the other, never the destination gone and nothing new.
+        let how = if op.is_move {
+            Transfer::Move
         } else {
-            self.store()
-                .doc_copy_tree(&source.path, &dest.path, deep, self.actor.principal().id)
-                .await?;
-        }
+            Transfer::Copy {
+                deep,
+                author_id: self.actor.principal().id,
+            }
+        };
+        self.store()
+            .doc_transfer_tree(&source.path, &dest.path, how, existing.is_some())
+            .await?;
         Ok(existing.is_none())
     }
 
