@@ -77,7 +77,9 @@ pub fn reduce(object: &[u8], reduction: Reduction) -> Result<String, ObjectError
 }
 
 fn is_extension(name: &ICalendarProperty) -> bool {
-    matches!(name, ICalendarProperty::Other(n) if n.len() > 1 && n[..2].eq_ignore_ascii_case("X-"))
+    // `get`, not slicing: a name may start with a multi-byte character (the fuzz campaign found
+    // a byte-order mark there).
+    matches!(name, ICalendarProperty::Other(n) if n.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("X-")))
 }
 
 fn reduced(comp: &ICalendarComponent, reduction: Reduction) -> ICalendarComponent {
@@ -114,6 +116,20 @@ pub fn is_private(object: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz campaign (fuzz/artifacts/icalendar/crash-6c55afbc…): a property of a
+    /// VTIMEZONE whose name starts with a byte-order mark made the reduction slice inside it.
+    #[test]
+    fn a_property_name_starting_with_a_multibyte_character_does_not_panic() {
+        let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//s//EN\r\nBEGIN:VTIMEZONE\r\nTZID:Custom\r\n\u{feff}X:1\r\n\
+                    BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+                    END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250101T100000Z\r\n\
+                    END:VEVENT\r\nEND:VCALENDAR\r\n";
+        let _ = reduce(text.as_bytes(), Reduction::BusyOnly);
+        let crash = include_bytes!("../../../fuzz/regressions/icalendar-crash-6c55afbc.ics");
+        let _ = reduce(crash, Reduction::BusyOnly);
+        let _ = reduce(crash, Reduction::Titles);
+    }
     use crate::fixtures::{self, APPLE_EVENT, OUTLOOK_EVENT};
     use crate::validate_object;
 
