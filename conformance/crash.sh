@@ -44,11 +44,11 @@
 #    department books must equal those of a clean full sync into a fresh data dir; so must
 #    `portico user list` and, after `docs cleanup --grace-seconds 0`, the set of blobs (photos).
 #
-# Two known gaps are printed as NOTE lines and counted in the result, and fail the suite only
-# with CRASH_STRICT=1: a killed COPY/MOVE with Overwrite: T can lose the old destination without
-# making the new one (the server deletes it and copies/moves in two transactions), and a killed
-# sync-ldap can leave the running server's books half rewritten until the next pass or restart
-# (they are rewritten card by card after the pass's transaction).
+# Two gaps this suite found are checked strictly (both fixed: a COPY/MOVE with Overwrite: T
+# replaces the destination in the transaction that moves or copies the tree, and the directory
+# books are rewritten in one transaction each): a killed COPY/MOVE must not lose the old
+# destination without making the new one, and a killed sync-ldap must not leave the running
+# server's books half rewritten. CRASH_STRICT=0 turns them back into NOTE lines.
 #
 # Prints one line per round, then a one-line result. Exit status 1 on any failed check (the
 # drive part stops at its first failed round: what follows would check against a wrong state).
@@ -56,7 +56,7 @@
 # Environment: CRASH_ROUNDS (PUT rounds, default 10), CRASH_TREE_ROUNDS (default 5),
 # CRASH_LDAP_ROUNDS (default 3), CRASH_PUT_BYTES (default 4194304), CRASH_PUT_SECONDS (default
 # 1.0), CRASH_SEED (random kill moments are reproducible with the seed printed at the start),
-# CRASH_STRICT=1 (the known gaps fail), CRASH_STEP_TIMEOUT (seconds per step, default 180),
+# CRASH_STRICT=0 (the two gaps above are notes, not failures), CRASH_STEP_TIMEOUT (seconds per step, default 180),
 # LDAP_EMPLOYEES (slapd.sh, default 1200),
 # PORTICO_BIN, PORTICO_KEEP_TMP=1 (keep the data dirs, server logs and the state file).
 set -euo pipefail
@@ -71,7 +71,7 @@ PUT_SECONDS=${CRASH_PUT_SECONDS:-1.0}
 SEED=${CRASH_SEED:-$(od -An -tu4 -N4 /dev/urandom | tr -d ' ')}
 STEP_TIMEOUT=${CRASH_STEP_TIMEOUT:-180}
 STRICT=
-[ "${CRASH_STRICT:-0}" = 1 ] && STRICT=1
+[ "${CRASH_STRICT:-1}" = 1 ] && STRICT=1
 CHECK=$PORTICO_ROOT/conformance/python/crash_check.py
 
 fail_early() { result "crash: FAILED — $*"; exit 1; }

@@ -18,9 +18,7 @@ use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, SyncPass, pla
 
 use crate::blobs::BlobError;
 use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
-use crate::store::{
-    ApplySummary, Collection, ItemCondition, NewCollection, NewDepartment, NewItem, NewPrincipal, Store, StoreError,
-};
+use crate::store::{ApplySummary, Collection, NewCollection, NewDepartment, NewItem, NewPrincipal, Store, StoreError};
 pub use crate::store::{DepartmentRow, DirectoryEntry, EmployeeFields, StaffChangeRow};
 
 /// The login of the system principal that owns the directory books.
@@ -428,29 +426,42 @@ async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Re
         .into_iter()
         .map(|m| (m.name, m.etag))
         .collect();
-    let mut refresh = Refresh::default();
+    let mut written = Vec::new();
     for (name, (uid, text)) in cards {
         let etag = crate::core::calendars::etag_of(text.as_bytes());
         if existing.get(name) == Some(&etag) {
             continue;
         }
-        let item = NewItem {
-            name,
-            uid,
-            etag: &etag,
-            component: "VCARD",
-            data: text,
-            time_start: 0,
-            time_end: 0,
-            is_oof: false,
-        };
-        let index = carddav::index_values(text.as_bytes());
-        store.put_card(book.id, &item, &ItemCondition::Any, &index).await?;
-        refresh.written += 1;
+        written.push((name, uid, etag, text));
     }
-    for name in existing.keys().filter(|n| !cards.contains_key(*n)) {
-        store.delete_item(book.id, name, None).await?;
-        refresh.removed += 1;
-    }
-    Ok(refresh)
+    let removed: Vec<&str> = existing
+        .keys()
+        .filter(|n| !cards.contains_key(*n))
+        .map(String::as_str)
+        .collect();
+    let items: Vec<(NewItem<'_>, Vec<(&'static str, String)>)> = written
+        .iter()
+        .map(|(name, uid, etag, text)| {
+            (
+                NewItem {
+                    name,
+                    uid,
+                    etag,
+                    component: "VCARD",
+                    data: text,
+                    time_start: 0,
+                    time_end: 0,
+                    is_oof: false,
+                },
+                carddav::index_values(text.as_bytes()),
+            )
+        })
+        .collect();
+    // All of the book's changes in one transaction: a sync killed here leaves the book as it
+    // was, never half rewritten.
+    store.replace_cards(book.id, &items, &removed).await?;
+    Ok(Refresh {
+        written: items.len(),
+        removed: removed.len(),
+    })
 }

@@ -347,86 +347,45 @@ impl Store {
         moved: Option<&MovedFrom<'_>>,
     ) -> Result<ItemPutOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = bump_seq(&mut tx, collection_id).await?;
-        let current: Option<(String,)> =
-            sqlx::query_as("SELECT etag FROM items WHERE collection_id = $1 AND name = $2")
+        let outcome = put_in(&mut tx, collection_id, item, condition, index, moved).await?;
+        if matches!(outcome, ItemPutOutcome::Created | ItemPutOutcome::Replaced) {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Makes a card book hold exactly what it is given, in one transaction: `removed` names go,
+    /// each of `written` (an object and its index values) is stored. Readers see the book as it
+    /// was or as it is after, never half of it (the directory books after a sync).
+    pub async fn replace_cards(
+        &self,
+        collection_id: i64,
+        written: &[(NewItem<'_>, Vec<(&'static str, String)>)],
+        removed: &[&str],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for name in removed {
+            let seq = bump_seq(&mut tx, collection_id).await?;
+            sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2")
                 .bind(collection_id)
-                .bind(item.name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let ok = match (condition, &current) {
-            (ItemCondition::Any, _) => true,
-            (ItemCondition::MustNotExist, existing) => existing.is_none(),
-            (ItemCondition::MustExist, existing) => existing.is_some(),
-            (ItemCondition::MatchEtag(e), Some((etag,))) => e == etag,
-            (ItemCondition::MatchEtag(_), None) => false,
-        };
-        if !ok {
-            return Ok(ItemPutOutcome::PreconditionFailed);
-        }
-        // The source of a MOVE within the collection has the same UID and goes away.
-        let leaving = moved.filter(|m| m.collection_id == collection_id).map(|m| m.name);
-        let clash: Option<(String,)> = sqlx::query_as(
-            "SELECT name FROM items WHERE collection_id = $1 AND uid = $2 AND name <> $3 \
-             AND ($4 IS NULL OR name <> $4)",
-        )
-        .bind(collection_id)
-        .bind(item.uid)
-        .bind(item.name)
-        .bind(leaving)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((name,)) = clash {
-            return Ok(ItemPutOutcome::UidConflict { name });
-        }
-        // The source of a MOVE goes first: in its own collection it holds the same UID.
-        if let Some(from) = moved {
-            let seq = bump_seq(&mut tx, from.collection_id).await?;
-            let gone = sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND etag = $3")
-                .bind(from.collection_id)
-                .bind(from.name)
-                .bind(from.etag)
+                .bind(*name)
                 .execute(&mut *tx)
                 .await?;
-            if gone.rows_affected() == 0 {
-                return Ok(ItemPutOutcome::PreconditionFailed);
+            record_change(&mut tx, collection_id, name, seq, true).await?;
+        }
+        for (item, index) in written {
+            match put_in(&mut tx, collection_id, item, &ItemCondition::Any, index, None).await? {
+                ItemPutOutcome::Created | ItemPutOutcome::Replaced => {}
+                other => {
+                    return Err(StoreError::Conflict(format!(
+                        "card {} could not be written: {other:?}",
+                        item.name
+                    )));
+                }
             }
-            record_change(&mut tx, from.collection_id, from.name, seq, true).await?;
         }
-        let (item_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \
-             size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (collection_id, name) DO UPDATE SET \
-             uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
-             time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-             modified_at = excluded.modified_at, size = excluded.size RETURNING id",
-        )
-        .bind(collection_id)
-        .bind(item.name)
-        .bind(item.uid)
-        .bind(item.etag)
-        .bind(item.component)
-        .bind(item.data)
-        .bind(item.time_start)
-        .bind(item.time_end)
-        .bind(i64::from(item.is_oof))
-        .bind(now())
-        .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
-        .fetch_one(&mut *tx)
-        .await?;
-        if current.is_some() {
-            sqlx::query("DELETE FROM card_index WHERE item_id = $1")
-                .bind(item_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        insert_index(&mut tx, collection_id, item_id, index).await?;
-        record_change(&mut tx, collection_id, item.name, seq, false).await?;
         tx.commit().await?;
-        Ok(if current.is_some() {
-            ItemPutOutcome::Replaced
-        } else {
-            ItemPutOutcome::Created
-        })
+        Ok(())
     }
 
     /// Deletes an object (if its ETag matches `if_match`); false when it did not exist or
@@ -466,6 +425,96 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// The body of an object write inside `tx`, which the caller commits (after `Created` or
+/// `Replaced`) or drops.
+async fn put_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    collection_id: i64,
+    item: &NewItem<'_>,
+    condition: &ItemCondition,
+    index: &[(&str, String)],
+    moved: Option<&MovedFrom<'_>>,
+) -> Result<ItemPutOutcome, StoreError> {
+    let seq = bump_seq(tx, collection_id).await?;
+    let current: Option<(String,)> = sqlx::query_as("SELECT etag FROM items WHERE collection_id = $1 AND name = $2")
+        .bind(collection_id)
+        .bind(item.name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let ok = match (condition, &current) {
+        (ItemCondition::Any, _) => true,
+        (ItemCondition::MustNotExist, existing) => existing.is_none(),
+        (ItemCondition::MustExist, existing) => existing.is_some(),
+        (ItemCondition::MatchEtag(e), Some((etag,))) => e == etag,
+        (ItemCondition::MatchEtag(_), None) => false,
+    };
+    if !ok {
+        return Ok(ItemPutOutcome::PreconditionFailed);
+    }
+    // The source of a MOVE within the collection has the same UID and goes away.
+    let leaving = moved.filter(|m| m.collection_id == collection_id).map(|m| m.name);
+    let clash: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM items WHERE collection_id = $1 AND uid = $2 AND name <> $3 \
+         AND ($4 IS NULL OR name <> $4)",
+    )
+    .bind(collection_id)
+    .bind(item.uid)
+    .bind(item.name)
+    .bind(leaving)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((name,)) = clash {
+        return Ok(ItemPutOutcome::UidConflict { name });
+    }
+    // The source of a MOVE goes first: in its own collection it holds the same UID.
+    if let Some(from) = moved {
+        let seq = bump_seq(tx, from.collection_id).await?;
+        let gone = sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND etag = $3")
+            .bind(from.collection_id)
+            .bind(from.name)
+            .bind(from.etag)
+            .execute(&mut **tx)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Ok(ItemPutOutcome::PreconditionFailed);
+        }
+        record_change(tx, from.collection_id, from.name, seq, true).await?;
+    }
+    let (item_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \
+         size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (collection_id, name) DO UPDATE SET \
+         uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
+         time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
+         modified_at = excluded.modified_at, size = excluded.size RETURNING id",
+    )
+    .bind(collection_id)
+    .bind(item.name)
+    .bind(item.uid)
+    .bind(item.etag)
+    .bind(item.component)
+    .bind(item.data)
+    .bind(item.time_start)
+    .bind(item.time_end)
+    .bind(i64::from(item.is_oof))
+    .bind(now())
+    .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
+    .fetch_one(&mut **tx)
+    .await?;
+    if current.is_some() {
+        sqlx::query("DELETE FROM card_index WHERE item_id = $1")
+            .bind(item_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    insert_index(tx, collection_id, item_id, index).await?;
+    record_change(tx, collection_id, item.name, seq, false).await?;
+    Ok(if current.is_some() {
+        ItemPutOutcome::Replaced
+    } else {
+        ItemPutOutcome::Created
+    })
 }
 
 /// Adds an object's search-index values.
