@@ -5,37 +5,10 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer};
+use common::{ADMIN_PASSWORD, TestServer, csrf, page, post_form};
 use reqwest::StatusCode;
 
 const EMP: (&str, &str) = ("emma", "emma-pw");
-
-async fn page(s: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
-    let resp = s.request("GET", path).header("Cookie", cookie).send().await.unwrap();
-    let status = resp.status();
-    (status, resp.text().await.unwrap())
-}
-
-fn csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
-}
-
-async fn post(s: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let resp = s
-        .request("POST", path)
-        .header("Cookie", cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.text().await.unwrap())
-}
 
 async fn admin(s: &TestServer) -> (String, String) {
     let cookie = s.sign_in("admin", ADMIN_PASSWORD).await;
@@ -349,4 +322,9 @@ async fn groups_gain_and_lose_members() {
     .await;
     assert_eq!(st, StatusCode::NOT_FOUND, "not a member any more");
     s.shutdown().await;
+}
+
+async fn post(s: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let (status, _, body) = post_form(s, cookie, path, fields).await;
+    (status, body)
 }

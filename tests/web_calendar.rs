@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, csrf, page, page_in, post_form};
 use portico::core::Actor;
 use reqwest::StatusCode;
 
@@ -19,25 +19,27 @@ async fn server() -> TestServer {
     s
 }
 
-async fn page(s: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
-    page_in(s, cookie, path, "en").await
+/// The fields an event page's form sends back unchanged (token, calendar, object, entity tag,
+/// occurrence), followed by `more`.
+fn event_form(form: &str, more: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = ["cal", "name", "etag", "at"]
+        .into_iter()
+        .map(|k| (k, hidden(form, k)))
+        .collect();
+    fields.insert(0, ("csrf", csrf(form)));
+    fields.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    fields
 }
 
-async fn page_in(s: &TestServer, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
-    let resp = s
-        .request("GET", path)
-        .header("Cookie", cookie)
-        .header("Accept-Language", lang)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.text().await.unwrap())
-}
-
-fn csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
+/// Posts `fields` (as `event_form` makes them) to `path`.
+async fn send_event(
+    s: &TestServer,
+    cookie: &str,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> (StatusCode, String, String) {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post_form(s, cookie, path, &fields).await
 }
 
 /// The value of a hidden field of the first form that has it.
@@ -56,35 +58,13 @@ fn unescape(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Posts a form; answers the status, the redirect target and the body.
-async fn post(s: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let resp = s
-        .request("POST", path)
-        .header("Cookie", cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
-}
-
 /// Creates an event through the form.
 async fn create(s: &TestServer, cookie: &str, extra: &[(&str, &str)]) -> (StatusCode, String, String) {
     let (_, form) = page(s, cookie, "/calendar/new?date=2026-12-09").await;
     let token = csrf(&form);
     let mut fields = vec![("csrf", token.as_str()), ("cal", "calendar")];
     fields.extend_from_slice(extra);
-    post(s, cookie, "/calendar/new", &fields).await
+    post_form(s, cookie, "/calendar/new", &fields).await
 }
 
 /// The hrefs of the event links on a page, with their titles.
@@ -183,7 +163,7 @@ async fn forms_need_their_token_and_sensible_values() {
         ("start_date", "2026-12-09"),
         ("start_time", "10:00"),
     ];
-    let (st, _, _) = post(&s, &cookie, "/calendar/new", &fields).await;
+    let (st, _, _) = post_form(&s, &cookie, "/calendar/new", &fields).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (st, _, html) = create(
         &s,
@@ -208,7 +188,7 @@ async fn forms_need_their_token_and_sensible_values() {
     // Someone else's calendar, addressed by name: not the visitor's to write.
     let (_, form) = page(&s, &cookie, "/calendar/new").await;
     let token = csrf(&form);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         "/calendar/new",
@@ -261,23 +241,20 @@ async fn one_occurrence_or_the_whole_series() {
         form.contains("value=\"2026-12-14\"") && form.contains("name=\"scope\""),
         "{form}"
     );
-    let fields = [
-        ("csrf", csrf(&form)),
-        ("cal", hidden(&form, "cal")),
-        ("name", hidden(&form, "name")),
-        ("etag", hidden(&form, "etag")),
-        ("at", hidden(&form, "at")),
-        ("recurring", "1".into()),
-        ("scope", "this".into()),
-        ("title", "Stand-up (moved)".into()),
-        ("start_date", "2026-12-14".into()),
-        ("start_time", "11:00".into()),
-        ("end_date", "2026-12-14".into()),
-        ("end_time", "11:30".into()),
-        ("repeat", "FREQ=WEEKLY".into()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (st, location, body) = post(&s, &cookie, "/calendar/event", &fields).await;
+    let fields = event_form(
+        &form,
+        &[
+            ("recurring", "1"),
+            ("scope", "this"),
+            ("title", "Stand-up (moved)"),
+            ("start_date", "2026-12-14"),
+            ("start_time", "11:00"),
+            ("end_date", "2026-12-14"),
+            ("end_time", "11:30"),
+            ("repeat", "FREQ=WEEKLY"),
+        ],
+    );
+    let (st, location, body) = send_event(&s, &cookie, "/calendar/event", &fields).await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(location, "/calendar?date=2026-12-14");
     let moved = week("2026-12-14").await;
@@ -288,24 +265,15 @@ async fn one_occurrence_or_the_whole_series() {
     let other = week("2026-12-21").await;
     assert!(other.contains("Stand-up") && !other.contains("(moved)") && other.contains("09:00–09:30"));
     // A stale form (the event changed since it was opened) changes nothing.
-    let (st, _, body) = post(&s, &cookie, "/calendar/event", &fields).await;
+    let (st, _, body) = send_event(&s, &cookie, "/calendar/event", &fields).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("changed meanwhile"), "{body}");
 
     // Delete only the one of the 21st.
     let (href, _) = events(&week("2026-12-21").await).into_iter().next().unwrap();
     let (_, form) = page(&s, &cookie, &href).await;
-    let del = [
-        ("csrf", csrf(&form)),
-        ("cal", hidden(&form, "cal")),
-        ("name", hidden(&form, "name")),
-        ("etag", hidden(&form, "etag")),
-        ("at", hidden(&form, "at")),
-        ("scope", "this".into()),
-        ("start_date", "2026-12-21".into()),
-    ];
-    let del: Vec<(&str, &str)> = del.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (st, _, _) = post(&s, &cookie, "/calendar/event/delete", &del).await;
+    let del = event_form(&form, &[("scope", "this"), ("start_date", "2026-12-21")]);
+    let (st, _, _) = send_event(&s, &cookie, "/calendar/event/delete", &del).await;
     assert_eq!(st, StatusCode::SEE_OTHER);
     assert!(!week("2026-12-21").await.contains("Stand-up"));
     assert!(week("2026-12-28").await.contains("Stand-up"));
@@ -314,23 +282,20 @@ async fn one_occurrence_or_the_whole_series() {
     // Change the whole series from one occurrence: it moves by as much, every week.
     let (href, _) = events(&week("2026-12-28").await).into_iter().next().unwrap();
     let (_, form) = page(&s, &cookie, &href).await;
-    let all = [
-        ("csrf", csrf(&form)),
-        ("cal", hidden(&form, "cal")),
-        ("name", hidden(&form, "name")),
-        ("etag", hidden(&form, "etag")),
-        ("at", hidden(&form, "at")),
-        ("recurring", "1".into()),
-        ("scope", "all".into()),
-        ("title", "Daily sync".into()),
-        ("start_date", "2026-12-28".into()),
-        ("start_time", "08:00".into()),
-        ("end_date", "2026-12-28".into()),
-        ("end_time", "08:15".into()),
-        ("repeat", "FREQ=WEEKLY".into()),
-    ];
-    let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (st, _, body) = post(&s, &cookie, "/calendar/event", &all).await;
+    let all = event_form(
+        &form,
+        &[
+            ("recurring", "1"),
+            ("scope", "all"),
+            ("title", "Daily sync"),
+            ("start_date", "2026-12-28"),
+            ("start_time", "08:00"),
+            ("end_date", "2026-12-28"),
+            ("end_time", "08:15"),
+            ("repeat", "FREQ=WEEKLY"),
+        ],
+    );
+    let (st, _, body) = send_event(&s, &cookie, "/calendar/event", &all).await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
     let first = week("2026-12-07").await;
     assert!(first.contains("Daily sync") && first.contains("08:00–08:15"), "{first}");
@@ -341,16 +306,8 @@ async fn one_occurrence_or_the_whole_series() {
     // Delete the whole series.
     let (href, _) = events(&week("2027-01-04").await).into_iter().next().unwrap();
     let (_, form) = page(&s, &cookie, &href).await;
-    let del = [
-        ("csrf", csrf(&form)),
-        ("cal", hidden(&form, "cal")),
-        ("name", hidden(&form, "name")),
-        ("etag", hidden(&form, "etag")),
-        ("at", hidden(&form, "at")),
-        ("scope", "all".into()),
-    ];
-    let del: Vec<(&str, &str)> = del.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (st, _, _) = post(&s, &cookie, "/calendar/event/delete", &del).await;
+    let del = event_form(&form, &[("scope", "all")]);
+    let (st, _, _) = send_event(&s, &cookie, "/calendar/event/delete", &del).await;
     assert_eq!(st, StatusCode::SEE_OTHER);
     assert!(stored_objects(&s, EMMA.0).await.is_empty());
     s.shutdown().await;
@@ -408,7 +365,7 @@ async fn a_colleagues_private_event_shows_only_as_busy() {
         .unwrap()
         .to_owned();
     let token = csrf(&event);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         "/calendar/event",
@@ -450,7 +407,7 @@ async fn the_week_starts_on_monday_in_russian_and_times_follow_the_time_zone() {
     // In Moscow time: stored with the zone, shown at the time entered.
     let (_, settings) = page(&s, &cookie, "/settings").await;
     let token = csrf(&settings);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         "/settings",

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer, lock_as};
+use common::{ADMIN_PASSWORD, TestServer, csrf, lock_as, page, post_form};
 use reqwest::StatusCode;
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");
@@ -16,38 +16,6 @@ async fn server() -> TestServer {
     s.add_user(ALICE.0, ALICE.1).await;
     s.add_user(BOB.0, BOB.1).await;
     s
-}
-
-async fn page(s: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
-    let resp = s.request("GET", path).header("Cookie", cookie).send().await.unwrap();
-    let status = resp.status();
-    (status, resp.text().await.unwrap())
-}
-
-fn csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
-}
-
-async fn post(s: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let resp = s
-        .request("POST", path)
-        .header("Cookie", cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
 }
 
 /// Posts a multipart upload: the token (if any) first, then the files.
@@ -137,7 +105,7 @@ async fn libraries_are_browsed_and_files_uploaded_and_restored() {
     assert_eq!(st, StatusCode::OK);
     assert!(file.contains("Versions") && file.contains("(current)"), "{file}");
     assert!(file.contains("/docs/users/alice/plan.txt?version=1"), "{file}");
-    let (st, location, _) = post(
+    let (st, location, _) = post_form(
         &s,
         &cookie,
         "/documents/users/alice/plan.txt",
@@ -162,7 +130,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
     let folder = "/documents/users/alice/";
     let (_, drive) = page(&s, &cookie, folder).await;
     let token = csrf(&drive);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         folder,
@@ -172,7 +140,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
     assert_eq!(st, StatusCode::SEE_OTHER);
     let (st, _) = upload(&s, &cookie, folder, Some(&token), &[("q1.txt", b"q1")]).await;
     assert_eq!(st, StatusCode::SEE_OTHER);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         folder,
@@ -187,7 +155,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
     assert_eq!(st, StatusCode::SEE_OTHER);
     assert_eq!(content(&s, ALICE, "/docs/users/alice/Q1%202026.txt").await.0, 200);
     assert_eq!(content(&s, ALICE, "/docs/users/alice/q1.txt").await.0, 404);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         folder,
@@ -205,7 +173,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
         (200, b"q1".to_vec())
     );
     // A name that is taken, or that is a path, is refused with a reason.
-    let (st, _, body) = post(
+    let (st, _, body) = post_form(
         &s,
         &cookie,
         folder,
@@ -214,7 +182,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
     .await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert!(body.contains("Something with that name is there already."), "{body}");
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         folder,
@@ -222,7 +190,7 @@ async fn folders_are_made_renamed_moved_and_deleted() {
     )
     .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &cookie,
         folder,
@@ -248,7 +216,7 @@ async fn guards_hold_for_tokens_drives_locks_and_quota() {
     // No token: refused, nothing stored.
     let (st, _) = upload(&s, &alice, folder, None, &[("x.txt", b"x")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _, _) = post(&s, &alice, folder, &[("action", "mkdir"), ("name", "NoToken")]).await;
+    let (st, _, _) = post_form(&s, &alice, folder, &[("action", "mkdir"), ("name", "NoToken")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert_eq!(content(&s, ALICE, "/docs/users/alice/x.txt").await.0, 404);
     // Bob, with his own valid token, cannot write into Alice's drive, nor read it.
@@ -309,7 +277,7 @@ async fn guards_hold_for_tokens_drives_locks_and_quota() {
     let (_, shared) = page(&s, &admin, "/documents/departments/sales/").await;
     assert!(shared.contains(">Unlock<"), "{shared}");
     let admin_token = csrf(&shared);
-    let (st, _, _) = post(
+    let (st, _, _) = post_form(
         &s,
         &admin,
         "/documents/departments/sales/",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, csrf};
 use reqwest::StatusCode;
 
 const EMP: (&str, &str) = ("emma", "emma-pw");
@@ -19,12 +19,6 @@ async fn page(s: &TestServer, cookie: &str, path: &str) -> (StatusCode, reqwest:
     let resp = s.request("GET", path).header("Cookie", cookie).send().await.unwrap();
     let (status, headers) = (resp.status(), resp.headers().clone());
     (status, headers, resp.text().await.unwrap())
-}
-
-/// The CSRF token in a page's forms.
-fn csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
 }
 
 #[tokio::test]

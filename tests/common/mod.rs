@@ -776,3 +776,54 @@ pub fn response_for<'a>(responses: &'a [DavResponse], path: &str) -> Option<&'a 
     let want = path.trim_end_matches('/');
     responses.iter().find(|r| r.path.trim_end_matches('/') == want)
 }
+
+/// A page as a signed-in browser gets it, in `lang`: status and body.
+pub async fn page_in(s: &TestServer, cookie: &str, path: &str, lang: &str) -> (reqwest::StatusCode, String) {
+    let resp = s
+        .request("GET", path)
+        .header("Cookie", cookie)
+        .header("Accept-Language", lang)
+        .send()
+        .await
+        .expect("GET");
+    let status = resp.status();
+    (status, resp.text().await.expect("body"))
+}
+
+/// A page as a signed-in browser gets it: status and body.
+pub async fn page(s: &TestServer, cookie: &str, path: &str) -> (reqwest::StatusCode, String) {
+    page_in(s, cookie, path, "en").await
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+    html[at..at + html[at..].find('"').expect("end of the token")].to_owned()
+}
+
+/// Posts a form as a signed-in browser: status, redirect target (or empty) and body.
+pub async fn post_form(
+    s: &TestServer,
+    cookie: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (reqwest::StatusCode, String, String) {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let resp = s
+        .request("POST", path)
+        .header("Cookie", cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("POST");
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().expect("ASCII location").to_owned())
+        .unwrap_or_default();
+    (status, location, resp.text().await.expect("body"))
+}
