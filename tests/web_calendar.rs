@@ -437,3 +437,106 @@ async fn the_week_starts_on_monday_in_russian_and_times_follow_the_time_zone() {
     assert!(week.contains("10:00–11:00"), "{week}");
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn calendar_settings_visibility_feed_and_favourites() {
+    let s = server().await;
+    let bob = s.sign_in(BOB.0, BOB.1).await;
+    let (st, settings) = page(&s, &bob, "/calendar/settings").await;
+    assert_eq!(st, StatusCode::OK);
+    let token = csrf(&settings);
+    let form = |action: &'static str, extra: &[(&'static str, &'static str)]| {
+        let mut f = vec![("csrf", token.clone()), ("action", action.to_owned())];
+        f.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        f
+    };
+    let (st, _, _) = send_event(
+        &s,
+        &bob,
+        "/calendar/settings",
+        &form("visibility", &[("calendar", "calendar"), ("mode", "titles")]),
+    )
+    .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (st, _, body) = send_event(
+        &s,
+        &bob,
+        "/calendar/settings",
+        &form("visibility", &[("calendar", "calendar"), ("mode", "everyone")]),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        send_event(
+            &s,
+            &bob,
+            "/calendar/settings",
+            &form("feed-on", &[("calendar", "calendar")])
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, settings) = page(&s, &bob, "/calendar/settings").await;
+    let at = settings.find("/ical/").expect("the feed link");
+    let feed = settings[at..at + settings[at..].find(".ics").unwrap() + 4].to_owned();
+    assert_eq!(s.request("GET", &feed).send().await.unwrap().status().as_u16(), 200);
+    assert_eq!(
+        send_event(
+            &s,
+            &bob,
+            "/calendar/settings",
+            &form("feed-off", &[("calendar", "calendar")])
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(s.request("GET", &feed).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(
+        create(
+            &s,
+            &bob,
+            &[
+                ("title", "Board prep"),
+                ("start_date", "2026-12-09"),
+                ("start_time", "15:00")
+            ]
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
+
+    // Emma follows Bob's calendar from her settings, sees its titles, and lets it go.
+    let emma = s.sign_in(EMMA.0, EMMA.1).await;
+    let (_, settings) = page(&s, &emma, "/calendar/settings").await;
+    let token = csrf(&settings);
+    let follow = vec![
+        ("csrf", token.clone()),
+        ("action", "favorite-add".to_owned()),
+        ("login", "bob".to_owned()),
+        ("calendar", "calendar".to_owned()),
+    ];
+    assert_eq!(
+        send_event(&s, &emma, "/calendar/settings", &follow).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, week) = page(&s, &emma, "/calendar?date=2026-12-09").await;
+    assert!(week.contains("Board prep"), "{week}");
+    let (_, settings) = page(&s, &emma, "/calendar/settings").await;
+    assert!(settings.contains("favorite-remove"), "{settings}");
+    let unfollow = vec![
+        ("csrf", token),
+        ("action", "favorite-remove".to_owned()),
+        ("login", "bob".to_owned()),
+        ("calendar", "calendar".to_owned()),
+    ];
+    assert_eq!(
+        send_event(&s, &emma, "/calendar/settings", &unfollow).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, week) = page(&s, &emma, "/calendar?date=2026-12-09").await;
+    assert!(!week.contains("Board prep"));
+    s.shutdown().await;
+}

@@ -3,7 +3,9 @@
 //! `/calendar/event` (an event: its details, and for those who may write it the form that
 //! changes or deletes it, the whole series or one occurrence) and `/calendar/colors.css`
 //! (the calendars' colours as a style sheet of our own origin, since the page policy allows
-//! no inline styles). Everything goes through [`crate::core::calendars`] as the visitor.
+//! no inline styles), and `/calendar/settings` (each own calendar's visibility and secret feed
+//! link, and the colleagues' calendars kept as favourites). Everything goes through
+//! [`crate::core::calendars`] as the visitor.
 //!
 //! Times are shown and entered in the visitor's time zone (UTC when they set none); the week
 //! starts on Monday in Russian and on Sunday in English.
@@ -219,11 +221,38 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
     };
     let query = query_map(req.uri().query());
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    let req_origin = format!(
+        "{}://{}",
+        if ctx.tls || ctx.app.config.auth.secure_cookies {
+            "https"
+        } else {
+            "http"
+        },
+        req.headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost")
+    );
     match (reading, path.as_str()) {
         (true, "/calendar") => view_page(ctx, &v, &query).await,
         (true, "/calendar/colors.css") => colors(ctx, &v).await,
         (true, "/calendar/new") => new_form(ctx, &v, &query).await,
         (true, "/calendar/event") => event_page(ctx, &v, &query).await,
+        (true, "/calendar/settings") => settings_page(ctx, &v, &req_origin, None, StatusCode::OK).await,
+        (false, "/calendar/settings") => {
+            if *req.method() != Method::POST {
+                return Err(AppError::MethodNotAllowed { allow: "GET, POST" });
+            }
+            let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
+            v.check_csrf(form.get("csrf").map(String::as_str))?;
+            match settings_command(ctx, &v, &form).await {
+                Ok(()) => Ok(redirect(StatusCode::SEE_OTHER, "/calendar/settings")),
+                Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::NotFound | ErrorKind::Forbidden) => {
+                    settings_page(ctx, &v, &req_origin, Some(e.reason), StatusCode::BAD_REQUEST).await
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         (false, "/calendar/new" | "/calendar/event" | "/calendar/event/delete") => {
             if *req.method() != Method::POST {
                 return Err(AppError::MethodNotAllowed { allow: "GET, POST" });
@@ -1014,5 +1043,117 @@ mod tests {
                 EventTime::Local(at("2026-11-02 13:00"))
             )
         );
+    }
+}
+
+struct OwnRow {
+    slug: String,
+    name: String,
+    visibility: String,
+    feed: String,
+}
+
+struct FavoriteRow {
+    login: String,
+    slug: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "calendar_settings.html")]
+struct SettingsPage {
+    page: Page,
+    error: Option<String>,
+    own: Vec<OwnRow>,
+    modes: Vec<Choice>,
+    favorites: Vec<FavoriteRow>,
+}
+
+const MODES: [(&str, &str); 4] = [
+    ("private", "calendar-visibility-private"),
+    ("busy", "calendar-visibility-busy"),
+    ("titles", "calendar-visibility-titles"),
+    ("all", "calendar-visibility-all"),
+];
+
+/// `/calendar/settings`: each own calendar's visibility and feed link, and the favourites.
+async fn settings_page(
+    ctx: &Ctx,
+    v: &Visitor,
+    origin: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response<Body>, AppError> {
+    let lang = v.lang;
+    let me = v.principal().id;
+    let calendars = shown_calendars(ctx, v).await?;
+    let own = calendars
+        .iter()
+        .filter(|c| c.view() == CalendarView::Owner && c.owner().id == me)
+        .map(|c| OwnRow {
+            slug: c.segment().to_owned(),
+            name: calendar_label(c, me),
+            visibility: c.collection().visibility.clone(),
+            feed: c
+                .collection()
+                .feed_token
+                .as_ref()
+                .map(|t| format!("{origin}/ical/{t}.ics"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let favorites = ctx
+        .app
+        .core
+        .calendars(&v.actor)
+        .favorites()
+        .await?
+        .iter()
+        .map(|c| FavoriteRow {
+            login: c.owner().login.clone(),
+            slug: c.collection().slug.clone(),
+            name: calendar_label(c, me),
+        })
+        .collect();
+    let page = SettingsPage {
+        page: v.page("/calendar", lang.t("calendar-settings")),
+        error,
+        own,
+        modes: MODES
+            .iter()
+            .map(|(value, key)| Choice {
+                value: (*value).to_owned(),
+                label: lang.t(key),
+                selected: false,
+            })
+            .collect(),
+        favorites,
+    };
+    let mut resp = html(StatusCode::OK, &page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// A settings form: visibility, feed on or off, favourite added or removed.
+async fn settings_command(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<(), Error> {
+    let get = |k: &str| form.get(k).map_or("", |s| s.trim());
+    let calendars = ctx.app.core.calendars(&v.actor);
+    let me = v.principal().login.clone();
+    match get("action") {
+        "visibility" => {
+            let c = calendars.managed(&me, get("calendar")).await?;
+            calendars.set_visibility(&c, get("mode")).await
+        }
+        "feed-on" | "feed-off" => {
+            let c = calendars.managed(&me, get("calendar")).await?;
+            calendars.set_feed(&c, get("action") == "feed-on").await.map(|_| ())
+        }
+        "favorite-add" => {
+            calendars
+                .add_favorite(get("login"), get("calendar").trim_matches('/'))
+                .await
+        }
+        "favorite-remove" => calendars.remove_favorite(get("login"), get("calendar")).await,
+        _ => Err(Error::invalid("unknown command")),
     }
 }
