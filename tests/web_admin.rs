@@ -328,3 +328,56 @@ async fn post(s: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)])
     let (status, _, body) = post_form(s, cookie, path, fields).await;
     (status, body)
 }
+
+#[tokio::test]
+async fn any_users_app_passwords_are_revoked_and_the_directory_page_tells_its_state() {
+    let s = TestServer::start().await;
+    s.add_user(EMP.0, EMP.1).await;
+    let emma = s.app.store.principal_by_login(EMP.0).await.unwrap().unwrap();
+    let (_, secret) = s.app.auth.new_app_password(&emma, "Phone").await.unwrap();
+    assert_ne!(
+        s.get_as(EMP.0, &secret, "/docs/users/emma/").await.0,
+        401,
+        "the app password works"
+    );
+    let (cookie, token) = admin(&s).await;
+    let (st, list) = page(&s, &cookie, "/admin/app-passwords?login=emma").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(list.contains("Phone"), "{list}");
+    let at = list.find("name=\"id\" value=\"").unwrap() + 17;
+    let id = list[at..at + list[at..].find('"').unwrap()].to_owned();
+    let (st, _) = post(
+        &s,
+        &cookie,
+        "/admin/app-passwords",
+        &[("csrf", &token), ("action", "revoke"), ("login", EMP.0), ("id", &id)],
+    )
+    .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(s.get_as(EMP.0, &secret, "/docs/users/emma/").await.0, 401, "revoked");
+    let (st, _) = post(
+        &s,
+        &cookie,
+        "/admin/app-passwords",
+        &[("csrf", &token), ("action", "revoke"), ("login", EMP.0), ("id", &id)],
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "only once");
+    // Without an [ldap] section the directory page says so, and "sync now" is refused.
+    let (st, dir) = page(&s, &cookie, "/admin/directory").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(dir.contains("not configured"), "{dir}");
+    let (st, _) = post(&s, &cookie, "/admin/directory", &[("csrf", &token), ("action", "sync")]).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    // Employees get neither page.
+    let emma_cookie = s.sign_in(EMP.0, EMP.1).await;
+    assert_eq!(
+        page(&s, &emma_cookie, "/admin/app-passwords?login=admin").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page(&s, &emma_cookie, "/admin/directory").await.0,
+        StatusCode::FORBIDDEN
+    );
+    s.shutdown().await;
+}

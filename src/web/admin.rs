@@ -1,9 +1,12 @@
 //! The administration pages (administrators only; everyone else gets 403): `/admin` (the
 //! system's status), `/admin/users` (create employees, reset a password, deactivate, make
 //! administrator), `/admin/departments` (departments and their heads, for companies without
-//! Active Directory), `/admin/groups` (groups and their members) and `/admin/rooms`. Each
-//! form posts back to its page with the session's CSRF token; a change to people or
-//! departments regenerates the directory address books at once, so CardDAV clients see it.
+//! Active Directory), `/admin/groups` (groups and their members), `/admin/rooms`,
+//! `/admin/app-passwords` (any user's app passwords, to revoke; creating one stays with its
+//! owner) and `/admin/directory` (the LDAP settings with the secret masked, the last sync's
+//! result, and "sync now"). Each form posts back to its page with the session's CSRF token;
+//! a change to people or departments regenerates the directory address books at once, so
+//! CardDAV clients see it.
 //! Users the directory sync manages keep what the directory owns (password, active state).
 
 use std::collections::HashMap;
@@ -35,6 +38,8 @@ enum Section {
     Departments,
     Groups,
     Rooms,
+    AppPasswords,
+    Directory,
 }
 
 impl Section {
@@ -45,6 +50,8 @@ impl Section {
             "/admin/departments" => Section::Departments,
             "/admin/groups" => Section::Groups,
             "/admin/rooms" => Section::Rooms,
+            "/admin/app-passwords" => Section::AppPasswords,
+            "/admin/directory" => Section::Directory,
             _ => return None,
         })
     }
@@ -56,6 +63,8 @@ impl Section {
             Section::Departments => "departments",
             Section::Groups => "groups",
             Section::Rooms => "rooms",
+            Section::AppPasswords => "app-passwords",
+            Section::Directory => "directory",
         }
     }
 
@@ -66,15 +75,19 @@ impl Section {
             Section::Departments => "/admin/departments",
             Section::Groups => "/admin/groups",
             Section::Rooms => "/admin/rooms",
+            Section::AppPasswords => "/admin/app-passwords",
+            Section::Directory => "/admin/directory",
         }
     }
 
-    const ALL: [Section; 5] = [
+    const ALL: [Section; 7] = [
         Section::Status,
         Section::Users,
         Section::Departments,
         Section::Groups,
         Section::Rooms,
+        Section::AppPasswords,
+        Section::Directory,
     ];
 }
 
@@ -119,6 +132,12 @@ struct RoomRow {
     name: String,
 }
 
+struct AppPasswordRow {
+    id: i64,
+    label: String,
+    used: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
@@ -134,6 +153,11 @@ struct AdminPage {
     departments: Vec<DepartmentRow>,
     groups: Vec<GroupRow>,
     rooms: Vec<RoomRow>,
+    /// The user whose app passwords are listed, and them.
+    owner: String,
+    app_passwords: Vec<AppPasswordRow>,
+    /// Whether a directory (LDAP) is configured.
+    directory: bool,
 }
 
 /// Everything below `/admin`.
@@ -159,7 +183,16 @@ pub async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
             let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
             v.check_csrf(form.get("csrf").map(String::as_str))?;
             match command(ctx, &v, section, &form).await {
-                Ok(()) => Ok(redirect(StatusCode::SEE_OTHER, &format!("{}?done=1", section.href()))),
+                Ok(()) => {
+                    let back = match (section, form.get("login")) {
+                        (Section::AppPasswords, Some(login)) => {
+                            let login: String = form_urlencoded::byte_serialize(login.as_bytes()).collect();
+                            format!("{}?done=1&login={login}", section.href())
+                        }
+                        _ => format!("{}?done=1", section.href()),
+                    };
+                    Ok(redirect(StatusCode::SEE_OTHER, &back))
+                }
                 Err(e) => {
                     let status = match e.kind {
                         ErrorKind::NotFound => StatusCode::NOT_FOUND,
@@ -215,6 +248,9 @@ async fn render(
         departments: Vec::new(),
         groups: Vec::new(),
         rooms: Vec::new(),
+        owner: query.get("login").cloned().unwrap_or_default(),
+        app_passwords: Vec::new(),
+        directory: ctx.app.config.ldap.is_some(),
     };
     match section {
         Section::Status => {
@@ -300,6 +336,59 @@ async fn render(
                     name: g.display_name,
                 });
             }
+        }
+        Section::AppPasswords => {
+            if !page.owner.is_empty() {
+                let owner = principals.by_login(&page.owner).await?.ok_or(AppError::NotFound)?;
+                page.app_passwords = ctx
+                    .app
+                    .auth
+                    .app_passwords(&owner)
+                    .await?
+                    .into_iter()
+                    .map(|a| AppPasswordRow {
+                        id: a.id,
+                        label: a.label,
+                        used: date_time(lang, a.last_used_at),
+                    })
+                    .collect();
+            }
+        }
+        Section::Directory => {
+            let fact = |key: &str, value: String| Fact {
+                label: lang.t(key),
+                value,
+            };
+            if let Some(ldap) = &ctx.app.config.ldap {
+                page.facts = vec![
+                    fact("admin-ldap-url", ldap.url.clone()),
+                    fact("admin-ldap-bind", ldap.bind_dn.clone()),
+                    fact("admin-ldap-password", "••••••••".into()),
+                    fact("admin-ldap-base", ldap.base_dn.clone()),
+                    fact("admin-ldap-flavor", format!("{:?}", ldap.flavor)),
+                    fact(
+                        "admin-ldap-users",
+                        ldap.user_filter.clone().unwrap_or_else(|| "—".into()),
+                    ),
+                    fact(
+                        "admin-ldap-starttls",
+                        if ldap.starttls { "✓".into() } else { "—".into() },
+                    ),
+                ];
+            }
+            let s = crate::core::system::status(&ctx.app.core, &v.actor).await?;
+            page.facts.push(match &s.directory {
+                Some(d) => fact(
+                    "admin-directory-sync",
+                    format!(
+                        "{} · {}{}",
+                        date_time(lang, d.last_run_at),
+                        d.last_status.clone().unwrap_or_default(),
+                        d.last_error.as_ref().map_or_else(String::new, |e| format!(" — {e}"))
+                    ),
+                ),
+                None => fact("admin-directory-sync", lang.t("admin-directory-never")),
+            });
         }
         Section::Rooms => {
             page.rooms = principals
@@ -430,6 +519,40 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
         (Section::Groups, "remove") => {
             directory_changed = false;
             principals.remove_member(get("group"), get("login")).await?;
+        }
+        (Section::AppPasswords, "revoke") => {
+            directory_changed = false;
+            let owner = principals
+                .by_login(get("login"))
+                .await?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no user {:?}", get("login"))))?;
+            let id = get("id")
+                .parse::<i64>()
+                .map_err(|_| Error::invalid("no such app password"))?;
+            if !ctx
+                .app
+                .auth
+                .revoke_app_password(&owner, id)
+                .await
+                .map_err(|e| Error::internal(e.to_string()))?
+            {
+                return Err(Error::new(ErrorKind::NotFound, "no such app password".to_owned()));
+            }
+        }
+        (Section::Directory, "sync") => {
+            directory_changed = false;
+            if ctx.app.config.ldap.is_none() {
+                return Err(Error::invalid(v.lang.t("admin-directory-none")));
+            }
+            // A pass takes a while: it runs on its own; the page shows its result when done.
+            let app = ctx.app.clone();
+            tokio::spawn(async move {
+                let result = crate::jobs::ldap::run(&app, false).await;
+                app.metrics.job("directory_sync", result.is_ok());
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "directory sync (started from the web) failed");
+                }
+            });
         }
         (Section::Rooms, "create") => {
             directory_changed = false;
