@@ -120,6 +120,7 @@ kill_round() {
     if [ $rc = 0 ]; then
       reap_killed || { rc=$?; KILL_NOTE="the kill failed"; }
     else
+      portico_log_tail 30 2>&3
       reap_killed || true
       KILL_NOTE="the request or the kill failed"
     fi

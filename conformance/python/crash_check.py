@@ -218,7 +218,10 @@ def answered_within(sock, seconds):
 
 def kill_server(pid):
     """SIGKILL, and wait until the process is gone (or a zombie its parent has to reap)."""
-    os.kill(pid, signal.SIGKILL)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        raise SystemExit(f"FAIL: the server (pid {pid}) was not running when the kill came: it ended by itself (its log follows)")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
