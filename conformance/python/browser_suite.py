@@ -87,10 +87,13 @@ MAIN_PAGES = [
     ("/directory", "directory", "/directory"),
     (f"/directory/{COLLEAGUE}", "profile", "/directory"),
     ("/settings", "settings", "/settings"),
+    ("/settings/devices", "devices", "/settings"),
+    ("/directory?view=structure", "structure", "/directory"),
     ("/calendar", "calendar", "/calendar"),
     ("/calendar?view=month", "calendar-month", "/calendar"),
     ("/calendar?view=day", "calendar-day", "/calendar"),
     ("/calendar/new", "new-event", "/calendar"),
+    ("/calendar/settings", "calendar-settings", "/calendar"),
     ("/documents", "documents", "/documents"),
     (f"/documents/users/{EMPLOYEE}/", "my-drive", "/documents"),
     ("/documents/shared/", "company-library", "/documents"),
@@ -791,7 +794,8 @@ def phone_walk(b):
         b.open("/admin", "employee-admin", expect_status=403)
         b.expect_fits(PHONE[0])
         b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
-        for path in ("/admin", "/admin/users", "/admin/departments", "/admin/groups", "/admin/rooms"):
+        for path in ("/admin", "/admin/users", "/admin/departments", "/admin/groups", "/admin/rooms",
+                     "/admin/app-passwords?login=liam", "/admin/directory"):
             b.open(path, slug(path))
             b.expect_nav("en", "/admin", admin=True)
             usable_nav(b, b.expect_fits(PHONE[0]), PHONE[0])

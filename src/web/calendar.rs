@@ -221,34 +221,24 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
     };
     let query = query_map(req.uri().query());
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
-    let req_origin = format!(
-        "{}://{}",
-        if ctx.tls || ctx.app.config.auth.secure_cookies {
-            "https"
-        } else {
-            "http"
-        },
-        req.headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost")
-    );
+    let req_origin = || super::page::origin(ctx, req.headers());
     match (reading, path.as_str()) {
         (true, "/calendar") => view_page(ctx, &v, &query).await,
         (true, "/calendar/colors.css") => colors(ctx, &v).await,
         (true, "/calendar/new") => new_form(ctx, &v, &query).await,
         (true, "/calendar/event") => event_page(ctx, &v, &query).await,
-        (true, "/calendar/settings") => settings_page(ctx, &v, &req_origin, None, StatusCode::OK).await,
+        (true, "/calendar/settings") => settings_page(ctx, &v, &req_origin(), None, StatusCode::OK).await,
         (false, "/calendar/settings") => {
             if *req.method() != Method::POST {
                 return Err(AppError::MethodNotAllowed { allow: "GET, POST" });
             }
+            let origin = req_origin();
             let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
             v.check_csrf(form.get("csrf").map(String::as_str))?;
             match settings_command(ctx, &v, &form).await {
                 Ok(()) => Ok(redirect(StatusCode::SEE_OTHER, "/calendar/settings")),
                 Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::NotFound | ErrorKind::Forbidden) => {
-                    settings_page(ctx, &v, &req_origin, Some(e.reason), StatusCode::BAD_REQUEST).await
+                    settings_page(ctx, &v, &origin, Some(e.reason), StatusCode::BAD_REQUEST).await
                 }
                 Err(e) => Err(e.into()),
             }

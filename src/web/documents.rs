@@ -137,14 +137,7 @@ pub async fn documents(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Bod
     };
     let docs = ctx.app.core.documents(&v.actor);
     let located = docs.locate(segments).await?;
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_owned();
-    let scheme = if ctx.tls { "https" } else { "http" };
-    let origin = format!("{scheme}://{host}");
+    let origin = super::page::origin(ctx, req.headers());
     match (req.method().clone(), located) {
         (Method::GET | Method::HEAD, Located::Virtual(dir)) => virtual_page(&v, &docs, dir, &origin).await,
         (Method::GET | Method::HEAD, Located::Doc(target)) => show(&v, &docs, &target, &origin, None).await,

@@ -135,6 +135,21 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// `scheme://host` as the browser reached this server, for the addresses pages show (drive,
+/// feed); a TLS-terminating proxy in front is recognised by `auth.secure_cookies`.
+pub fn origin(ctx: &Ctx, headers: &HeaderMap) -> String {
+    let scheme = if ctx.tls || ctx.app.config.auth.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
 /// The language for someone not signed in.
 pub fn browser_lang(headers: &HeaderMap) -> Lang {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
