@@ -106,6 +106,7 @@ reap_killed() {
   fi
   wait "$pid" 2>/dev/null || rc=$?
   [ "$rc" = 137 ] || { log "the server exited with status $rc, not by SIGKILL (137)" 2>&3; return 1; }
+  [ -z "${1:-}" ] || log "the server (pid $pid) ended with status $rc" 2>&3
 }
 
 # kill_round CMD ROUND : crash_check.py CMD writes and kills the server; reap it. Bash reports a
@@ -121,7 +122,7 @@ kill_round() {
       reap_killed || { rc=$?; KILL_NOTE="the kill failed"; }
     else
       portico_log_tail 30 2>&3
-      reap_killed || true
+      reap_killed verbose || true
       KILL_NOTE="the request or the kill failed"
     fi
   } 3>&2 2>/dev/null

@@ -223,6 +223,7 @@ start_portico() {
     # shellcheck disable=SC2086 # PORTICO_SERVE_ARGS is a list of extra words (e.g. "--demo")
     NO_COLOR=1 "$PORTICO_BIN" serve --data "$PORTICO_DATA" --listen "127.0.0.1:$port" ${PORTICO_SERVE_ARGS:-} >>"$PORTICO_LOG" 2>&1 &
     PORTICO_PID=$!
+    echo "--- pid $PORTICO_PID" >>"$PORTICO_LOG"
     if wait_http "http://127.0.0.1:$port/healthz" "${PORTICO_START_TIMEOUT:-60}" "$PORTICO_PID"; then
       export PORTICO_URL=http://127.0.0.1:$port PORTICO_PORT=$port PORTICO_PID
       log "Portico up at $PORTICO_URL (pid $PORTICO_PID, data $PORTICO_DATA, log $PORTICO_LOG)"

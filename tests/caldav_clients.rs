@@ -546,14 +546,12 @@ async fn thunderbird_discovery_and_first_sync() {
         Some("mailto:alice@example.test"),
         "{addresses:?}"
     );
+    // The boxes exist (internal delivery and outbox free-busy work); the DAV header claims
+    // calendar-auto-schedule only once mail to outside guests works too, since Thunderbird then
+    // stops sending invitations itself (issue 12), so for now it still mails them.
+    assert!(!scheduling, "no auto-schedule before iMIP: {dav}");
     for boxname in ["schedule-inbox-URL", "schedule-outbox-URL"] {
-        let want = if scheduling { 200 } else { 404 };
-        assert_eq!(
-            p.prop_status(CALDAV, boxname),
-            Some(want),
-            "{boxname} must match the DAV header ({dav}): {}",
-            r.body
-        );
+        assert_eq!(p.prop_status(CALDAV, boxname), Some(200), "{boxname}: {}", r.body);
     }
 
     // First sync: sync-collection is advertised, so Thunderbird 128 uses it.

@@ -333,6 +333,8 @@ async fn department_company_and_workgroup_calendars_show_in_members_homes() {
             company_alice,
             dept_bound,
             "/dav/calendars/alice/calendar/",
+            "/dav/calendars/alice/inbox/",
+            "/dav/calendars/alice/outbox/",
             "/dav/calendars/alice/tasks/",
         ]
     );

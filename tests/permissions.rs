@@ -225,7 +225,7 @@ async fn world() -> World {
         .await
         .unwrap();
     calendars.push(cals.managed(&team.login, "team").await.unwrap());
-    cals.create_room("room-1", "Room 1").await.unwrap();
+    cals.create_room("room-1", "Room 1", None).await.unwrap();
     calendars.push(cals.managed("room-1", "calendar").await.unwrap());
     for c in &calendars {
         cals.set_grant(c, Grantee::Principal(gary.id), Some(AccessLevel::Read))

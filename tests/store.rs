@@ -644,3 +644,57 @@ async fn dead_properties_are_bounded(store: &Store) {
     store.doc_proppatch(node, &set(1_000..1_001), None).await.unwrap();
 }
 on_both!(dead_props, dead_properties_are_bounded);
+
+/// A scheduling write that locks a calendar (a room's booking check) sees every booking that
+/// committed before it, even one written while it waited: two bookings of one room cannot both
+/// find the slot free. On SQLite write transactions queue; on PostgreSQL the lock does it.
+async fn scheduling_locks_serialise_bookings(store: &Store) {
+    use portico::store::{ItemCondition, NewCollection, NewItem};
+    let room = store.create_principal(user("room", None)).await.unwrap();
+    let calendar = store
+        .create_collection(&NewCollection {
+            owner_id: room.id,
+            kind: "calendar",
+            slug: "calendar",
+            displayname: None,
+            description: None,
+            color: None,
+            timezone: None,
+            components: "VEVENT",
+        })
+        .await
+        .unwrap();
+    let mut first = store.begin_scheduling().await.unwrap();
+    first.lock_collection(calendar.id).await.unwrap();
+    assert!(first.items_overlapping(calendar.id, 0, 100).await.unwrap().is_empty());
+    let booking = NewItem {
+        name: "first.ics",
+        uid: "first",
+        etag: "e1",
+        component: "VEVENT",
+        data: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        time_start: 10,
+        time_end: 20,
+        is_oof: false,
+    };
+    first.put(calendar.id, &booking, &ItemCondition::Any).await.unwrap();
+    let second = {
+        let store = store.clone();
+        let id = calendar.id;
+        tokio::spawn(async move {
+            let mut second = store.begin_scheduling().await.unwrap();
+            second.lock_collection(id).await.unwrap();
+            second.items_overlapping(id, 0, 100).await.unwrap().len()
+        })
+    };
+    // The second check waits for the first booking's commit (a correct store never answers
+    // before it; one that did would answer 0 here).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+    assert_eq!(
+        second.await.unwrap(),
+        1,
+        "the second booking's check saw the first booking"
+    );
+}
+on_both!(scheduling_locks, scheduling_locks_serialise_bookings);

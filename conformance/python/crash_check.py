@@ -61,6 +61,7 @@ import select
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -221,7 +222,12 @@ def kill_server(pid):
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
-        raise SystemExit(f"FAIL: the server (pid {pid}) was not running when the kill came: it ended by itself (its log follows)")
+        running = subprocess.run(["ps", "-eo", "pid,ppid,stat,etime,args"], capture_output=True, text=True).stdout
+        servers = [line for line in running.splitlines() if " serve " in line]
+        raise SystemExit(
+            f"FAIL: the server (pid {pid}) was not running when the kill came: it ended by itself (its log "
+            f"follows); servers running now: {servers or 'none'}"
+        )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:

@@ -189,6 +189,9 @@ pub enum RoomCommand {
         login: String,
         #[arg(long, value_name = "\"Display Name\"")]
         name: Option<String>,
+        /// The address meetings invite the room by (`mailto:`), e.g. room-berlin-1@example.com.
+        #[arg(long)]
+        email: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -196,12 +199,20 @@ pub enum RoomCommand {
 
 pub async fn room(cmd: RoomCommand) -> anyhow::Result<()> {
     match cmd {
-        RoomCommand::Add { login, name, common } => {
+        RoomCommand::Add {
+            login,
+            name,
+            email,
+            common,
+        } => {
             if !crate::cli::valid_login(&login) {
                 bail!("room {login:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'");
             }
             let display = name.unwrap_or_else(|| login.clone());
-            with_calendars(&common, async |cals, _| Ok(cals.create_room(&login, &display).await?)).await?;
+            with_calendars(&common, async |cals, _| {
+                Ok(cals.create_room(&login, &display, email.as_deref()).await?)
+            })
+            .await?;
             println!("created room {login}: /dav/calendars/{login}/calendar/ (free/busy visible to everyone)");
         }
     }

@@ -250,8 +250,16 @@ impl<'a> AddressBooks<'a> {
             is_oof: false,
         };
         match self.store().put_card(book.coll.id, &new, &condition, &index).await? {
-            ItemPutOutcome::Created => Ok(Written { created: true, etag }),
-            ItemPutOutcome::Replaced => Ok(Written { created: false, etag }),
+            ItemPutOutcome::Created => Ok(Written {
+                created: true,
+                etag,
+                altered: false,
+            }),
+            ItemPutOutcome::Replaced => Ok(Written {
+                created: false,
+                etag,
+                altered: false,
+            }),
             ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
                 "the card changed meanwhile (If-Match / If-None-Match)",
             )),

@@ -49,6 +49,9 @@ pub enum Resource<'a> {
     /// An address-book home: only its owner uses it (the directory books in it are the
     /// same for everyone and read-only).
     AddressBookHome { owner: &'a Principal },
+    /// A schedule inbox or outbox (RFC 6638 §2.1–§2.2): the messages delivered to someone
+    /// and the requests they send are theirs alone.
+    ScheduleBox { owner: &'a Principal },
 }
 
 pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> bool {
@@ -64,7 +67,7 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
                 || (owner.kind == PrincipalKind::Group && principal.is_admin)
         }
         Resource::Document(facts) => document_level(principal, facts).is_some_and(|level| level >= needed(action)),
-        Resource::AddressBookHome { owner } => owner.id == principal.id,
+        Resource::AddressBookHome { owner } | Resource::ScheduleBox { owner } => owner.id == principal.id,
     }
 }
 
@@ -359,6 +362,10 @@ mod tests {
         assert!(can(&ada, Action::Write, Resource::CalendarHome { owner: &team }));
         assert!(!can(&ada, Action::Write, Resource::CalendarHome { owner: &alice }));
         assert!(!can(&bob, Action::Write, Resource::CalendarHome { owner: &team }));
+        // Schedule inboxes are their owner's alone, even for reading and even for admins.
+        assert!(can(&alice, Action::Read, Resource::ScheduleBox { owner: &alice }));
+        assert!(!can(&bob, Action::Read, Resource::ScheduleBox { owner: &alice }));
+        assert!(!can(&ada, Action::Read, Resource::ScheduleBox { owner: &alice }));
     }
 
     #[test]

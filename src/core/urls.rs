@@ -37,6 +37,20 @@ pub fn object_href(home_login: &str, segment: &str, name: &str) -> String {
     href(&["calendars", home_login, segment, name], false)
 }
 
+/// The schedule inbox of a calendar user (RFC 6638 §2.2).
+pub fn inbox_href(login: &str) -> String {
+    href(&["calendars", login, "inbox"], true)
+}
+
+pub fn inbox_item_href(login: &str, name: &str) -> String {
+    href(&["calendars", login, "inbox", name], false)
+}
+
+/// The schedule outbox of a calendar user (RFC 6638 §2.1).
+pub fn outbox_href(login: &str) -> String {
+    href(&["calendars", login, "outbox"], true)
+}
+
 pub fn addressbook_home_href(login: &str) -> String {
     href(&["addressbooks", login], true)
 }

@@ -429,7 +429,7 @@ impl Store {
 
 /// The body of an object write inside `tx`, which the caller commits (after `Created` or
 /// `Replaced`) or drops.
-async fn put_in(
+pub(super) async fn put_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     collection_id: i64,
     item: &NewItem<'_>,
@@ -537,7 +537,7 @@ async fn insert_index(
 }
 
 /// Takes the collection's next sequence number; the first statement of every object write.
-async fn bump_seq(tx: &mut sqlx::Transaction<'_, sqlx::Any>, collection_id: i64) -> Result<i64, StoreError> {
+pub(super) async fn bump_seq(tx: &mut sqlx::Transaction<'_, sqlx::Any>, collection_id: i64) -> Result<i64, StoreError> {
     let (seq,): (i64,) =
         sqlx::query_as("UPDATE collections SET sync_seq = sync_seq + 1 WHERE id = $1 RETURNING sync_seq")
             .bind(collection_id)
@@ -546,7 +546,7 @@ async fn bump_seq(tx: &mut sqlx::Transaction<'_, sqlx::Any>, collection_id: i64)
     Ok(seq)
 }
 
-async fn record_change(
+pub(super) async fn record_change(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     collection_id: i64,
     name: &str,

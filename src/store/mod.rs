@@ -22,6 +22,8 @@ mod documents;
 mod grants;
 mod locks;
 mod principals;
+// After `collections`, whose `item_columns!` it uses.
+mod scheduling;
 mod sessions;
 mod user_settings;
 
@@ -39,6 +41,7 @@ pub use documents::{
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};
 pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
+pub use scheduling::{InboxItem, OwnedItem, ScheduleTx};
 pub use user_settings::UserSettings;
 
 use std::path::Path;

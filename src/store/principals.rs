@@ -156,6 +156,21 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
+    /// The principal whose e-mail is `email` (compared case-insensitively), for calendar user
+    /// addresses (RFC 6638 `mailto:`).
+    pub async fn principal_by_email(&self, email: &str) -> Result<Option<Principal>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM principals WHERE lower(email) = $1 ORDER BY id LIMIT 1"
+        );
+        let row: Option<PrincipalRow> = sqlx::query_as(sql)
+            .bind(email.to_lowercase())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
     pub async fn principal_by_id(&self, id: i64) -> Result<Option<Principal>, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE id = $1");
         let row: Option<PrincipalRow> = sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?;

@@ -564,7 +564,12 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
             } else {
                 get("name")
             };
-            ctx.app.core.calendars(&v.actor).create_room(get("login"), name).await?;
+            let email = Some(get("email").trim()).filter(|e| !e.is_empty());
+            ctx.app
+                .core
+                .calendars(&v.actor)
+                .create_room(get("login"), name, email)
+                .await?;
         }
         _ => return Err(Error::invalid("unknown command")),
     }

@@ -26,6 +26,16 @@ pub fn valid_calendar_data() -> Precondition {
     caldav("valid-calendar-data")
 }
 
+/// `C:valid-scheduling-message` (RFC 6638 §3.2.4.2, §5.1): not a valid iTIP message.
+pub fn valid_scheduling_message() -> Precondition {
+    caldav("valid-scheduling-message")
+}
+
+/// `C:organizer-allowed` (RFC 6638 §5.1): the ORGANIZER is not the outbox owner.
+pub fn organizer_allowed() -> Precondition {
+    caldav("organizer-allowed")
+}
+
 /// `C:valid-calendar-object-resource`: breaks a §4.1 restriction.
 pub fn valid_calendar_object_resource() -> Precondition {
     caldav("valid-calendar-object-resource")

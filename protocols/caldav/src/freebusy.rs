@@ -24,7 +24,7 @@ pub enum BusyKind {
 }
 
 impl BusyKind {
-    fn fbtype(self) -> &'static str {
+    pub fn fbtype(self) -> &'static str {
         match self {
             BusyKind::Busy => "BUSY",
             BusyKind::Unavailable => "BUSY-UNAVAILABLE",

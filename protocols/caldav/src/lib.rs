@@ -19,6 +19,8 @@
 //!   iCalendar file for Outlook "Internet Calendars" and webcal clients.
 //! - Calendar pages: [`occurrences`] lists the expanded occurrences of events in a range;
 //!   [`compose`] writes events from a form.
+//! - Scheduling ([`itip`]): the organizer and attendees of an object, and the copies and
+//!   iTIP messages RFC 6638 servers derive from it.
 //! - Properties and errors: [`properties`], [`conditions`], [`names`].
 //!
 //! The server's side of a calendar-query: parse the body, pre-select
@@ -42,6 +44,7 @@ mod extent;
 mod feed;
 mod freebusy;
 mod ical;
+pub mod itip;
 mod limits;
 pub mod mkcol;
 pub mod object;

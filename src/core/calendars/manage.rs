@@ -269,11 +269,17 @@ impl Calendars<'_> {
         Ok((owner, coll))
     }
 
-    /// A meeting room: a resource principal with a calendar everyone sees as free/busy.
-    /// Administrators only.
-    pub async fn create_room(&self, login: &str, name: &str) -> Result<Principal> {
+    /// A meeting room: a resource principal with a calendar everyone sees as free/busy, and
+    /// the e-mail address meetings invite it by (`mailto:`; without one, by its principal
+    /// URL). Administrators only.
+    pub async fn create_room(&self, login: &str, name: &str, email: Option<&str>) -> Result<Principal> {
         if !self.me().is_admin {
             return Err(Error::forbidden());
+        }
+        if let Some(e) = email
+            && (!e.contains('@') || e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(Error::invalid(format!("{e:?} is not an e-mail address")));
         }
         let store = self.store();
         let room = store
@@ -281,7 +287,7 @@ impl Calendars<'_> {
                 kind: PrincipalKind::Resource,
                 login,
                 display_name: name,
-                email: None,
+                email,
                 password_hash: None,
                 is_admin: false,
             })

@@ -11,22 +11,29 @@
 //! Submodules: `objects` (what is in a calendar: reading with the view's reduction, writing
 //! with validation and conditions, change log), `events` (occurrences for the calendar
 //! pages, events written from a form), `manage` (creating, changing and deleting
-//! calendars; grants, visibility, feeds, team calendars, rooms).
+//! calendars; grants, visibility, feeds, team calendars, rooms), `scheduling` (meetings
+//! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling).
 
 mod events;
+mod inbox;
 mod manage;
 mod objects;
+mod outbox;
+mod scheduling;
 
 use crate::core::authz::{Action, CalendarFacts, Resource, calendar_view, can};
 use crate::core::{Actor, Core, Error, Result};
 use crate::store::{NewCollection, Store, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
-pub use crate::store::{AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, Item, ItemMeta, PropChange};
+pub use crate::store::{
+    AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
+};
 pub use events::AgendaEntry;
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};
+pub use outbox::FreeBusyAnswer;
 
 use crate::core::{Principal, PrincipalKind};
 

@@ -37,6 +37,9 @@ pub struct PutObject {
 pub struct Written {
     pub created: bool,
     pub etag: String,
+    /// The server stored something else than the client sent (scheduling added delivery
+    /// statuses): the answer must not give an ETag (RFC 4791 §5.3.4).
+    pub altered: bool,
 }
 
 /// One page of a collection's changes after a sequence number (RFC 6578).
@@ -253,6 +256,9 @@ impl Calendars<'_> {
             ));
         }
         let condition = self.pinned_condition(c, name, &put.preconditions).await?;
+        if let Some(written) = self.put_scheduled(c, name, &object, &data, &condition).await? {
+            return Ok(written);
+        }
         self.store_object(c, name, &object, &data, &condition, None).await
     }
 
@@ -333,18 +339,7 @@ impl Calendars<'_> {
             Some(from) => self.store().move_item(c.coll.id, &new, condition, from).await?,
             None => self.store().put_item(c.coll.id, &new, condition).await?,
         };
-        match outcome {
-            ItemPutOutcome::Created => Ok(Written { created: true, etag }),
-            ItemPutOutcome::Replaced => Ok(Written { created: false, etag }),
-            ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
-                "the object changed meanwhile (If-Match / If-None-Match)",
-            )),
-            ItemPutOutcome::UidConflict { name: other } => Err(Error::with_condition(
-                ErrorKind::Conflict,
-                caldav::conditions::no_uid_conflict(&crate::core::urls::object_href(&c.home_login, &c.segment, &other)),
-                format!("another object of this calendar has UID {}", object.uid),
-            )),
-        }
+        written(c, object, outcome, etag)
     }
 
     /// The store condition for a conditional write: the conditions are evaluated on the
@@ -366,7 +361,46 @@ impl Calendars<'_> {
         if c.view < CalendarView::Write {
             return Err(Error::forbidden());
         }
+        let current = self
+            .store()
+            .item_meta(c.coll.id, name)
+            .await?
+            .ok_or_else(Error::not_found)?;
+        check_preconditions(pre, Some(&current.etag))?;
+        let if_match = (!pre.is_empty()).then_some(current.etag.as_str());
+        if self.delete_scheduled(c, name, if_match).await? {
+            return Ok(());
+        }
         delete_item(self.store(), &c.coll, name, pre).await
+    }
+}
+
+/// What a write's outcome means for the client.
+pub(super) fn written(
+    c: &CalendarRef,
+    object: &caldav::CalendarObject,
+    outcome: ItemPutOutcome,
+    etag: String,
+) -> Result<Written> {
+    match outcome {
+        ItemPutOutcome::Created => Ok(Written {
+            created: true,
+            etag,
+            altered: false,
+        }),
+        ItemPutOutcome::Replaced => Ok(Written {
+            created: false,
+            etag,
+            altered: false,
+        }),
+        ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
+            "the object changed meanwhile (If-Match / If-None-Match)",
+        )),
+        ItemPutOutcome::UidConflict { name: other } => Err(Error::with_condition(
+            ErrorKind::Conflict,
+            caldav::conditions::no_uid_conflict(&crate::core::urls::object_href(&c.home_login, &c.segment, &other)),
+            format!("another object of this calendar has UID {}", object.uid),
+        )),
     }
 }
 

@@ -5,7 +5,8 @@
 //!
 //! Each method parses its request, asks `crate::core::calendars` and renders the answer:
 //! `propfind`, `collection` (calendar properties, MKCALENDAR, PROPPATCH), `objects`
-//! (GET/PUT/DELETE of iCalendar objects, export), `reports`, `acl`, `feed`. iCalendar and
+//! (GET/PUT/DELETE of iCalendar objects, export), `reports`, `acl`, `feed`, `schedule` (the
+//! RFC 6638 inbox and outbox). iCalendar and
 //! CalDAV XML rules live in `protocols/caldav`.
 
 mod acl;
@@ -16,6 +17,7 @@ mod objects;
 mod paths;
 mod propfind;
 mod reports;
+mod schedule;
 
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
@@ -37,6 +39,9 @@ const ALLOW_ROOT: &str = "OPTIONS, PROPFIND";
 const ALLOW_HOME: &str = "OPTIONS, PROPFIND, MKCALENDAR, MKCOL";
 const ALLOW_CALENDAR: &str = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, DELETE, REPORT";
 const ALLOW_OBJECT: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, COPY, MOVE";
+const ALLOW_INBOX: &str = "OPTIONS, PROPFIND";
+const ALLOW_MESSAGE: &str = "OPTIONS, GET, HEAD, DELETE, PROPFIND";
+const ALLOW_OUTBOX: &str = "OPTIONS, PROPFIND, POST";
 
 /// Per-request handle on what the CalDAV handlers share.
 pub struct Cal<'a> {
@@ -89,6 +94,14 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (DavPath::CalendarHome { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_HOME)),
         (DavPath::Calendar { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_CALENDAR)),
         (DavPath::CalendarObject { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_OBJECT)),
+        (DavPath::Inbox { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_INBOX)),
+        (DavPath::InboxItem { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_MESSAGE)),
+        (DavPath::Outbox { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_OUTBOX)),
+        (DavPath::InboxItem { login, name }, "GET" | "HEAD") => {
+            schedule::get_message(&cal, login, name, headers, head).await
+        }
+        (DavPath::InboxItem { login, name }, "DELETE") => schedule::delete_message(&cal, login, name, headers).await,
+        (DavPath::Outbox { login }, "POST") => schedule::post_outbox(&cal, login, headers, body).await,
         (_, "PROPFIND") => propfind::propfind(&cal, &path, headers, body).await,
         (DavPath::Calendar { login, slug }, "MKCALENDAR" | "MKCOL") => {
             let mkcalendar = method == "MKCALENDAR";
@@ -154,6 +167,9 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (DavPath::CalendarHome { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_HOME }),
         (DavPath::Calendar { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_CALENDAR }),
         (DavPath::CalendarObject { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_OBJECT }),
+        (DavPath::Inbox { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_INBOX }),
+        (DavPath::InboxItem { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_MESSAGE }),
+        (DavPath::Outbox { .. }, _) => Err(AppError::MethodNotAllowed { allow: ALLOW_OUTBOX }),
         _ => Err(AppError::MethodNotAllowed { allow: ALLOW_ROOT }),
     }
 }

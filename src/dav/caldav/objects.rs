@@ -148,7 +148,10 @@ pub async fn put(
         preconditions: preconditions(headers)?,
     };
     let written = cal.calendars.put_object(c, name, put).await?;
-    Ok(put_answer(written.created, &written.etag))
+    Ok(put_answer(
+        written.created,
+        (!written.altered).then_some(written.etag.as_str()),
+    ))
 }
 
 pub async fn delete(

@@ -17,6 +17,13 @@ pub enum DavPath {
     CalendarRoot,
     /// `/dav/calendars/{login}/`
     CalendarHome { login: String },
+    /// `/dav/calendars/{login}/inbox/`: the schedule inbox (RFC 6638 §2.2); `inbox` and
+    /// `outbox` are never calendar slugs.
+    Inbox { login: String },
+    /// `/dav/calendars/{login}/inbox/{name}`
+    InboxItem { login: String, name: String },
+    /// `/dav/calendars/{login}/outbox/` (RFC 6638 §2.1)
+    Outbox { login: String },
     /// `/dav/calendars/{login}/{slug}/`
     Calendar { login: String, slug: String },
     /// `/dav/calendars/{login}/{slug}/{name}`
@@ -36,6 +43,12 @@ impl DavPath {
             ["principals", "users", login] => DavPath::Principal { login: (*login).into() },
             ["calendars"] => DavPath::CalendarRoot,
             ["calendars", login] => DavPath::CalendarHome { login: (*login).into() },
+            ["calendars", login, "inbox"] => DavPath::Inbox { login: (*login).into() },
+            ["calendars", login, "inbox", name] => DavPath::InboxItem {
+                login: (*login).into(),
+                name: (*name).into(),
+            },
+            ["calendars", login, "outbox"] => DavPath::Outbox { login: (*login).into() },
             ["calendars", login, slug] => DavPath::Calendar {
                 login: (*login).into(),
                 slug: (*slug).into(),
@@ -51,7 +64,8 @@ impl DavPath {
 }
 
 pub use crate::core::urls::{
-    DAV_PREFIX, calendar_home_href, calendar_href, object_href, principal_href, principals_href, root_href,
+    DAV_PREFIX, calendar_home_href, calendar_href, inbox_href, inbox_item_href, object_href, outbox_href,
+    principal_href, principals_href, root_href,
 };
 
 #[cfg(test)]
@@ -75,6 +89,18 @@ mod tests {
             }
         );
         assert!(matches!(DavPath::parse("/calendars/a/b/c/d"), Err(AppError::NotFound)));
+        assert_eq!(
+            DavPath::parse("/calendars/alice/inbox/").unwrap(),
+            DavPath::Inbox { login: "alice".into() }
+        );
+        assert_eq!(
+            DavPath::parse("/calendars/alice/outbox").unwrap(),
+            DavPath::Outbox { login: "alice".into() }
+        );
+        assert!(matches!(
+            DavPath::parse("/calendars/alice/inbox/m.ics"),
+            Ok(DavPath::InboxItem { .. })
+        ));
         assert!(matches!(
             DavPath::parse("/calendars/../x"),
             Err(AppError::BadRequest(_))

@@ -1,7 +1,7 @@
 //! PROPFIND under `/dav/` and on the server root (RFC 4918 §9.1, RFC 4791 §6, RFC 5397):
 //! the roots, the principal collection, principals, calendar homes (with the calendars the
 //! caller may see, and in their own home the bound team calendars and favourites),
-//! calendars with their objects, and single objects.
+//! calendars with their objects, single objects, and the schedule inbox and outbox.
 
 use dav::{Depth, Multistatus, Propfind};
 use http::{HeaderMap, Request, Response};
@@ -16,7 +16,7 @@ use crate::edge::Ctx;
 use crate::edge::body::Body;
 use crate::edge::error::AppError;
 
-use super::{Cal, DavPath, acl, calendar_href, collection, objects, paths};
+use super::{Cal, DavPath, acl, calendar_href, collection, objects, paths, schedule};
 
 /// PROPFIND on `/`: what a client needs to find its principal (RFC 5397).
 pub async fn server_root_propfind(
@@ -110,6 +110,7 @@ pub async fn propfind(
                 for c in &cal.calendars.listed(&owner).await? {
                     ms.push(calendar_response(cal, c, &request).await?);
                 }
+                schedule::home_members(cal, &owner, &request, &mut ms).await?;
             }
         }
         DavPath::Calendar { login, slug } => {
@@ -124,6 +125,9 @@ pub async fn propfind(
             let item = cal.calendars.object(&c, name).await?.ok_or(AppError::NotFound)?;
             ms.push(objects::object_response(&c, &item, &request, None));
         }
+        DavPath::Inbox { login } => schedule::propfind_box(cal, login, true, depth, &request, &mut ms).await?,
+        DavPath::Outbox { login } => schedule::propfind_box(cal, login, false, depth, &request, &mut ms).await?,
+        DavPath::InboxItem { login, name } => schedule::propfind_message(cal, login, name, &request, &mut ms).await?,
     }
     Ok(multistatus_response(&ms))
 }

@@ -80,5 +80,5 @@ pub(super) async fn put_card(
         preconditions: preconditions(headers)?,
     };
     let written = books.service.put_card(&book, name, put).await?;
-    Ok(put_answer(written.created, &written.etag))
+    Ok(put_answer(written.created, Some(&written.etag)))
 }

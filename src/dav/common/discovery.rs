@@ -89,6 +89,12 @@ pub fn principal_value(me: &Principal, who: &Principal, name: &QName) -> Option<
             hrefs.push(paths::principal_href(&who.login));
             PropertyValue::Hrefs(hrefs)
         }
+        (NS_CALDAV, "schedule-inbox-URL") if who.kind != PrincipalKind::Group => {
+            PropertyValue::Href(paths::inbox_href(&who.login))
+        }
+        (NS_CALDAV, "schedule-outbox-URL") if who.kind != PrincipalKind::Group => {
+            PropertyValue::Href(paths::outbox_href(&who.login))
+        }
         (NS_CALDAV, "calendar-user-type") => PropertyValue::Text(
             match who.kind {
                 PrincipalKind::User => "INDIVIDUAL",

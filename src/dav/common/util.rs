@@ -18,13 +18,15 @@ pub fn quoted(etag: &str) -> String {
 
 /// The answer to a PUT that wrote a resource: 201 when it is new, 204 when it replaced one,
 /// with the new entity tag (RFC 4918 §9.7, RFC 9110 §9.3.4).
-pub fn put_answer(created: bool, etag: &str) -> Response<Body> {
+/// `etag` is `None` when the server stored something else than what was sent (RFC 4791
+/// §5.3.4: the client must then read the object back).
+pub fn put_answer(created: bool, etag: Option<&str>) -> Response<Body> {
     let mut resp = crate::edge::body::status(if created {
         StatusCode::CREATED
     } else {
         StatusCode::NO_CONTENT
     });
-    if let Ok(v) = HeaderValue::from_str(&quoted(etag)) {
+    if let Some(Ok(v)) = etag.map(|e| HeaderValue::from_str(&quoted(e))) {
         resp.headers_mut().insert(header::ETAG, v);
     }
     resp

@@ -33,7 +33,7 @@ pub async fn put(
         if_header: parse_if(headers)?,
     };
     let written = dav.docs.put(target, file).await?;
-    Ok(put_answer(written.created, &written.etag))
+    Ok(put_answer(written.created, Some(&written.etag)))
 }
 
 pub async fn delete(dav: &Dav<'_>, target: &DocTarget, headers: &HeaderMap) -> Result<Response<Body>, AppError> {

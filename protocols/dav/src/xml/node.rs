@@ -60,6 +60,15 @@ impl XmlElement {
         self
     }
 
+    /// This element as a whole XML document (a body such as CalDAV's `schedule-response`).
+    pub fn to_document(&self) -> String {
+        let mut ns = Namespaces::new();
+        self.collect_namespaces(&mut ns);
+        let mut w = XmlWriter::new(ns);
+        self.write(&mut w);
+        w.finish()
+    }
+
     pub(crate) fn write(&self, w: &mut XmlWriter) {
         let attrs: Vec<(&str, &str)> = self.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if self.children.is_empty() {
@@ -116,12 +125,8 @@ mod tests {
         let set = XmlElement::new(QName::new(NS_CALDAV, "supported-calendar-component-set"))
             .with_child(XmlElement::new(QName::new(NS_CALDAV, "comp")).with_attr("name", "VEVENT"))
             .with_child(XmlElement::href("/a%20b/").with_text("&"));
-        let mut ns = Namespaces::new();
-        set.collect_namespaces(&mut ns);
-        let mut w = XmlWriter::new(ns);
-        set.write(&mut w);
         assert_eq!(
-            w.finish(),
+            set.to_document(),
             r#"<?xml version="1.0" encoding="utf-8"?><C:supported-calendar-component-set xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><C:comp name="VEVENT"/><D:href>/a%20b/&amp;</D:href></C:supported-calendar-component-set>"#
         );
     }

@@ -1,0 +1,511 @@
+//! iTIP (RFC 5546) as CalDAV implicit scheduling (RFC 6638) needs it, free of IO: who
+//! organizes an object and who attends it ([`meeting`]), and the objects a server derives from
+//! a stored one — an attendee's copy ([`attendee_copy`]), the REQUEST, CANCEL and REPLY
+//! messages for schedule inboxes ([`message`]), a cancelled copy ([`cancelled`]), and the
+//! organizer's copy carrying the attendees' answers and delivery statuses ([`with_answers`],
+//! [`with_statuses`]).
+//!
+//! No maintained crate implements iTIP on calcard's model, so these transforms are written
+//! here, on calcard's tree: calcard parses and serialises (folding, escaping), this module
+//! only moves properties and parameters. Components are matched across objects by their
+//! RECURRENCE-ID as written (none: the master), which is how clients copy it.
+
+use calcard::icalendar::{
+    ICalendar, ICalendarComponentType, ICalendarEntry, ICalendarMethod, ICalendarParameter, ICalendarParameterName,
+    ICalendarParameterValue, ICalendarParticipationStatus, ICalendarProperty, ICalendarStatus, ICalendarValue,
+};
+
+use crate::ObjectError;
+use crate::ical::parsed::parse_calendar;
+
+/// SCHEDULE-AGENT (RFC 6638 §7.1): who delivers to this calendar user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    /// The server (the default).
+    Server,
+    /// The client sends the messages itself: the server must not.
+    Client,
+    /// Nobody sends anything.
+    None,
+}
+
+/// A calendar user named by an object: its address, as [`address_key`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub address: String,
+    /// PARTSTAT (NEEDS-ACTION when absent).
+    pub partstat: String,
+    pub agent: Agent,
+    /// SCHEDULE-FORCE-SEND was given (RFC 6638 §7.2).
+    pub force_send: bool,
+}
+
+/// The scheduling facts of an object: its ORGANIZER and ATTENDEEs (each attendee once, as
+/// the first component naming them has them), SEQUENCE and whether it is cancelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub uid: String,
+    pub organizer: Party,
+    pub attendees: Vec<Party>,
+    pub sequence: i64,
+    pub cancelled: bool,
+}
+
+impl Meeting {
+    /// The attendee with this address.
+    pub fn attendee(&self, address: &str) -> Option<&Party> {
+        self.attendees.iter().find(|a| a.address == address)
+    }
+}
+
+/// The iTIP methods a server sends to inboxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Request,
+    Cancel,
+    Reply,
+}
+
+/// An attendee's answer for one component: its RECURRENCE-ID as written (none: the master)
+/// and the PARTSTAT.
+pub type Answer = (Option<String>, String);
+
+/// The comparable form of a calendar user address: a `mailto:` address lower-cased without
+/// its scheme, anything else (a principal URL) trimmed.
+pub fn address_key(value: &str) -> String {
+    let value = value.trim();
+    match value.split_once(':') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mailto") => rest.trim().to_ascii_lowercase(),
+        _ => value.to_string(),
+    }
+}
+
+/// The scheduling components (VEVENT, VTODO) under the VCALENDAR, by id.
+fn scheduling_ids(cal: &ICalendar) -> Vec<u32> {
+    cal.components
+        .first()
+        .map(|root| {
+            root.component_ids
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    cal.component_by_id(id).is_some_and(|c| {
+                        matches!(
+                            c.component_type,
+                            ICalendarComponentType::VEvent | ICalendarComponentType::VTodo
+                        )
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn param_text<'a>(entry: &'a ICalendarEntry, name: &ICalendarParameterName) -> Option<&'a str> {
+    entry.parameter(name).and_then(ICalendarParameterValue::as_text)
+}
+
+fn party(entry: &ICalendarEntry) -> Option<Party> {
+    let address = entry.values.first().and_then(ICalendarValue::as_text)?;
+    let agent = match param_text(entry, &ICalendarParameterName::ScheduleAgent) {
+        Some(a) if a.eq_ignore_ascii_case("CLIENT") => Agent::Client,
+        Some(a) if a.eq_ignore_ascii_case("NONE") => Agent::None,
+        _ => Agent::Server,
+    };
+    Some(Party {
+        address: address_key(address),
+        partstat: param_text(entry, &ICalendarParameterName::Partstat)
+            .unwrap_or("NEEDS-ACTION")
+            .to_ascii_uppercase(),
+        agent,
+        force_send: entry.has_parameter(&ICalendarParameterName::ScheduleForceSend),
+    })
+}
+
+/// The RECURRENCE-ID of a component as written, the key that pairs components across objects.
+fn recurrence_key(cal: &ICalendar, id: u32) -> Option<String> {
+    let entry = cal.component_by_id(id)?.property(&ICalendarProperty::RecurrenceId)?;
+    let mut out = String::new();
+    entry.write_to(&mut out).ok()?;
+    Some(out.trim_end().to_string())
+}
+
+/// The scheduling facts of an object, or none when no component has an ORGANIZER.
+pub fn meeting(data: &[u8]) -> Option<Meeting> {
+    let cal = parse_calendar(data).ok()?;
+    let ids = scheduling_ids(&cal);
+    let mut organizer = None;
+    let mut attendees: Vec<Party> = Vec::new();
+    let mut sequence = 0;
+    let mut uid = None;
+    let mut cancelled = !ids.is_empty();
+    for id in &ids {
+        let Some(c) = cal.component_by_id(*id) else { continue };
+        if organizer.is_none() {
+            organizer = c.property(&ICalendarProperty::Organizer).and_then(party);
+        }
+        uid = uid.or_else(|| c.uid().map(str::to_string));
+        sequence = sequence.max(
+            c.property(&ICalendarProperty::Sequence)
+                .and_then(|e| e.values.first())
+                .and_then(ICalendarValue::as_integer)
+                .unwrap_or(0),
+        );
+        cancelled &= matches!(c.status(), Some(ICalendarStatus::Cancelled));
+        for a in c.properties(&ICalendarProperty::Attendee).filter_map(party) {
+            if !attendees.iter().any(|b| b.address == a.address) {
+                attendees.push(a);
+            }
+        }
+    }
+    Some(Meeting {
+        uid: uid?,
+        organizer: organizer?,
+        attendees,
+        sequence,
+        cancelled,
+    })
+}
+
+/// Each scheduling component's answer of `attendee` (an [`address_key`]).
+pub fn answers(data: &[u8], attendee: &str) -> Vec<Answer> {
+    let Ok(cal) = parse_calendar(data) else {
+        return Vec::new();
+    };
+    scheduling_ids(&cal)
+        .into_iter()
+        .filter_map(|id| {
+            let c = cal.component_by_id(id)?;
+            let a = c
+                .properties(&ICalendarProperty::Attendee)
+                .filter_map(party)
+                .find(|p| p.address == attendee)?;
+            Some((recurrence_key(&cal, id), a.partstat))
+        })
+        .collect()
+}
+
+fn parsed(data: &[u8]) -> Result<ICalendar, ObjectError> {
+    parse_calendar(data)
+}
+
+fn is_attendee_of(entry: &ICalendarEntry, address: &str) -> bool {
+    entry.name == ICalendarProperty::Attendee
+        && entry
+            .values
+            .first()
+            .and_then(ICalendarValue::as_text)
+            .is_some_and(|v| address_key(v) == address)
+}
+
+fn set_param(entry: &mut ICalendarEntry, param: ICalendarParameter) {
+    entry.params.retain(|p| p.name != param.name);
+    entry.params.push(param);
+}
+
+fn partstat_param(partstat: &str) -> ICalendarParameter {
+    let value = match partstat {
+        "ACCEPTED" => ICalendarParticipationStatus::Accepted.into(),
+        "DECLINED" => ICalendarParticipationStatus::Declined.into(),
+        "TENTATIVE" => ICalendarParticipationStatus::Tentative.into(),
+        "NEEDS-ACTION" => ICalendarParticipationStatus::NeedsAction.into(),
+        "DELEGATED" => ICalendarParticipationStatus::Delegated.into(),
+        "COMPLETED" => ICalendarParticipationStatus::Completed.into(),
+        "IN-PROCESS" => ICalendarParticipationStatus::InProcess.into(),
+        other => ICalendarParameterValue::Text(other.to_string()),
+    };
+    ICalendarParameter::new(ICalendarParameterName::Partstat, value)
+}
+
+/// Drops the parameters only the organizer's stored copy may carry (RFC 6638 §7.2–§7.3).
+fn strip_delivery_params(cal: &mut ICalendar) {
+    for c in &mut cal.components {
+        for e in &mut c.entries {
+            if matches!(e.name, ICalendarProperty::Attendee | ICalendarProperty::Organizer) {
+                e.params.retain(|p| {
+                    !matches!(
+                        p.name,
+                        ICalendarParameterName::ScheduleStatus | ICalendarParameterName::ScheduleForceSend
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// Detaches every VALARM of the scheduling components (alarms are each user's own).
+fn drop_alarms(cal: &mut ICalendar) {
+    for id in scheduling_ids(cal) {
+        let kids: Vec<u32> = cal.components[id as usize].component_ids.clone();
+        let kept = kids
+            .into_iter()
+            .filter(|k| cal.component_by_id(*k).map(|c| &c.component_type) != Some(&ICalendarComponentType::VAlarm))
+            .collect();
+        cal.components[id as usize].component_ids = kept;
+    }
+}
+
+fn set_method(cal: &mut ICalendar, method: Option<Method>) {
+    let Some(root) = cal.components.first_mut() else { return };
+    root.entries.retain(|e| e.name != ICalendarProperty::Method);
+    if let Some(m) = method {
+        let value = match m {
+            Method::Request => ICalendarMethod::Request,
+            Method::Cancel => ICalendarMethod::Cancel,
+            Method::Reply => ICalendarMethod::Reply,
+        };
+        let at = root
+            .entries
+            .iter()
+            .position(|e| e.name == ICalendarProperty::Version)
+            .map_or(0, |i| i + 1);
+        root.entries.insert(
+            at,
+            ICalendarEntry {
+                name: ICalendarProperty::Method,
+                params: Vec::new(),
+                values: vec![ICalendarValue::Method(value)],
+            },
+        );
+    }
+}
+
+fn set_cancelled(cal: &mut ICalendar) {
+    for id in scheduling_ids(cal) {
+        let c = &mut cal.components[id as usize];
+        c.entries.retain(|e| e.name != ICalendarProperty::Status);
+        c.entries.push(ICalendarEntry {
+            name: ICalendarProperty::Status,
+            params: Vec::new(),
+            values: vec![ICalendarValue::Status(ICalendarStatus::Cancelled)],
+        });
+    }
+}
+
+/// The copy of the organizer's object an attendee's calendar holds: no METHOD, no delivery
+/// parameters, and the attendee's own VALARMs and TRANSP kept from their `previous` copy
+/// (component by component) instead of the organizer's.
+pub fn attendee_copy(organizer: &[u8], previous: Option<&[u8]>) -> Result<String, ObjectError> {
+    let mut cal = parsed(organizer)?;
+    set_method(&mut cal, None);
+    strip_delivery_params(&mut cal);
+    drop_alarms(&mut cal);
+    if let Some(prev) = previous.and_then(|p| parse_calendar(p).ok()) {
+        for id in scheduling_ids(&cal) {
+            let key = recurrence_key(&cal, id);
+            let Some(pid) = scheduling_ids(&prev)
+                .into_iter()
+                .find(|&p| recurrence_key(&prev, p) == key)
+            else {
+                continue;
+            };
+            let Some(pc) = prev.component_by_id(pid) else { continue };
+            let transp: Vec<ICalendarEntry> = pc.properties(&ICalendarProperty::Transp).cloned().collect();
+            let alarms: Vec<_> = pc
+                .component_ids
+                .iter()
+                .filter_map(|k| prev.component_by_id(*k))
+                .filter(|k| k.component_type == ICalendarComponentType::VAlarm && k.component_ids.is_empty())
+                .cloned()
+                .collect();
+            let c = &mut cal.components[id as usize];
+            if !transp.is_empty() {
+                c.entries.retain(|e| e.name != ICalendarProperty::Transp);
+                c.entries.extend(transp);
+            }
+            for alarm in alarms {
+                let new_id = u32::try_from(cal.components.len()).unwrap_or(u32::MAX);
+                cal.components.push(alarm);
+                cal.components[id as usize].component_ids.push(new_id);
+            }
+        }
+    }
+    Ok(cal.to_string())
+}
+
+/// The iTIP message of `method` made from a stored object, for an inbox: METHOD set, no
+/// alarms or delivery parameters. A CANCEL marks every component cancelled; with `only`, a
+/// CANCEL names only that attendee (one removed from the meeting) and a REPLY only that
+/// replying attendee.
+pub fn message(data: &[u8], method: Method, only: Option<&str>) -> Result<String, ObjectError> {
+    let mut cal = parsed(data)?;
+    set_method(&mut cal, Some(method));
+    strip_delivery_params(&mut cal);
+    drop_alarms(&mut cal);
+    if method == Method::Cancel {
+        set_cancelled(&mut cal);
+    }
+    if let Some(who) = only {
+        for id in scheduling_ids(&cal) {
+            cal.components[id as usize]
+                .entries
+                .retain(|e| e.name != ICalendarProperty::Attendee || is_attendee_of(e, who));
+        }
+    }
+    Ok(cal.to_string())
+}
+
+/// An attendee's copy after the organizer cancelled the meeting (or removed them from it).
+pub fn cancelled(data: &[u8]) -> Result<String, ObjectError> {
+    let mut cal = parsed(data)?;
+    set_cancelled(&mut cal);
+    Ok(cal.to_string())
+}
+
+/// The organizer's copy with `attendee`'s answers applied to the components they name (a
+/// component the copy does not have is skipped), and SCHEDULE-STATUS `status` on them.
+pub fn with_answers(data: &[u8], attendee: &str, answers: &[Answer], status: &str) -> Result<String, ObjectError> {
+    let mut cal = parsed(data)?;
+    for id in scheduling_ids(&cal) {
+        let key = recurrence_key(&cal, id);
+        let Some((_, partstat)) = answers.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        for e in &mut cal.components[id as usize].entries {
+            if is_attendee_of(e, attendee) {
+                set_param(e, partstat_param(partstat));
+                e.params.retain(|p| p.name != ICalendarParameterName::Rsvp);
+                set_param(
+                    e,
+                    ICalendarParameter::new(ICalendarParameterName::ScheduleStatus, status.to_string()),
+                );
+            }
+        }
+    }
+    Ok(cal.to_string())
+}
+
+/// A delivery outcome for one attendee of the organizer's copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The attendee's [`address_key`].
+    pub address: String,
+    /// The SCHEDULE-STATUS code (RFC 6638 §3.2.9, RFC 5546 §3.6).
+    pub status: &'static str,
+    /// A PARTSTAT the server decided for them (a room's answer).
+    pub partstat: Option<&'static str>,
+}
+
+/// The organizer's copy with each delivery's SCHEDULE-STATUS (and decided PARTSTAT) on the
+/// attendee it names, and every SCHEDULE-FORCE-SEND removed (the server must not store it).
+pub fn with_statuses(data: &[u8], deliveries: &[Delivery]) -> Result<String, ObjectError> {
+    let mut cal = parsed(data)?;
+    for c in &mut cal.components {
+        for e in &mut c.entries {
+            if !matches!(e.name, ICalendarProperty::Attendee | ICalendarProperty::Organizer) {
+                continue;
+            }
+            e.params.retain(|p| p.name != ICalendarParameterName::ScheduleForceSend);
+            let Some(d) = deliveries.iter().find(|d| is_attendee_of(e, &d.address)) else {
+                continue;
+            };
+            set_param(
+                e,
+                ICalendarParameter::new(ICalendarParameterName::ScheduleStatus, d.status.to_string()),
+            );
+            if let Some(p) = d.partstat {
+                set_param(e, partstat_param(p));
+                e.params.retain(|p| p.name != ICalendarParameterName::Rsvp);
+            }
+        }
+    }
+    Ok(cal.to_string())
+}
+
+/// An outbox free-busy request (RFC 6638 §5, RFC 5546 §3.3.2): a VFREEBUSY with METHOD
+/// REQUEST naming the organizer, the attendees asked about and the range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeBusyRequest {
+    pub uid: Option<String>,
+    /// The ORGANIZER as written.
+    pub organizer: String,
+    /// The ATTENDEEs as written.
+    pub attendees: Vec<String>,
+    /// `[start, end)` in Unix seconds.
+    pub start: i64,
+    pub end: i64,
+}
+
+/// Reads a free-busy request; anything else (another METHOD or component, no range, no
+/// organizer or attendee) is refused with what is missing.
+pub fn freebusy_request(data: &[u8]) -> Result<FreeBusyRequest, ObjectError> {
+    let obj = crate::ParsedObject::parse(data)?;
+    let bad = |what: &str| ObjectError::Malformed(format!("a free-busy request needs {what}"));
+    let method = obj
+        .root()
+        .property(&ICalendarProperty::Method)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_text);
+    if !method.is_some_and(|m| m.eq_ignore_ascii_case("REQUEST")) {
+        return Err(bad("METHOD:REQUEST"));
+    }
+    let (_, fb) = obj
+        .top_level()
+        .find(|(_, c)| c.component_type == ICalendarComponentType::VFreebusy)
+        .ok_or_else(|| bad("a VFREEBUSY component"))?;
+    let floating = crate::time::FloatingZone::utc().tz();
+    let at = |name: &ICalendarProperty| crate::ical::values::when_prop(fb, name, &obj.zones).map(|w| w.utc(floating));
+    let (Some(start), Some(end)) = (at(&ICalendarProperty::Dtstart), at(&ICalendarProperty::Dtend)) else {
+        return Err(bad("DTSTART and DTEND"));
+    };
+    if end <= start {
+        return Err(bad("DTEND after DTSTART"));
+    }
+    let text = |e: &ICalendarEntry| e.values.first().and_then(ICalendarValue::as_text).map(str::to_string);
+    let organizer = fb
+        .property(&ICalendarProperty::Organizer)
+        .and_then(text)
+        .ok_or_else(|| bad("an ORGANIZER"))?;
+    let attendees: Vec<String> = fb.properties(&ICalendarProperty::Attendee).filter_map(text).collect();
+    if attendees.is_empty() {
+        return Err(bad("at least one ATTENDEE"));
+    }
+    Ok(FreeBusyRequest {
+        uid: fb.uid().map(str::to_string),
+        organizer,
+        attendees,
+        start,
+        end,
+    })
+}
+
+/// A calendar user address as a property value: no line breaks can reach the output.
+fn clean(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// The VFREEBUSY REPLY for one attendee of a free-busy request (RFC 5546 §3.3.3): the range,
+/// and one FREEBUSY line per busy period.
+pub fn freebusy_reply(req: &FreeBusyRequest, attendee: &str, busy: &[crate::BusyPeriod], dtstamp: i64) -> String {
+    use crate::format_utc;
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Portico//CalDAV//EN\r\nMETHOD:REPLY\r\nBEGIN:VFREEBUSY\r\n",
+    );
+    if let Some(uid) = &req.uid {
+        out.push_str(&format!("UID:{}\r\n", clean(uid)));
+    }
+    out.push_str(&format!("DTSTAMP:{}\r\n", format_utc(dtstamp)));
+    out.push_str(&format!(
+        "DTSTART:{}\r\nDTEND:{}\r\n",
+        format_utc(req.start),
+        format_utc(req.end)
+    ));
+    out.push_str(&format!(
+        "ORGANIZER:{}\r\nATTENDEE:{}\r\n",
+        clean(&req.organizer),
+        clean(attendee)
+    ));
+    for p in busy {
+        out.push_str(&format!(
+            "FREEBUSY;FBTYPE={}:{}/{}\r\n",
+            p.kind.fbtype(),
+            format_utc(p.start),
+            format_utc(p.end)
+        ));
+    }
+    out.push_str("END:VFREEBUSY\r\nEND:VCALENDAR\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests;

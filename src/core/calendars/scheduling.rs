@@ -1,0 +1,461 @@
+//! Implicit scheduling between the company's own calendar users (RFC 6638 §3.2).
+//!
+//! When the owner of a calendar organizes a meeting, their write delivers it: each internal
+//! attendee gets a copy in their default calendar (kept in step with every later write, their
+//! own alarms and TRANSP kept) and a REQUEST in their schedule inbox; an attendee taken off
+//! the meeting, or everyone when it is cancelled or deleted, gets a cancelled copy and a
+//! CANCEL. Rooms answer by themselves: ACCEPTED when the slot is free in their calendar,
+//! DECLINED on a conflict (the check and the booking run under the room's lock). The
+//! organizer's copy gets each delivery's SCHEDULE-STATUS (and the rooms' PARTSTAT), so the
+//! server changed what the client sent and the PUT answer carries no ETag (RFC 4791 §5.3.4).
+//!
+//! When the owner attends a meeting of a colleague, a change of their PARTSTAT (or deleting
+//! their copy: DECLINED) is a REPLY: the organizer's copy takes the answer with
+//! SCHEDULE-STATUS 2.0 and the organizer's inbox gets the REPLY.
+//!
+//! Every write here and all it derives commit in one transaction ([`ScheduleTx`]): a reader
+//! sees the delivery right after the PUT, and a crash leaves all of it or none. SCHEDULE-AGENT
+//! CLIENT or NONE (RFC 6638 §7.1) keeps the server out, on the ORGANIZER for replies and on
+//! each ATTENDEE for deliveries.
+//!
+//! Not yet here (issue 12): iMIP for addresses outside the company (such attendees get no
+//! SCHEDULE-STATUS: nothing was attempted), Schedule-Tag, SENT-BY for write grantees,
+//! per-instance answers of rooms to recurring bookings (a conflict on any instance declines the
+//! series), and booking rules for rooms.
+
+use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method};
+use sha2::{Digest, Sha256};
+
+use crate::core::{Error, Result, urls};
+use crate::store::{Collection, ItemCondition, ItemPutOutcome, NewItem, ScheduleTx};
+
+use super::objects::{LIMITS, Written, etag_of};
+use super::{CalendarRef, Calendars, Principal, PrincipalKind};
+
+/// How far ahead a room looks for conflicts of an open-ended recurring booking.
+const ROOM_HORIZON_SECONDS: i64 = 2 * 366 * 86_400;
+
+/// SCHEDULE-STATUS codes (RFC 5546 §3.6).
+const DELIVERED: &str = "1.2";
+const REPLY_APPLIED: &str = "2.0";
+
+/// Whether a calendar user address names this principal: its e-mail (any case) or its
+/// principal URL (absolute or not).
+pub(super) fn is_address_of(p: &Principal, key: &str) -> bool {
+    p.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(key))
+        || key.ends_with(&urls::principal_href(&p.login))
+        || key.ends_with(urls::principal_href(&p.login).trim_end_matches('/'))
+}
+
+fn internal(e: caldav::ObjectError) -> Error {
+    Error::internal(format!("deriving a scheduling message: {e}"))
+}
+
+/// A stored object's name for a delivered copy: a digest of its UID (URL-safe, stable).
+fn copy_name(uid: &str) -> String {
+    format!("{}.ics", hex::encode(&Sha256::digest(uid.as_bytes())[..16]))
+}
+
+/// A name for an inbox message.
+fn message_name() -> String {
+    format!("{}.ics", crate::core::auth::random_token())
+}
+
+/// What a scheduling write owes one internal attendee.
+struct Target {
+    address: String,
+    principal: Principal,
+    /// Their default calendar (for a first copy).
+    calendar: Collection,
+}
+
+/// The index of derived data, for the row that stores it.
+fn indexed(data: &str) -> Result<caldav::CalendarObject> {
+    caldav::validate_object(data.as_bytes(), &[], &LIMITS).map_err(internal)
+}
+
+impl Calendars<'_> {
+    /// The principal a calendar user address names, when it is an active person or room.
+    pub(super) async fn principal_for(&self, address: &str) -> Result<Option<Principal>> {
+        let found = if let Some((_, rest)) = address.split_once("/principals/users/") {
+            self.store().principal_by_login(rest.trim_end_matches('/')).await?
+        } else if address.contains('@') {
+            self.store().principal_by_email(address).await?
+        } else {
+            None
+        };
+        Ok(found.filter(|p| p.active && matches!(p.kind, PrincipalKind::User | PrincipalKind::Resource)))
+    }
+
+    /// A principal's schedule-default-calendar: its calendar `calendar`, else its first one
+    /// that holds `kind`.
+    pub async fn default_calendar(&self, p: &Principal, kind: &str) -> Result<Option<Collection>> {
+        if p.kind == PrincipalKind::User {
+            self.ensure_defaults(p).await?;
+        }
+        let all = self.store().collections_of(p.id, "calendar").await?;
+        Ok(all
+            .iter()
+            .find(|c| c.slug == "calendar" && c.components.split(',').any(|k| k == kind))
+            .or_else(|| all.iter().find(|c| c.components.split(',').any(|k| k == kind)))
+            .cloned())
+    }
+
+    /// The internal attendees of `m` the server delivers to (SCHEDULE-AGENT=SERVER, not the
+    /// organizer), with their default calendars.
+    async fn targets(&self, m: &Meeting, organizer: &Principal, kind: &str) -> Result<Vec<Target>> {
+        let mut out = Vec::new();
+        for a in m.attendees.iter().filter(|a| a.agent == Agent::Server) {
+            if is_address_of(organizer, &a.address) {
+                continue;
+            }
+            let Some(p) = self.principal_for(&a.address).await? else {
+                continue;
+            };
+            if out.iter().any(|t: &Target| t.principal.id == p.id) {
+                continue;
+            }
+            if let Some(calendar) = self.default_calendar(&p, kind).await? {
+                out.push(Target {
+                    address: a.address.clone(),
+                    principal: p,
+                    calendar,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A PUT of `data` into `c` when scheduling applies to it; `None` when it does not (the
+    /// caller stores the object as it is).
+    pub(super) async fn put_scheduled(
+        &self,
+        c: &CalendarRef,
+        name: &str,
+        object: &caldav::CalendarObject,
+        data: &str,
+        condition: &ItemCondition,
+    ) -> Result<Option<Written>> {
+        let owner = &c.owner;
+        if owner.kind != PrincipalKind::User {
+            return Ok(None);
+        }
+        let Some(m) = itip::meeting(data.as_bytes()) else {
+            return Ok(None);
+        };
+        let old = self.store().item(c.coll.id, name).await?;
+        if old.as_ref().is_some_and(|o| o.data == data) {
+            return Ok(None);
+        }
+        if is_address_of(owner, &m.organizer.address) {
+            if m.organizer.agent != Agent::Server {
+                return Ok(None);
+            }
+            let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
+            return self
+                .organize(c, name, object, data, &m, old_meeting.as_ref(), condition)
+                .await
+                .map(Some);
+        }
+        let Some(me) = m.attendees.iter().find(|a| is_address_of(owner, &a.address)) else {
+            return Ok(None);
+        };
+        let before = old
+            .as_ref()
+            .map(|o| itip::answers(o.data.as_bytes(), &me.address))
+            .unwrap_or_default();
+        let now = itip::answers(data.as_bytes(), &me.address);
+        if now == before || m.organizer.agent != Agent::Server {
+            return Ok(None);
+        }
+        let mut tx = self.store().begin_scheduling().await?;
+        let written = write_own(&mut tx, c, name, object, data, condition).await?;
+        self.reply(&mut tx, &m, &me.address, data, &now).await?;
+        tx.commit().await?;
+        Ok(Some(written))
+    }
+
+    /// The organizer's write and its deliveries (see the module doc).
+    #[allow(clippy::too_many_arguments)]
+    async fn organize(
+        &self,
+        c: &CalendarRef,
+        name: &str,
+        object: &caldav::CalendarObject,
+        data: &str,
+        m: &Meeting,
+        old: Option<&Meeting>,
+        condition: &ItemCondition,
+    ) -> Result<Written> {
+        let kind = object.kind.name();
+        let targets = self.targets(m, &c.owner, kind).await?;
+        let mut removed = Vec::new();
+        if let Some(old) = old {
+            for a in old.attendees.iter().filter(|a| a.agent == Agent::Server) {
+                if m.attendee(&a.address).is_some_and(|n| n.agent == Agent::Server)
+                    || is_address_of(&c.owner, &a.address)
+                {
+                    continue;
+                }
+                if let Some(p) = self.principal_for(&a.address).await? {
+                    removed.push((a.address.clone(), p));
+                }
+            }
+        }
+        let mut tx = self.store().begin_scheduling().await?;
+        // Rooms decide first, each under its lock, in one order (no deadlock between two bookings).
+        let mut rooms: Vec<&Target> = targets
+            .iter()
+            .filter(|t| t.principal.kind == PrincipalKind::Resource)
+            .collect();
+        rooms.sort_by_key(|t| t.calendar.id);
+        let mut deliveries = Vec::new();
+        for room in rooms {
+            tx.lock_collection(room.calendar.id).await?;
+            let free = m.cancelled || room_is_free(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?;
+            deliveries.push(Delivery {
+                address: room.address.clone(),
+                status: DELIVERED,
+                partstat: Some(if free { "ACCEPTED" } else { "DECLINED" }),
+            });
+        }
+        for t in targets.iter().filter(|t| t.principal.kind == PrincipalKind::User) {
+            deliveries.push(Delivery {
+                address: t.address.clone(),
+                status: DELIVERED,
+                partstat: None,
+            });
+        }
+        let stored = if deliveries.is_empty() {
+            data.to_string()
+        } else {
+            itip::with_statuses(data.as_bytes(), &deliveries).map_err(internal)?
+        };
+        let mut written = write_own(&mut tx, c, name, object, &stored, condition).await?;
+        written.altered = stored != data;
+        for t in &targets {
+            let declined = deliveries
+                .iter()
+                .any(|d| d.address == t.address && d.partstat == Some("DECLINED"));
+            let existing = tx.item_of_owner_by_uid(t.principal.id, &m.uid).await?;
+            if declined && !m.cancelled {
+                // A room keeps only the bookings it accepted.
+                if let Some(e) = existing {
+                    tx.delete(e.collection_id, &e.item.name, None).await?;
+                }
+                continue;
+            }
+            let copy = if m.cancelled {
+                match &existing {
+                    Some(e) => itip::cancelled(e.item.data.as_bytes()).map_err(internal)?,
+                    None => continue,
+                }
+            } else {
+                itip::attendee_copy(stored.as_bytes(), existing.as_ref().map(|e| e.item.data.as_bytes()))
+                    .map_err(internal)?
+            };
+            let (coll, copy_at) = match &existing {
+                Some(e) => (e.collection_id, e.item.name.clone()),
+                None => (t.calendar.id, copy_name(&m.uid)),
+            };
+            put_derived(&mut tx, coll, &copy_at, &copy).await?;
+            if t.principal.kind == PrincipalKind::User {
+                let method = if m.cancelled { Method::Cancel } else { Method::Request };
+                let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
+                deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
+            }
+        }
+        for (address, p) in &removed {
+            let Some(e) = tx.item_of_owner_by_uid(p.id, &m.uid).await? else {
+                continue;
+            };
+            if p.kind == PrincipalKind::Resource {
+                tx.delete(e.collection_id, &e.item.name, None).await?;
+                continue;
+            }
+            let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
+            put_derived(&mut tx, e.collection_id, &e.item.name, &copy).await?;
+            let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
+            deliver(&mut tx, p, &m.uid, &msg).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// An attendee's answers (`answers`, from their copy `data`) applied to the organizer's
+    /// copy, with a REPLY in the organizer's inbox, inside `tx`. An organizer outside the
+    /// company, or whose copy is gone, gets nothing (iMIP comes with issue 12).
+    async fn reply(&self, tx: &mut ScheduleTx, m: &Meeting, me: &str, data: &str, answers: &[Answer]) -> Result<()> {
+        let Some(organizer) = self.principal_for(&m.organizer.address).await? else {
+            return Ok(());
+        };
+        let Some(theirs) = tx.item_of_owner_by_uid(organizer.id, &m.uid).await? else {
+            return Ok(());
+        };
+        let updated = itip::with_answers(theirs.item.data.as_bytes(), me, answers, REPLY_APPLIED).map_err(internal)?;
+        if updated != theirs.item.data {
+            let object = indexed(&updated)?;
+            let etag = etag_of(updated.as_bytes());
+            let new = new_item(&theirs.item.name, &object, &etag, &updated);
+            match tx
+                .put(
+                    theirs.collection_id,
+                    &new,
+                    &ItemCondition::MatchEtag(theirs.item.etag.clone()),
+                )
+                .await?
+            {
+                ItemPutOutcome::Created | ItemPutOutcome::Replaced => {}
+                _ => return Err(Error::precondition_failed("the organizer's copy changed meanwhile")),
+            }
+        }
+        let msg = itip::message(data.as_bytes(), Method::Reply, Some(me)).map_err(internal)?;
+        deliver(tx, &organizer, &m.uid, &msg).await
+    }
+
+    /// A DELETE of an object when scheduling applies to it: the organizer's cancels the
+    /// meeting for every internal attendee, an attendee's declines it. `false` when scheduling
+    /// does not apply (the caller deletes as usual).
+    pub(super) async fn delete_scheduled(&self, c: &CalendarRef, name: &str, if_match: Option<&str>) -> Result<bool> {
+        let owner = &c.owner;
+        if owner.kind != PrincipalKind::User {
+            return Ok(false);
+        }
+        let Some(item) = self.store().item(c.coll.id, name).await? else {
+            return Ok(false);
+        };
+        let Some(m) = itip::meeting(item.data.as_bytes()) else {
+            return Ok(false);
+        };
+        if is_address_of(owner, &m.organizer.address) {
+            if m.organizer.agent != Agent::Server || m.cancelled {
+                return Ok(false);
+            }
+            let targets = self.targets(&m, owner, "VEVENT").await?;
+            let mut tx = self.store().begin_scheduling().await?;
+            if !tx.delete(c.coll.id, name, if_match).await? {
+                return Err(Error::precondition_failed("the object changed meanwhile"));
+            }
+            for t in &targets {
+                let Some(e) = tx.item_of_owner_by_uid(t.principal.id, &m.uid).await? else {
+                    continue;
+                };
+                if t.principal.kind == PrincipalKind::Resource {
+                    tx.delete(e.collection_id, &e.item.name, None).await?;
+                    continue;
+                }
+                let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
+                put_derived(&mut tx, e.collection_id, &e.item.name, &copy).await?;
+                let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
+                deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
+            }
+            tx.commit().await?;
+            return Ok(true);
+        }
+        let Some(me) = m.attendees.iter().find(|a| is_address_of(owner, &a.address)) else {
+            return Ok(false);
+        };
+        if m.organizer.agent != Agent::Server || m.cancelled {
+            return Ok(false);
+        }
+        let declined: Vec<Answer> = itip::answers(item.data.as_bytes(), &me.address)
+            .into_iter()
+            .map(|(k, _)| (k, "DECLINED".to_string()))
+            .collect();
+        let answer =
+            itip::with_answers(item.data.as_bytes(), &me.address, &declined, REPLY_APPLIED).map_err(internal)?;
+        let mut tx = self.store().begin_scheduling().await?;
+        if !tx.delete(c.coll.id, name, if_match).await? {
+            return Err(Error::precondition_failed("the object changed meanwhile"));
+        }
+        self.reply(&mut tx, &m, &me.address, &answer, &declined).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+fn new_item<'a>(name: &'a str, object: &'a caldav::CalendarObject, etag: &'a str, data: &'a str) -> NewItem<'a> {
+    NewItem {
+        name,
+        uid: &object.uid,
+        etag,
+        component: object.kind.name(),
+        data,
+        time_start: object.index.start,
+        time_end: object.index.end,
+        is_oof: object.is_out_of_office,
+    }
+}
+
+/// The scheduling user's own write, under the request's condition.
+async fn write_own(
+    tx: &mut ScheduleTx,
+    c: &CalendarRef,
+    name: &str,
+    object: &caldav::CalendarObject,
+    data: &str,
+    condition: &ItemCondition,
+) -> Result<Written> {
+    let etag = etag_of(data.as_bytes());
+    let outcome = tx
+        .put(c.coll.id, &new_item(name, object, &etag, data), condition)
+        .await?;
+    super::objects::written(c, object, outcome, etag)
+}
+
+/// A copy the server derived, stored whatever was there.
+async fn put_derived(tx: &mut ScheduleTx, collection_id: i64, name: &str, data: &str) -> Result<()> {
+    let object = indexed(data)?;
+    let etag = etag_of(data.as_bytes());
+    match tx
+        .put(
+            collection_id,
+            &new_item(name, &object, &etag, data),
+            &ItemCondition::Any,
+        )
+        .await?
+    {
+        ItemPutOutcome::Created | ItemPutOutcome::Replaced => Ok(()),
+        other => Err(Error::internal(format!(
+            "a delivered copy could not be stored: {other:?}"
+        ))),
+    }
+}
+
+/// An iTIP message into a principal's schedule inbox.
+async fn deliver(tx: &mut ScheduleTx, to: &Principal, uid: &str, msg: &str) -> Result<()> {
+    let etag = etag_of(msg.as_bytes());
+    Ok(tx.add_to_inbox(to.id, &message_name(), uid, &etag, msg).await?)
+}
+
+/// Whether a room's calendar has no busy time overlapping the booking `data` (other than an
+/// earlier version of the same booking), within its time index and the look-ahead horizon.
+async fn room_is_free(
+    tx: &mut ScheduleTx,
+    calendar_id: i64,
+    uid: &str,
+    data: &str,
+    index: &caldav::TimeIndex,
+) -> Result<bool> {
+    let start = index.start;
+    let end = index.end.min(start.saturating_add(ROOM_HORIZON_SECONDS));
+    let others: Vec<_> = tx
+        .items_overlapping(calendar_id, start, end)
+        .await?
+        .into_iter()
+        .filter(|i| i.uid != uid)
+        .collect();
+    if others.is_empty() {
+        return Ok(true);
+    }
+    let range = caldav::TimeRange {
+        start,
+        end: end.saturating_add(1),
+    };
+    let zone = caldav::FloatingZone::utc();
+    let mine = caldav::busy_periods([data.as_bytes()], &range, &zone);
+    let theirs = caldav::busy_periods(others.iter().map(|i| i.data.as_bytes()), &range, &zone);
+    Ok(!mine
+        .iter()
+        .any(|a| theirs.iter().any(|b| a.start < b.end && b.start < a.end)))
+}
