@@ -97,8 +97,9 @@ check() {
 reap_killed() {
   local pid=$PORTICO_PID rc=0 state
   PORTICO_PID=
+  # A process reaped while awk reads its stat file reads as nothing: gone too.
   state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
-  if [ "$state" != Z ] && [ "$state" != gone ]; then
+  if [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ] && [ "$state" != gone ]; then
     log "the server (pid $pid) was not killed (state $state); killing it now" 2>&3
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

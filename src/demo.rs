@@ -415,6 +415,7 @@ pub async fn refresh(core: &Core, today: NaiveDate) -> Result<()> {
                     bytes: text.into(),
                     content_type: Some("text/calendar".into()),
                     preconditions: Default::default(),
+                    schedule_tag_match: None,
                 },
             )
             .await?;

@@ -771,8 +771,12 @@ DTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300101\r\nSUMMARY:Notes\r\nEND:
         201
     );
 
-    // DAV methods on the root get a DAV answer, not the login redirect.
+    // DAV methods on the root get a DAV answer, not the login redirect: an unknown REPORT
+    // is refused as unsupported (RFC 3253 §3.6), other methods are not allowed there.
     let resp = s.req_as(A.0, A.1, "REPORT", "/").body("<x/>").send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert!(resp.text().await.unwrap().contains("supported-report"));
+    let resp = s.req_as(A.0, A.1, "MKCOL", "/").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 405);
     s.shutdown().await;
 }

@@ -459,3 +459,256 @@ async fn principals_name_their_boxes_and_the_outbox_answers_free_busy() {
     assert_eq!(st, 403);
     assert!(body.contains("supported-calendar-data"), "{body}");
 }
+
+async fn schedule_tag(s: &TestServer, who: (&str, &str), path: &str) -> (String, String) {
+    let resp = s.req_as(who.0, who.1, "GET", path).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let tag = resp
+        .headers()
+        .get("schedule-tag")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .expect("a Schedule-Tag on a scheduling object resource");
+    (tag, resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn schedule_tags_change_only_with_the_organizers_changes() {
+    let s = server().await;
+    let path = format!("{ALICE_CAL}t1.ics");
+    let m = meeting(
+        "t1",
+        0,
+        "20300113T100000Z",
+        "20300113T110000Z",
+        &["bob@example.test"],
+        "",
+    );
+    let resp = s
+        .req_as(A.0, A.1, "PUT", &path)
+        .header("Content-Type", "text/calendar")
+        .body(m)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let put_tag = resp
+        .headers()
+        .get("schedule-tag")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert!(
+        put_tag.is_some(),
+        "RFC 6638 §3.2.10: the PUT answer names the Schedule-Tag"
+    );
+    let (bob_path, _) = find(&s, B, "/dav/calendars/bob/calendar/", "t1").await.unwrap();
+    let (bob_tag, bob_copy) = schedule_tag(&s, B, &bob_path).await;
+
+    // Bob answers under If-Schedule-Tag-Match: accepted, and neither tag moves.
+    let accepted = bob_copy.replace(
+        "RSVP=TRUE;PARTSTAT=NEEDS-ACTION:mailto:bob",
+        "PARTSTAT=ACCEPTED:mailto:bob",
+    );
+    let (st, body, _) = send(
+        &s,
+        B,
+        "PUT",
+        &bob_path,
+        &[("Content-Type", "text/calendar"), ("If-Schedule-Tag-Match", &bob_tag)],
+        &accepted,
+    )
+    .await;
+    assert!(st < 300, "{st} {body}");
+    assert_eq!(
+        schedule_tag(&s, B, &bob_path).await.0,
+        bob_tag,
+        "an attendee's own answer keeps the tag"
+    );
+    let (alice_tag, mine) = schedule_tag(&s, A, &path).await;
+    assert_eq!(
+        Some(alice_tag),
+        put_tag,
+        "a reply applied to the organizer's copy keeps its tag"
+    );
+    assert_eq!(partstat_of(&mine, "bob@example.test"), "ACCEPTED");
+
+    // The organizer moves the meeting: bob's tag changes, and his stale conditional PUT fails.
+    put(
+        &s,
+        A,
+        &path,
+        &mine.replace("SEQUENCE:0", "SEQUENCE:1").replace("T100000Z", "T120000Z"),
+    )
+    .await;
+    let (new_tag, _) = schedule_tag(&s, B, &bob_path).await;
+    assert_ne!(new_tag, bob_tag);
+    let tentative = accepted.replace("PARTSTAT=ACCEPTED:mailto:bob", "PARTSTAT=TENTATIVE:mailto:bob");
+    let ct = ("Content-Type", "text/calendar");
+    let (st, _, _) = send(
+        &s,
+        B,
+        "PUT",
+        &bob_path,
+        &[ct, ("If-Schedule-Tag-Match", &bob_tag)],
+        &tentative,
+    )
+    .await;
+    assert_eq!(st, 412);
+    let (st, _, _) = send(&s, B, "DELETE", &bob_path, &[("If-Schedule-Tag-Match", &bob_tag)], "").await;
+    assert_eq!(st, 412);
+    let (st, _, _) = send(
+        &s,
+        B,
+        "PUT",
+        &bob_path,
+        &[ct, ("If-Schedule-Tag-Match", "no-quotes")],
+        &tentative,
+    )
+    .await;
+    assert_eq!(st, 400);
+
+    // The property says the same as the header.
+    let (st, body) = s
+        .propfind_as(
+            B.0,
+            B.1,
+            &bob_path,
+            "0",
+            r#"<?xml version="1.0"?><D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:schedule-tag/></D:prop></D:propfind>"#,
+        )
+        .await;
+    assert_eq!(st, 207);
+    assert!(
+        body.contains(&new_tag.replace('"', "&quot;")) || body.contains(&new_tag),
+        "{body}"
+    );
+
+    // Objects that are not meetings have none.
+    put(
+        &s,
+        A,
+        &format!("{ALICE_CAL}plain.ics"),
+        &meeting("plain", 0, "20300114T100000Z", "20300114T110000Z", &[], "")
+            .replace("ORGANIZER;CN=Alice:mailto:alice@example.test\r\n", "")
+            .replace("ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.test\r\n", ""),
+    )
+    .await;
+    let resp = s
+        .req_as(A.0, A.1, "GET", &format!("{ALICE_CAL}plain.ics"))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("schedule-tag").is_none());
+}
+
+fn search_body(test: &str, terms: &[(&str, &str, &str)]) -> String {
+    let mut body = format!(
+        r#"<?xml version="1.0"?><D:principal-property-search xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"{test}>"#
+    );
+    for (prop, text, kind) in terms {
+        body.push_str(&format!(
+            r#"<D:property-search><D:prop><{prop}/></D:prop><D:match{kind}>{text}</D:match></D:property-search>"#
+        ));
+    }
+    body.push_str(
+        "<D:prop><D:displayname/><C:calendar-user-type/><C:calendar-home-set/></D:prop></D:principal-property-search>",
+    );
+    body
+}
+
+async fn search(s: &TestServer, path: &str, body: &str) -> (u16, Vec<String>) {
+    let (st, text, _) = send(s, A, "REPORT", path, &[("Depth", "0")], body).await;
+    if st != 207 {
+        return (st, vec![text]);
+    }
+    let mut found: Vec<String> = common::xml::parse(&text)
+        .unwrap()
+        .descendants("DAV:", "response")
+        .iter()
+        .filter_map(|r| r.child("DAV:", "href").map(|h| h.text()))
+        .collect();
+    found.sort();
+    (st, found)
+}
+
+#[tokio::test]
+async fn principal_property_search_finds_people_and_rooms() {
+    let s = server().await;
+    let rooms = "/dav/principals/users/room-1/";
+    // By name (caseless substring), at the server root as caldav-server-tester asks, and below.
+    let (st, found) = search(&s, "/", &search_body("", &[("D:displayname", "ROOM", "")])).await;
+    assert_eq!((st, found), (207, vec![rooms.to_owned()]));
+    let (_, found) = search(&s, "/dav/principals/", &search_body("", &[("D:displayname", "bo", "")])).await;
+    assert_eq!(found, ["/dav/principals/users/bob/"]);
+    // By type and by address; allof narrows, anyof widens.
+    let (_, found) = search(
+        &s,
+        "/dav/",
+        &search_body("", &[("C:calendar-user-type", "ROOM", r#" match-type="equals""#)]),
+    )
+    .await;
+    assert_eq!(found, [rooms]);
+    let both = [
+        ("D:displayname", "o", ""),
+        (
+            "C:calendar-user-address-set",
+            "mailto:carol@",
+            r#" match-type="starts-with""#,
+        ),
+    ];
+    let (_, found) = search(&s, "/", &search_body("", &both)).await;
+    assert_eq!(found, ["/dav/principals/users/carol/"]);
+    let (_, found) = search(&s, "/", &search_body(r#" test="anyof""#, &both)).await;
+    assert!(found.len() >= 3 && found.contains(&rooms.to_owned()), "{found:?}");
+    // No terms: everyone who can be invited (the people and the room, not the admin's groups).
+    let (_, all) = search(&s, "/", &search_body("", &[])).await;
+    for who in ["alice", "bob", "carol", "room-1"] {
+        assert!(all.contains(&format!("/dav/principals/users/{who}/")), "{all:?}");
+    }
+    // The properties that may be searched; other reports, bad bodies and strangers refused.
+    let (st, text, _) = send(
+        &s,
+        A,
+        "REPORT",
+        "/",
+        &[],
+        r#"<D:principal-search-property-set xmlns:D="DAV:"/>"#,
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(
+        text.contains("displayname") && text.contains("calendar-user-type"),
+        "{text}"
+    );
+    let (st, text, _) = send(
+        &s,
+        A,
+        "REPORT",
+        "/dav/principals/",
+        &[],
+        r#"<D:expand-property xmlns:D="DAV:"/>"#,
+    )
+    .await;
+    assert_eq!(st, 403);
+    assert!(text.contains("supported-report"), "{text}");
+    assert_eq!(
+        send(&s, A, "REPORT", "/", &[], "<D:principal-property-search").await.0,
+        400
+    );
+    let anonymous = s
+        .request("REPORT", "/")
+        .body(search_body("", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    // Principals list the reports they answer.
+    let (_, body) = s
+        .propfind_as(
+            A.0,
+            A.1,
+            "/dav/principals/users/bob/",
+            "0",
+            r#"<D:propfind xmlns:D="DAV:"><D:prop><D:supported-report-set/></D:prop></D:propfind>"#,
+        )
+        .await;
+    assert!(body.contains("principal-property-search"), "{body}");
+}

@@ -116,6 +116,7 @@ fn event(uid: &str) -> PutObject {
         bytes: Bytes::from(text),
         content_type: Some("text/calendar".into()),
         preconditions: Default::default(),
+        schedule_tag_match: None,
     }
 }
 
@@ -344,7 +345,7 @@ async fn calendar_cells(core: &Core, actor: &Actor, role: &str, owner: &str, slu
     let delete = cell(
         async {
             let c = cals.calendar(owner, slug_, portico::core::authz::Action::Write).await?;
-            cals.delete_object(&c, &format!("delete-{}.ics", slug(role)), &Default::default())
+            cals.delete_object(&c, &format!("delete-{}.ics", slug(role)), &Default::default(), None)
                 .await
         }
         .await,

@@ -497,6 +497,7 @@ async fn card_index_agrees_with_scan(store: &Store) {
     let card = |uid: &str, lines: &str| format!("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\n{lines}END:VCARD\r\n");
     let put = |name: &'static str, data: String, indexed: bool| async move {
         let item = NewItem {
+            schedule_tag: None,
             name,
             uid: name,
             etag: name,
@@ -668,6 +669,7 @@ async fn scheduling_locks_serialise_bookings(store: &Store) {
     first.lock_collection(calendar.id).await.unwrap();
     assert!(first.items_overlapping(calendar.id, 0, 100).await.unwrap().is_empty());
     let booking = NewItem {
+        schedule_tag: None,
         name: "first.ics",
         uid: "first",
         etag: "e1",

@@ -234,7 +234,8 @@ def kill_server(pid):
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
                     return
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
+            # Gone: the shell reaped it, possibly between the open and the read (ESRCH).
             return
         time.sleep(0.005)
     raise RuntimeError(f"process {pid} still alive 10 s after SIGKILL")

@@ -240,6 +240,7 @@ impl<'a> AddressBooks<'a> {
         };
         let etag = etag_of(data.as_bytes());
         let new = NewItem {
+            schedule_tag: None,
             name,
             uid: &card.uid,
             etag: &etag,
@@ -254,11 +255,13 @@ impl<'a> AddressBooks<'a> {
                 created: true,
                 etag,
                 altered: false,
+                schedule_tag: None,
             }),
             ItemPutOutcome::Replaced => Ok(Written {
                 created: false,
                 etag,
                 altered: false,
+                schedule_tag: None,
             }),
             ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
                 "the card changed meanwhile (If-Match / If-None-Match)",

@@ -444,6 +444,7 @@ async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Re
         .map(|(name, uid, etag, text)| {
             (
                 NewItem {
+                    schedule_tag: None,
                     name,
                     uid,
                     etag,

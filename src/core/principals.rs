@@ -182,6 +182,25 @@ impl<'a> Principals<'a> {
             .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no group {group:?}")))
     }
 
+    /// The active people and rooms, for finding attendees (CalDAV principal-property-search):
+    /// the company directory every signed-in user may read.
+    pub async fn calendar_users(&self) -> Result<Vec<Principal>> {
+        let me = self.actor.principal();
+        if !self.actor.is_system()
+            && !crate::core::authz::can(
+                me,
+                crate::core::authz::Action::Read,
+                crate::core::authz::Resource::DavRoot,
+            )
+        {
+            return Err(Error::forbidden());
+        }
+        let mut out = self.store().list_principals(PrincipalKind::User).await?;
+        out.extend(self.store().list_principals(PrincipalKind::Resource).await?);
+        out.retain(|p| p.active);
+        Ok(out)
+    }
+
     /// Every principal of a kind.
     pub async fn list(&self, kind: PrincipalKind) -> Result<Vec<Principal>> {
         self.actor.require_admin()?;

@@ -24,17 +24,22 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         "/login" => login::login(ctx, req).await,
         "/logout" => login::logout(ctx, req).await,
         // Windows probes the host root, without credentials, before it maps a drive.
-        "/" if req.method() == Method::OPTIONS => Ok(dav_util::options_response("1, 2", "OPTIONS, PROPFIND")),
+        "/" if req.method() == Method::OPTIONS => Ok(dav_util::options_response("1, 2", "OPTIONS, PROPFIND, REPORT")),
         "/" if req.method().as_str() == "PROPFIND" => {
             let actor = authenticate(ctx, &req).await?;
             crate::dav::caldav::server_root_propfind(ctx, &actor, req).await
         }
-        // Other DAV methods on the root (e.g. principal-property-search) get a DAV answer,
-        // not the browser's redirect to the login page.
+        // caldav-server-tester and python caldav search principals at the server root.
+        "/" if req.method().as_str() == "REPORT" => {
+            let actor = authenticate(ctx, &req).await?;
+            crate::dav::common::principal_search::report(ctx, &actor, "/".into(), req.into_body()).await
+        }
+        // Other DAV methods on the root get a DAV answer, not the browser's redirect to the
+        // login page.
         "/" if !matches!(*req.method(), Method::GET | Method::HEAD) => {
             authenticate(ctx, &req).await?;
             Err(AppError::MethodNotAllowed {
-                allow: "OPTIONS, PROPFIND",
+                allow: "OPTIONS, PROPFIND, REPORT",
             })
         }
         "/" => pages::home(ctx, req).await,

@@ -44,6 +44,7 @@ pub struct ItemMeta {
     pub component: String,
     pub modified_at: i64,
     pub size: i64,
+    pub schedule_tag: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -54,11 +55,13 @@ pub struct Item {
     pub component: String,
     pub data: String,
     pub modified_at: i64,
+    /// RFC 6638 §3.2.10 Schedule-Tag (scheduling object resources only).
+    pub schedule_tag: Option<String>,
 }
 
 macro_rules! item_columns {
     () => {
-        "name, uid, etag, component, data, modified_at"
+        "name, uid, etag, component, data, modified_at, schedule_tag"
     };
 }
 
@@ -92,6 +95,8 @@ pub struct NewItem<'a> {
     pub time_start: i64,
     pub time_end: i64,
     pub is_oof: bool,
+    /// The Schedule-Tag to store (none: not a scheduling object resource).
+    pub schedule_tag: Option<&'a str>,
 }
 
 /// The object a MOVE takes away: removed, if its entity tag still matches, in the
@@ -250,7 +255,7 @@ impl Store {
     /// One object's name, ETag and size, without its body.
     pub async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT name, etag, component, modified_at, size FROM items WHERE collection_id = $1 AND name = $2",
+            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 AND name = $2",
         )
         .bind(collection_id)
         .bind(name)
@@ -271,7 +276,7 @@ impl Store {
     /// Names, ETags and sizes of every object, without reading bodies.
     pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT name, etag, component, modified_at, size FROM items WHERE collection_id = $1 ORDER BY name",
+            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 ORDER BY name",
         )
         .bind(collection_id)
         .fetch_all(self.pool())
@@ -484,10 +489,10 @@ pub(super) async fn put_in(
     }
     let (item_id,): (i64,) = sqlx::query_as(
         "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \
-         size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (collection_id, name) DO UPDATE SET \
-         uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
+         size, schedule_tag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (collection_id, name) \
+         DO UPDATE SET uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
          time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-         modified_at = excluded.modified_at, size = excluded.size RETURNING id",
+         modified_at = excluded.modified_at, size = excluded.size, schedule_tag = excluded.schedule_tag RETURNING id",
     )
     .bind(collection_id)
     .bind(item.name)
@@ -500,6 +505,7 @@ pub(super) async fn put_in(
     .bind(i64::from(item.is_oof))
     .bind(now())
     .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
+    .bind(item.schedule_tag)
     .fetch_one(&mut **tx)
     .await?;
     if current.is_some() {

@@ -34,6 +34,7 @@ struct OwnedRow {
     component: String,
     data: String,
     modified_at: i64,
+    schedule_tag: Option<String>,
 }
 
 impl From<OwnedRow> for OwnedItem {
@@ -47,12 +48,14 @@ impl From<OwnedRow> for OwnedItem {
                 component: r.component,
                 data: r.data,
                 modified_at: r.modified_at,
+                schedule_tag: r.schedule_tag,
             },
         }
     }
 }
 
-const OWNED_BY_UID: &str = "SELECT i.collection_id, i.name, i.uid, i.etag, i.component, i.data, i.modified_at \
+const OWNED_BY_UID: &str = "SELECT i.collection_id, i.name, i.uid, i.etag, i.component, i.data, i.modified_at, \
+     i.schedule_tag \
      FROM items i JOIN collections c ON c.id = i.collection_id \
      WHERE c.owner_id = $1 AND c.kind = 'calendar' AND i.uid = $2 ORDER BY c.id LIMIT 1";
 

@@ -120,6 +120,7 @@ impl Calendars<'_> {
                 if_none_match: Some(TagList::Any),
                 ..Preconditions::default()
             },
+            schedule_tag_match: None,
         };
         self.put_object(c, &name, put).await?;
         Ok(name)
@@ -176,7 +177,7 @@ impl Calendars<'_> {
             return Err(Error::precondition_failed("the event changed meanwhile; open it again"));
         }
         match occurrence {
-            None => self.delete_object(c, name, &if_match(etag)).await,
+            None => self.delete_object(c, name, &if_match(etag), None).await,
             Some(at) => {
                 let text = compose::remove_occurrence(item.data.as_bytes(), at, zone, crate::core::now())
                     .map_err(compose_error)?;
@@ -206,6 +207,7 @@ impl Calendars<'_> {
             bytes: text.into(),
             content_type: Some("text/calendar".into()),
             preconditions: if_match(etag),
+            schedule_tag_match: None,
         };
         self.put_object(c, name, put).await.map(|_| ())
     }

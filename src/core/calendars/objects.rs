@@ -16,6 +16,7 @@ use crate::core::documents::check_preconditions;
 use crate::core::{Error, ErrorKind, Result};
 use crate::store::{Collection, Item, ItemCondition, ItemMeta, ItemPutOutcome, MovedFrom, NewItem};
 
+use super::scheduling::Scheduled;
 use super::{CalendarRef, CalendarView, Calendars};
 
 /// What calendar objects may be, advertised on every calendar (RFC 4791 §5.2.5–§5.2.9).
@@ -30,6 +31,8 @@ pub struct PutObject {
     /// The request's media type, when it named one.
     pub content_type: Option<String>,
     pub preconditions: Preconditions,
+    /// RFC 6638 §3.3 If-Schedule-Tag-Match: write only over the object with this Schedule-Tag.
+    pub schedule_tag_match: Option<String>,
 }
 
 /// What a write left behind.
@@ -40,6 +43,8 @@ pub struct Written {
     /// The server stored something else than the client sent (scheduling added delivery
     /// statuses): the answer must not give an ETag (RFC 4791 §5.3.4).
     pub altered: bool,
+    /// The Schedule-Tag of a scheduling object resource (RFC 6638 §3.2.10).
+    pub schedule_tag: Option<String>,
 }
 
 /// One page of a collection's changes after a sequence number (RFC 6578).
@@ -87,6 +92,14 @@ fn reduced(view: CalendarView, mut item: Item) -> Result<Item> {
 
 fn refused(e: caldav::ObjectError) -> Error {
     Error::with_condition(ErrorKind::Forbidden, e.precondition(), e.to_string())
+}
+
+/// How an object is written: under which condition, as the destination of a MOVE from
+/// where, and with which Schedule-Tag.
+struct How<'a> {
+    condition: &'a ItemCondition,
+    moved: Option<&'a MovedFrom<'a>>,
+    schedule_tag: Option<&'a str>,
 }
 
 /// A COPY or MOVE.
@@ -255,11 +268,32 @@ impl Calendars<'_> {
                 format!("the object here has UID {stored_uid}; a PUT cannot change it"),
             ));
         }
-        let condition = self.pinned_condition(c, name, &put.preconditions).await?;
-        if let Some(written) = self.put_scheduled(c, name, &object, &data, &condition).await? {
-            return Ok(written);
+        let mut condition = self.pinned_condition(c, name, &put.preconditions).await?;
+        if let Some(want) = &put.schedule_tag_match {
+            // RFC 6638 §3.3: only over the object whose Schedule-Tag the client saw; the write
+            // then requires that object's state, so a delivery meanwhile fails it.
+            let stored = self.store().item_meta(c.coll.id, name).await?;
+            match stored {
+                Some(meta) if meta.schedule_tag.as_deref() == Some(want.as_str()) => {
+                    condition = ItemCondition::MatchEtag(meta.etag);
+                }
+                _ => {
+                    return Err(Error::precondition_failed(
+                        "the Schedule-Tag changed (If-Schedule-Tag-Match): read the object again",
+                    ));
+                }
+            }
         }
-        self.store_object(c, name, &object, &data, &condition, None).await
+        let tag = match self.put_scheduled(c, name, &object, &data, &condition).await? {
+            Scheduled::Done(written) => return Ok(written),
+            Scheduled::Plain(tag) => tag,
+        };
+        let how = How {
+            condition: &condition,
+            moved: None,
+            schedule_tag: tag.as_deref(),
+        };
+        self.store_object(c, name, &object, &data, how).await
     }
 
     /// COPY or MOVE of an object to `to_name` in the calendar `to` (RFC 4918 §9.8–§9.9, with
@@ -308,22 +342,32 @@ impl Calendars<'_> {
             name,
             etag: &item.etag,
         };
-        self.store_object(to, to_name, &object, &data, &condition, t.is_move.then_some(&moved))
+        let tag = t.is_move.then_some(item.schedule_tag.as_deref()).flatten();
+        let how = How {
+            condition: &condition,
+            moved: t.is_move.then_some(&moved),
+            schedule_tag: tag,
+        };
+        self.store_object(to, to_name, &object, &data, how)
             .await
             .map(|w| w.created)
     }
 
-    /// Writes a validated object under `condition` (and, for a MOVE, removes its source in
-    /// the same transaction).
+    /// Writes a validated object as `how` says (and, for a MOVE, removes its source in the
+    /// same transaction).
     async fn store_object(
         &self,
         c: &CalendarRef,
         name: &str,
         object: &caldav::CalendarObject,
         data: &str,
-        condition: &ItemCondition,
-        moved: Option<&MovedFrom<'_>>,
+        how: How<'_>,
     ) -> Result<Written> {
+        let How {
+            condition,
+            moved,
+            schedule_tag,
+        } = how;
         let etag = etag_of(data.as_bytes());
         let new = NewItem {
             name,
@@ -334,12 +378,13 @@ impl Calendars<'_> {
             time_start: object.index.start,
             time_end: object.index.end,
             is_oof: object.is_out_of_office,
+            schedule_tag,
         };
         let outcome = match moved {
             Some(from) => self.store().move_item(c.coll.id, &new, condition, from).await?,
             None => self.store().put_item(c.coll.id, &new, condition).await?,
         };
-        written(c, object, outcome, etag)
+        written(c, object, outcome, etag, schedule_tag)
     }
 
     /// The store condition for a conditional write: the conditions are evaluated on the
@@ -356,8 +401,14 @@ impl Calendars<'_> {
         })
     }
 
-    /// DELETE of an object.
-    pub async fn delete_object(&self, c: &CalendarRef, name: &str, pre: &Preconditions) -> Result<()> {
+    /// DELETE of an object (with RFC 6638 §3.3 If-Schedule-Tag-Match when given).
+    pub async fn delete_object(
+        &self,
+        c: &CalendarRef,
+        name: &str,
+        pre: &Preconditions,
+        schedule_tag_match: Option<&str>,
+    ) -> Result<()> {
         if c.view < CalendarView::Write {
             return Err(Error::forbidden());
         }
@@ -367,11 +418,22 @@ impl Calendars<'_> {
             .await?
             .ok_or_else(Error::not_found)?;
         check_preconditions(pre, Some(&current.etag))?;
-        let if_match = (!pre.is_empty()).then_some(current.etag.as_str());
+        if schedule_tag_match.is_some_and(|want| current.schedule_tag.as_deref() != Some(want)) {
+            return Err(Error::precondition_failed(
+                "the Schedule-Tag changed (If-Schedule-Tag-Match): read the object again",
+            ));
+        }
+        let if_match = (!pre.is_empty() || schedule_tag_match.is_some()).then_some(current.etag.as_str());
         if self.delete_scheduled(c, name, if_match).await? {
             return Ok(());
         }
-        delete_item(self.store(), &c.coll, name, pre).await
+        if self.store().delete_item(c.coll.id, name, if_match).await? {
+            Ok(())
+        } else if self.store().item_meta(c.coll.id, name).await?.is_some() {
+            Err(Error::precondition_failed("the object changed meanwhile"))
+        } else {
+            Err(Error::not_found())
+        }
     }
 }
 
@@ -381,18 +443,17 @@ pub(super) fn written(
     object: &caldav::CalendarObject,
     outcome: ItemPutOutcome,
     etag: String,
+    schedule_tag: Option<&str>,
 ) -> Result<Written> {
+    let done = |created| Written {
+        created,
+        etag: etag.clone(),
+        altered: false,
+        schedule_tag: schedule_tag.map(str::to_owned),
+    };
     match outcome {
-        ItemPutOutcome::Created => Ok(Written {
-            created: true,
-            etag,
-            altered: false,
-        }),
-        ItemPutOutcome::Replaced => Ok(Written {
-            created: false,
-            etag,
-            altered: false,
-        }),
+        ItemPutOutcome::Created => Ok(done(true)),
+        ItemPutOutcome::Replaced => Ok(done(false)),
         ItemPutOutcome::PreconditionFailed => Err(Error::precondition_failed(
             "the object changed meanwhile (If-Match / If-None-Match)",
         )),

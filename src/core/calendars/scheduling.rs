@@ -13,6 +13,11 @@
 //! their copy: DECLINED) is a REPLY: the organizer's copy takes the answer with
 //! SCHEDULE-STATUS 2.0 and the organizer's inbox gets the REPLY.
 //!
+//! Schedule-Tags (RFC 6638 §3.2.10) change with consequential changes only: an organizer's
+//! write and each delivery to an attendee get a new one; a reply applied to the organizer's
+//! copy and an attendee's own write keep theirs, so an attendee's If-Schedule-Tag-Match
+//! PUT fails only when the organizer changed the meeting meanwhile.
+//!
 //! Every write here and all it derives commit in one transaction ([`ScheduleTx`]): a reader
 //! sees the delivery right after the PUT, and a crash leaves all of it or none. SCHEDULE-AGENT
 //! CLIENT or NONE (RFC 6638 §7.1) keeps the server out, on the ORGANIZER for replies and on
@@ -59,6 +64,19 @@ fn copy_name(uid: &str) -> String {
 /// A name for an inbox message.
 fn message_name() -> String {
     format!("{}.ics", crate::core::auth::random_token())
+}
+
+/// How a PUT was handled by scheduling.
+pub(super) enum Scheduled {
+    /// Written, with everything it derived.
+    Done(Written),
+    /// Scheduling has nothing to do: store the object as sent, with this Schedule-Tag.
+    Plain(Option<String>),
+}
+
+/// A fresh Schedule-Tag.
+fn new_tag() -> String {
+    crate::core::auth::random_token()
 }
 
 /// What a scheduling write owes one internal attendee.
@@ -126,8 +144,8 @@ impl Calendars<'_> {
         Ok(out)
     }
 
-    /// A PUT of `data` into `c` when scheduling applies to it; `None` when it does not (the
-    /// caller stores the object as it is).
+    /// A PUT of `data` into `c` when scheduling applies to it; [`Scheduled::Plain`] when it
+    /// does not (the caller stores the object as it is, with the Schedule-Tag given).
     pub(super) async fn put_scheduled(
         &self,
         c: &CalendarRef,
@@ -135,30 +153,32 @@ impl Calendars<'_> {
         object: &caldav::CalendarObject,
         data: &str,
         condition: &ItemCondition,
-    ) -> Result<Option<Written>> {
-        let owner = &c.owner;
-        if owner.kind != PrincipalKind::User {
-            return Ok(None);
-        }
+    ) -> Result<Scheduled> {
         let Some(m) = itip::meeting(data.as_bytes()) else {
-            return Ok(None);
+            return Ok(Scheduled::Plain(None));
         };
         let old = self.store().item(c.coll.id, name).await?;
-        if old.as_ref().is_some_and(|o| o.data == data) {
-            return Ok(None);
+        let kept_tag = || {
+            old.as_ref()
+                .and_then(|o| o.schedule_tag.clone())
+                .unwrap_or_else(new_tag)
+        };
+        let owner = &c.owner;
+        if owner.kind != PrincipalKind::User || old.as_ref().is_some_and(|o| o.data == data) {
+            return Ok(Scheduled::Plain(Some(kept_tag())));
         }
         if is_address_of(owner, &m.organizer.address) {
             if m.organizer.agent != Agent::Server {
-                return Ok(None);
+                return Ok(Scheduled::Plain(Some(new_tag())));
             }
             let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
             return self
                 .organize(c, name, object, data, &m, old_meeting.as_ref(), condition)
                 .await
-                .map(Some);
+                .map(Scheduled::Done);
         }
         let Some(me) = m.attendees.iter().find(|a| is_address_of(owner, &a.address)) else {
-            return Ok(None);
+            return Ok(Scheduled::Plain(None));
         };
         let before = old
             .as_ref()
@@ -166,13 +186,13 @@ impl Calendars<'_> {
             .unwrap_or_default();
         let now = itip::answers(data.as_bytes(), &me.address);
         if now == before || m.organizer.agent != Agent::Server {
-            return Ok(None);
+            return Ok(Scheduled::Plain(Some(kept_tag())));
         }
         let mut tx = self.store().begin_scheduling().await?;
-        let written = write_own(&mut tx, c, name, object, data, condition).await?;
+        let written = write_own(&mut tx, c, name, object, data, condition, &kept_tag()).await?;
         self.reply(&mut tx, &m, &me.address, data, &now).await?;
         tx.commit().await?;
-        Ok(Some(written))
+        Ok(Scheduled::Done(written))
     }
 
     /// The organizer's write and its deliveries (see the module doc).
@@ -231,7 +251,7 @@ impl Calendars<'_> {
         } else {
             itip::with_statuses(data.as_bytes(), &deliveries).map_err(internal)?
         };
-        let mut written = write_own(&mut tx, c, name, object, &stored, condition).await?;
+        let mut written = write_own(&mut tx, c, name, object, &stored, condition, &new_tag()).await?;
         written.altered = stored != data;
         for t in &targets {
             let declined = deliveries
@@ -258,7 +278,7 @@ impl Calendars<'_> {
                 Some(e) => (e.collection_id, e.item.name.clone()),
                 None => (t.calendar.id, copy_name(&m.uid)),
             };
-            put_derived(&mut tx, coll, &copy_at, &copy).await?;
+            put_derived(&mut tx, coll, &copy_at, &copy, &new_tag()).await?;
             if t.principal.kind == PrincipalKind::User {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
@@ -274,7 +294,7 @@ impl Calendars<'_> {
                 continue;
             }
             let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
-            put_derived(&mut tx, e.collection_id, &e.item.name, &copy).await?;
+            put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
             let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
             deliver(&mut tx, p, &m.uid, &msg).await?;
         }
@@ -296,7 +316,13 @@ impl Calendars<'_> {
         if updated != theirs.item.data {
             let object = indexed(&updated)?;
             let etag = etag_of(updated.as_bytes());
-            let new = new_item(&theirs.item.name, &object, &etag, &updated);
+            let new = new_item(
+                &theirs.item.name,
+                &object,
+                &etag,
+                &updated,
+                theirs.item.schedule_tag.as_deref(),
+            );
             match tx
                 .put(
                     theirs.collection_id,
@@ -345,7 +371,7 @@ impl Calendars<'_> {
                     continue;
                 }
                 let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
-                put_derived(&mut tx, e.collection_id, &e.item.name, &copy).await?;
+                put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
             }
@@ -374,8 +400,15 @@ impl Calendars<'_> {
     }
 }
 
-fn new_item<'a>(name: &'a str, object: &'a caldav::CalendarObject, etag: &'a str, data: &'a str) -> NewItem<'a> {
+fn new_item<'a>(
+    name: &'a str,
+    object: &'a caldav::CalendarObject,
+    etag: &'a str,
+    data: &'a str,
+    schedule_tag: Option<&'a str>,
+) -> NewItem<'a> {
     NewItem {
+        schedule_tag,
         name,
         uid: &object.uid,
         etag,
@@ -395,26 +428,26 @@ async fn write_own(
     object: &caldav::CalendarObject,
     data: &str,
     condition: &ItemCondition,
+    schedule_tag: &str,
 ) -> Result<Written> {
     let etag = etag_of(data.as_bytes());
-    let outcome = tx
-        .put(c.coll.id, &new_item(name, object, &etag, data), condition)
-        .await?;
-    super::objects::written(c, object, outcome, etag)
+    let new = new_item(name, object, &etag, data, Some(schedule_tag));
+    let outcome = tx.put(c.coll.id, &new, condition).await?;
+    super::objects::written(c, object, outcome, etag, Some(schedule_tag))
 }
 
 /// A copy the server derived, stored whatever was there.
-async fn put_derived(tx: &mut ScheduleTx, collection_id: i64, name: &str, data: &str) -> Result<()> {
+async fn put_derived(
+    tx: &mut ScheduleTx,
+    collection_id: i64,
+    name: &str,
+    data: &str,
+    schedule_tag: &str,
+) -> Result<()> {
     let object = indexed(data)?;
     let etag = etag_of(data.as_bytes());
-    match tx
-        .put(
-            collection_id,
-            &new_item(name, &object, &etag, data),
-            &ItemCondition::Any,
-        )
-        .await?
-    {
+    let new = new_item(name, &object, &etag, data, Some(schedule_tag));
+    match tx.put(collection_id, &new, &ItemCondition::Any).await? {
         ItemPutOutcome::Created | ItemPutOutcome::Replaced => Ok(()),
         other => Err(Error::internal(format!(
             "a delivered copy could not be stored: {other:?}"

@@ -35,7 +35,7 @@ pub use propfind::server_root_propfind;
 
 /// Compliance classes (RFC 4791 §5.1, RFC 5689 §3, RFC 3744 §7.2).
 const DAV_CLASSES: &str = "1, 3, access-control, calendar-access, extended-mkcol";
-const ALLOW_ROOT: &str = "OPTIONS, PROPFIND";
+const ALLOW_ROOT: &str = "OPTIONS, PROPFIND, REPORT";
 const ALLOW_HOME: &str = "OPTIONS, PROPFIND, MKCALENDAR, MKCOL";
 const ALLOW_CALENDAR: &str = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, DELETE, REPORT";
 const ALLOW_OBJECT: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, COPY, MOVE";
@@ -103,6 +103,13 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
         (DavPath::InboxItem { login, name }, "DELETE") => schedule::delete_message(&cal, login, name, headers).await,
         (DavPath::Outbox { login }, "POST") => schedule::post_outbox(&cal, login, headers, body).await,
         (_, "PROPFIND") => propfind::propfind(&cal, &path, headers, body).await,
+        (
+            DavPath::Root | DavPath::PrincipalCollection | DavPath::CalendarRoot | DavPath::Principal { .. },
+            "REPORT",
+        ) => {
+            let href = parts.uri.path().to_owned();
+            crate::dav::common::principal_search::report(ctx, actor, href, body).await
+        }
         (DavPath::Calendar { login, slug }, "MKCALENDAR" | "MKCOL") => {
             let mkcalendar = method == "MKCALENDAR";
             collection::make_calendar(&cal, login, slug, mkcalendar, body)

@@ -14,6 +14,29 @@ use crate::edge::error::AppError;
 use super::{Cal, object_href};
 
 pub const CALENDAR_DATA: QName = QName::new_static(NS_CALDAV, "calendar-data");
+/// `C:schedule-tag` (RFC 6638 §9.3).
+const SCHEDULE_TAG: QName = QName::new_static(NS_CALDAV, "schedule-tag");
+
+/// The `Schedule-Tag` response header of a scheduling object resource (RFC 6638 §8.3).
+fn set_schedule_tag(h: &mut HeaderMap, tag: Option<&str>) {
+    if let Some(Ok(v)) = tag.map(|t| HeaderValue::from_str(&quoted(t))) {
+        h.insert("schedule-tag", v);
+    }
+}
+
+/// The request's `If-Schedule-Tag-Match` (RFC 6638 §8.2): one quoted tag (400 otherwise).
+fn schedule_tag_match(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(v) = headers.get("if-schedule-tag-match") else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .map(str::trim)
+        .and_then(|t| t.strip_prefix('"')?.strip_suffix('"'))
+        .filter(|t| !t.contains('"'))
+        .map(|t| Some(t.to_owned()))
+        .ok_or_else(|| AppError::BadRequest("If-Schedule-Tag-Match must be one quoted tag".into()))
+}
 const OBJECT_ALLPROP: &[QName] = &[
     QName::dav("resourcetype"),
     QName::dav("getetag"),
@@ -32,6 +55,9 @@ fn http_time(unix: i64) -> std::time::SystemTime {
 
 /// A live property of an object in a listing or PROPFIND.
 fn object_value(item: &Item, name: &QName) -> Option<PropertyValue> {
+    if *name == SCHEDULE_TAG {
+        return item.schedule_tag.as_deref().map(|t| PropertyValue::Text(quoted(t)));
+    }
     if name.ns != dav::NS_DAV {
         return None;
     }
@@ -77,6 +103,9 @@ pub async fn list_objects(
             request,
             OBJECT_ALLPROP,
             |n| {
+                if *n == SCHEDULE_TAG {
+                    return meta.schedule_tag.as_deref().map(|t| PropertyValue::Text(quoted(t)));
+                }
                 if n.ns != dav::NS_DAV {
                     return None;
                 }
@@ -117,6 +146,7 @@ pub async fn get(
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
+    set_schedule_tag(h, item.schedule_tag.as_deref());
     Ok(resp)
 }
 
@@ -146,12 +176,12 @@ pub async fn put(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         preconditions: preconditions(headers)?,
+        schedule_tag_match: schedule_tag_match(headers)?,
     };
     let written = cal.calendars.put_object(c, name, put).await?;
-    Ok(put_answer(
-        written.created,
-        (!written.altered).then_some(written.etag.as_str()),
-    ))
+    let mut resp = put_answer(written.created, (!written.altered).then_some(written.etag.as_str()));
+    set_schedule_tag(resp.headers_mut(), written.schedule_tag.as_deref());
+    Ok(resp)
 }
 
 pub async fn delete(
@@ -160,7 +190,14 @@ pub async fn delete(
     name: &str,
     headers: &HeaderMap,
 ) -> Result<Response<Body>, AppError> {
-    cal.calendars.delete_object(c, name, &preconditions(headers)?).await?;
+    cal.calendars
+        .delete_object(
+            c,
+            name,
+            &preconditions(headers)?,
+            schedule_tag_match(headers)?.as_deref(),
+        )
+        .await?;
     Ok(status(StatusCode::NO_CONTENT))
 }
 

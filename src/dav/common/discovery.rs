@@ -55,6 +55,12 @@ pub fn supported_reports(reports: &[QName]) -> PropertyValue {
     dav::report::supported_report_set(reports)
 }
 
+/// The REPORTs principals and the collections above them answer (RFC 3744 §9.4–§9.5).
+const PRINCIPAL_REPORTS: &[QName] = &[
+    QName::dav("principal-property-search"),
+    QName::dav("principal-search-property-set"),
+];
+
 /// Properties every `/dav/` resource answers for the signed-in user.
 pub fn common_value(me: &Principal, name: &QName) -> Option<PropertyValue> {
     if name.ns != NS_DAV {
@@ -78,7 +84,7 @@ pub fn principal_value(me: &Principal, who: &Principal, name: &QName) -> Option<
         (NS_DAV, "principal-URL") => PropertyValue::Href(paths::principal_href(&who.login)),
         (NS_DAV, "owner") => PropertyValue::Href(paths::principal_href(&who.login)),
         (NS_DAV, "current-user-privilege-set") => privileges(READ_ONLY),
-        (NS_DAV, "supported-report-set") => supported_reports(&[]),
+        (NS_DAV, "supported-report-set") => supported_reports(PRINCIPAL_REPORTS),
         (NS_CALDAV, "calendar-home-set") => PropertyValue::Href(paths::calendar_home_href(&who.login)),
         (dav::NS_CARDDAV, "addressbook-home-set") => PropertyValue::Href(paths::addressbook_home_href(&who.login)),
         (NS_CALDAV, "calendar-user-address-set") => {
@@ -139,7 +145,8 @@ pub fn plain_collection_value(
         } else {
             READ_ONLY
         }),
-        "supported-report-set" => supported_reports(&[]),
+        // The roots and the principal collection answer the principal searches; homes none.
+        "supported-report-set" => supported_reports(if owner.is_none() { PRINCIPAL_REPORTS } else { &[] }),
         _ => return None,
     })
 }

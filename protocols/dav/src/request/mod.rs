@@ -1,6 +1,8 @@
-//! Parsers for the XML request bodies of PROPFIND, PROPPATCH and LOCK.
+//! Parsers for the XML request bodies of PROPFIND, PROPPATCH and LOCK, and of the RFC 3744
+//! principal REPORTs.
 
 pub mod lockinfo;
+pub mod principal_search;
 pub mod propfind;
 pub mod proppatch;
 
