@@ -9,7 +9,10 @@
 # 0.9.9 (without vobject the tester reports save-load.event.timezone as broken), Radicale 3.9.0 and
 # Xandikos 0.4.10. Starts each server on a free 127.0.0.1 port with its own temp data dir:
 #   portico   user `tester` with a random password; the tester starts at the server root and
-#             discovers the principal (/.well-known/caldav, current-user-principal, home set)
+#             discovers the principal (/.well-known/caldav, current-user-principal, home set);
+#             a second user `tester2` (--config-section second) receives its scheduling tests,
+#             and an SMTP sink (aiosmtpd) is configured so the DAV header claims
+#             calendar-auto-schedule
 #   radicale  htpasswd auth (plain), user `tester`, rights owner_only
 #   xandikos  no auth (it only offers Basic auth over HTTPS), principal /user/, --defaults
 # runs `caldav-server-tester --caldav-url ROOT --format hints` once per server (it creates and
@@ -29,9 +32,7 @@
 #                   (for docs/conformance.md)
 #   CST_REFERENCES  reference servers to compare with (default "radicale xandikos"; "" = none)
 #   CST_TOLERATE    space-separated feature patterns (shell globs) that are reported but do not
-#                   fail the run. Default "scheduling*": RFC 6638 scheduling (inbox/outbox,
-#                   Schedule-Tag, iTIP) is a later issue; Xandikos has it, Radicale does not.
-#                   Set CST_TOLERATE= (empty) for the strict comparison.
+#                   fail the run (default: none; scheduling was tolerated until Portico had it).
 #   CST_TIMEOUT     seconds allowed per tester run (default 180)
 #   PORTICO_BIN, PORTICO_KEEP_TMP=1 (keep every server's data and log, the tester's output)
 #   DAV_URL, DAV_USER, DAV_PASS  test this already running CalDAV server (its root URL) in place
@@ -153,9 +154,11 @@ CONF
 # check raises, the tester still prints what it found so far and exits non-zero: NAME is then
 # added to INCOMPLETE.
 INCOMPLETE=()
+TESTER_EXTRA=()
 run_tester() {
   local name=$1 url=$2 user=$3 pass=$4 rc=0 t auth=()
   [ -n "$user" ] && auth=(--caldav-username "$user" --caldav-password "$pass")
+  auth+=("${TESTER_EXTRA[@]}")
   mkdir -p "$WORK/home"
   log "caldav-server-tester against $name ($url)"
   t=$(date +%s)
@@ -178,10 +181,19 @@ if [ -n "${DAV_URL:-}" ]; then
   log "using the server at $DAV_URL (DAV_URL is set; not starting Portico)"
   run_tester "$TARGET" "$DAV_URL" "${DAV_USER:-}" "${DAV_PASS:-}"
 else
+  # Scheduling needs a second user to deliver to, and an SMTP server for the DAV header to
+  # claim calendar-auto-schedule (mail to outside guests).
+  start_smtp_sink "$WORK/mail"
   if start_portico "$WORK/portico/data"; then
-    pw=$(rand_hex 12)
-    if add_user tester "$pw" --email tester@example.test --name "Server Tester"; then
+    pw=$(rand_hex 12) pw2=$(rand_hex 12)
+    if add_user tester "$pw" --email tester@example.test --name "Server Tester" &&
+      add_user tester2 "$pw2" --email tester2@example.test --name "Second Tester"; then
+      mkdir -p "$WORK/home/.config/caldav"
+      printf '{"second": {"caldav_url": "%s/", "caldav_user": "tester2", "caldav_pass": "%s"}}\n' \
+        "$PORTICO_URL" "$pw2" >"$WORK/home/.config/caldav/calendar.conf"
+      TESTER_EXTRA=(--config-section second)
       run_tester portico "$PORTICO_URL/" tester "$pw"
+      TESTER_EXTRA=()
     else
       : >"$WORK/portico.hints"
     fi
@@ -205,7 +217,7 @@ md_args=()
 [ -n "$MARKDOWN" ] && md_args=(--markdown "$MARKDOWN")
 set +e
 "$VENV/bin/python" "$PORTICO_ROOT/conformance/python/cst_matrix.py" "${md_args[@]}" "${INCOMPLETE[@]}" \
-  --tolerate "${CST_TOLERATE-scheduling*}" \
+  --tolerate "${CST_TOLERATE-}" \
   --title "caldav-server-tester $TESTER_VERSION (caldav $CALDAV_VERSION): $TARGET vs. ${refs_label:-no reference servers}" \
   "${specs[@]}" >"$WORK/matrix.txt"
 rc=$?

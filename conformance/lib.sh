@@ -243,6 +243,35 @@ start_portico() {
   return 1
 }
 
+# start_smtp_sink MAILDIR : a real SMTP server (aiosmtpd, python/smtp_sink.py) on a free loopback
+# port, writing each accepted message to MAILDIR; exports SMTP_PORT and SMTP_SINK_PID, and the
+# PORTICO_SMTP__URL / PORTICO_SMTP__FROM a Portico started afterwards sends through. It is stopped
+# on exit (or with stop_smtp_sink; start it again on the same port with start_smtp_sink).
+SMTP_SINK_PID=
+start_smtp_sink() {
+  local dir=${1:?usage: start_smtp_sink MAILDIR} venv i
+  venv=$(need_venv smtp aiosmtpd==1.4.6) || return 1
+  SMTP_PORT=${SMTP_PORT:-$(free_port)}
+  mkdir -p "$dir"
+  "$venv/bin/python" "$PORTICO_ROOT/conformance/python/smtp_sink.py" "$SMTP_PORT" "$dir" >>"$dir.log" 2>&1 &
+  SMTP_SINK_PID=$!
+  if [ -z "${_LIB_SINK_REGISTERED:-}" ]; then on_exit stop_smtp_sink; _LIB_SINK_REGISTERED=1; fi
+  export SMTP_PORT SMTP_SINK_PID PORTICO_SMTP__URL="smtp://127.0.0.1:$SMTP_PORT" PORTICO_SMTP__FROM=calendar@example.test
+  for ((i = 0; i < 100; i++)); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "the SMTP sink did not start:"
+  cat "$dir.log" >&2
+  return 1
+}
+stop_smtp_sink() {
+  [ -n "${SMTP_SINK_PID:-}" ] || return 0
+  kill "$SMTP_SINK_PID" 2>/dev/null || true
+  wait "$SMTP_SINK_PID" 2>/dev/null || true
+  SMTP_SINK_PID=
+}
+
 # stop_portico : stop the server started by start_portico (only that pid): TERM, then KILL after 10s.
 stop_portico() {
   local pid=${PORTICO_PID:-} i

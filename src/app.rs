@@ -73,6 +73,7 @@ impl App {
             max_lock_seconds: config.documents.max_lock_seconds,
             default_lock_seconds: config.documents.default_lock_seconds,
             company_name: config.directory.company_name.clone(),
+            mail_from: config.smtp.as_ref().map(|s| s.from.clone()),
         };
         Ok(App {
             core: Core::new(store.clone(), blobs.clone(), settings),

@@ -35,7 +35,28 @@ pub struct Config {
     pub directory: DirectoryConfig,
     /// The LDAP / Active Directory to sync the directory from (see docs/directory.md).
     pub ldap: Option<ldap_sync::LdapConfig>,
+    /// Outgoing mail: invitations to guests outside the company (iMIP). Without it, such
+    /// guests get nothing and their ATTENDEE no SCHEDULE-STATUS.
+    pub smtp: Option<SmtpConfig>,
     pub log: LogConfig,
+}
+
+/// The SMTP server Portico sends through.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// `smtp://host:port` (plain, for a relay on the same host), `smtp://host:port?tls=starttls`
+    /// or `smtps://host:port`; a user and password may be given as `smtp://user:pass@host`.
+    pub url: String,
+    /// The From address of the mail Portico sends, e.g. `calendar@example.com`.
+    pub from: String,
+    /// Seconds one delivery may take before it counts as failed (and is retried).
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_smtp_timeout() -> u64 {
+    30
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -292,6 +313,20 @@ impl Config {
                 key: "server.tls_cert",
                 message: "tls_cert and tls_key must be set together".into(),
             });
+        }
+        if let Some(smtp) = &self.smtp {
+            if !(smtp.url.starts_with("smtp://") || smtp.url.starts_with("smtps://")) {
+                return Err(ConfigError::Invalid {
+                    key: "smtp.url",
+                    message: format!("{:?} must start with smtp:// or smtps://", smtp.url),
+                });
+            }
+            if !smtp.from.contains('@') || smtp.from.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ConfigError::Invalid {
+                    key: "smtp.from",
+                    message: format!("{:?} is not an e-mail address", smtp.from),
+                });
+            }
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid {

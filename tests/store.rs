@@ -184,6 +184,7 @@ fn settings() -> portico::core::Settings {
         max_lock_seconds: c.documents.max_lock_seconds,
         default_lock_seconds: c.documents.default_lock_seconds,
         company_name: c.directory.company_name,
+        mail_from: None,
     }
 }
 

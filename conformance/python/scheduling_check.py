@@ -68,7 +68,7 @@ BUSY_TYPES = {"BUSY", "BUSY-TENTATIVE", "BUSY-UNAVAILABLE"}
 class Report:
     def __init__(self, strict):
         self.strict = strict
-        self.passed = self.failed = self.warned = self.pending = 0
+        self.passed = self.failed = self.warned = 0
 
     def ok(self, name, detail=""):
         self.passed += 1
@@ -84,11 +84,6 @@ class Report:
         else:
             self.warned += 1
             print(f"warn {name}: {detail}", flush=True)
-
-    def pend(self, name, reason):
-        """A feature the server declares not there yet, with its reason (never silent)."""
-        self.pending += 1
-        print(f"pend {name}: {reason}", flush=True)
 
     def check(self, name, fn, soft=False):
         """Run fn(); an AssertionError (or any exception) is a failure (a warning if soft).
@@ -588,24 +583,14 @@ class Scenario:
         if not r.check("discovery: principals carry inbox, outbox, default calendar, mailto address", disc):
             return
 
-        pending = self.args.auto_schedule_pending
-
         def dav_header():
             missing = []
             for where in (self.alice.principal, self.alice.home or self.alice.principal, self.alice.default_cal):
                 st, h, _ = alice_dav.request("OPTIONS", where)
                 if "calendar-auto-schedule" not in h.get("dav", ""):
                     missing.append(f"{where} ({h.get('dav', 'no DAV header')})")
-            if pending:
-                assert missing, "calendar-auto-schedule is advertised: drop --auto-schedule-pending"
-                return "pending"
             assert not missing, "no calendar-auto-schedule in the DAV header of " + "; ".join(missing)
-        name = "discovery: DAV header has calendar-auto-schedule (principal, home, calendar)"
-        if pending:
-            if r.check(name + " — not yet, as declared", dav_header):
-                r.pend(name, pending)
-        else:
-            r.check(name, dav_header)
+        r.check("discovery: DAV header has calendar-auto-schedule (principal, home, calendar)", dav_header)
 
         def first_mailto():
             for acc in (self.alice, self.bob):
@@ -987,8 +972,7 @@ class Scenario:
         lib = {}
 
         def basics():
-            if not self.args.auto_schedule_pending:
-                assert ac.supports_scheduling(), "supports_scheduling() is False (OPTIONS on the principal)"
+            assert ac.supports_scheduling(), "supports_scheduling() is False (OPTIONS on the principal)"
             p = ac.principal()
             p.schedule_inbox()
             p.schedule_outbox()
@@ -1070,9 +1054,6 @@ def main():
     ap.add_argument("--keep", action="store_true", help="leave the test events on the server")
     ap.add_argument("--no-library", action="store_true", help="skip the python caldav round trips")
     ap.add_argument("--strict", action="store_true", help="warnings fail too")
-    ap.add_argument("--auto-schedule-pending", metavar="REASON",
-                    help="the server deliberately does not advertise calendar-auto-schedule yet: that check "
-                         "is reported as pending with REASON (and fails if the header is there)")
     args = ap.parse_args()
     report = Report(args.strict)
     scenario = Scenario(args, report)
@@ -1082,7 +1063,7 @@ def main():
     finally:
         if not args.keep:
             scenario.clean()
-    print(f"{report.passed} passed, {report.failed} failed, {report.warned} warnings, {report.pending} pending")
+    print(f"{report.passed} passed, {report.failed} failed, {report.warned} warnings")
     sys.exit(1 if report.failed else 0)
 
 

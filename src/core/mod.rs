@@ -54,6 +54,9 @@ pub struct Settings {
     pub default_lock_seconds: u64,
     /// The organisation on directory cards.
     pub company_name: String,
+    /// The From address of invitations mailed to guests outside the company; none: no mail
+    /// is sent (no SMTP server configured).
+    pub mail_from: Option<String>,
 }
 
 /// Input up to this size is worked on where it is: parsing or validating it takes well

@@ -1,5 +1,6 @@
-//! Background and on-demand jobs: the LDAP / Active Directory directory sync and the blob
-//! cleanup of the document library.
+//! Background and on-demand jobs: the LDAP / Active Directory directory sync, the blob
+//! cleanup of the document library, and sending the mail outbox.
 
 pub mod blob_cleanup;
 pub mod ldap;
+pub mod mail;

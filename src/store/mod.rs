@@ -21,6 +21,7 @@ mod directory_sync;
 mod documents;
 mod grants;
 mod locks;
+mod mail;
 mod principals;
 // After `collections`, whose `item_columns!` it uses.
 mod scheduling;
@@ -40,6 +41,7 @@ pub use documents::{
 };
 pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};
+pub use mail::{OutboxCounts, OutgoingMail};
 pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
 pub use scheduling::{InboxItem, OwnedItem, ScheduleTx};
 pub use user_settings::UserSettings;

@@ -225,6 +225,11 @@ impl ScheduleTx {
         Ok(())
     }
 
+    /// The transaction's connection, for the other table families' writes in this unit.
+    pub(super) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
     }

@@ -15,6 +15,7 @@
 //! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling).
 
 mod events;
+mod imip;
 mod inbox;
 mod manage;
 mod objects;

@@ -23,12 +23,16 @@
 //! CLIENT or NONE (RFC 6638 §7.1) keeps the server out, on the ORGANIZER for replies and on
 //! each ATTENDEE for deliveries.
 //!
-//! Not yet here (issue 12): iMIP for addresses outside the company (such attendees get no
-//! SCHEDULE-STATUS: nothing was attempted), Schedule-Tag, SENT-BY for write grantees,
+//! Guests outside the company (an address no principal has) get the REQUEST or CANCEL by mail
+//! (iMIP, `imip`), queued in the same transaction in the durable outbox the mail job sends
+//! from, and SCHEDULE-STATUS 1.1 (sent); without an SMTP server configured they get nothing
+//! and no status.
+//!
+//! Not yet here (issue 12): mailed replies from guests, signed answer links, SENT-BY for write grantees,
 //! per-instance answers of rooms to recurring bookings (a conflict on any instance declines the
 //! series), and booking rules for rooms.
 
-use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method};
+use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result, urls};
@@ -42,6 +46,7 @@ const ROOM_HORIZON_SECONDS: i64 = 2 * 366 * 86_400;
 
 /// SCHEDULE-STATUS codes (RFC 5546 §3.6).
 const DELIVERED: &str = "1.2";
+const SENT: &str = "1.1";
 const REPLY_APPLIED: &str = "2.0";
 
 /// Whether a calendar user address names this principal: its e-mail (any case) or its
@@ -222,6 +227,27 @@ impl Calendars<'_> {
                 }
             }
         }
+        // Guests outside the company get mail: a first invitation, a new SEQUENCE (a change
+        // that matters, RFC 5546 §2.1.4), SCHEDULE-FORCE-SEND or the cancellation; and a
+        // CANCEL when taken off the meeting.
+        let mut mail: Vec<(String, Method)> = Vec::new();
+        for g in self.guests(m.attendees.iter(), &c.owner).await? {
+            let before = old.and_then(|o| o.attendee(&g.address));
+            let changed = match old {
+                None => true,
+                Some(o) => before.is_none() || m.sequence > o.sequence || (m.cancelled && !o.cancelled),
+            };
+            if changed || g.force_send {
+                let method = if m.cancelled { Method::Cancel } else { Method::Request };
+                mail.push((g.address.clone(), method));
+            }
+        }
+        if let Some(old) = old {
+            let gone = old.attendees.iter().filter(|a| m.attendee(&a.address).is_none());
+            for g in self.guests(gone, &c.owner).await? {
+                mail.push((g.address.clone(), Method::Cancel));
+            }
+        }
         let mut tx = self.store().begin_scheduling().await?;
         // Rooms decide first, each under its lock, in one order (no deadlock between two bookings).
         let mut rooms: Vec<&Target> = targets
@@ -243,6 +269,13 @@ impl Calendars<'_> {
             deliveries.push(Delivery {
                 address: t.address.clone(),
                 status: DELIVERED,
+                partstat: None,
+            });
+        }
+        for (address, _) in mail.iter().filter(|(a, _)| m.attendee(a).is_some()) {
+            deliveries.push(Delivery {
+                address: address.clone(),
+                status: SENT,
                 partstat: None,
             });
         }
@@ -298,8 +331,60 @@ impl Calendars<'_> {
             let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
             deliver(&mut tx, p, &m.uid, &msg).await?;
         }
+        let summary = object.summary.as_deref().unwrap_or("");
+        for (address, method) in &mail {
+            let only = (*method == Method::Cancel && !m.cancelled).then_some(address.as_str());
+            let msg = itip::message(stored.as_bytes(), *method, only).map_err(internal)?;
+            self.mail(&mut tx, &c.owner, address, *method, summary, &msg).await?;
+        }
         tx.commit().await?;
         Ok(written)
+    }
+
+    /// The guests outside the company among `attendees` (SCHEDULE-AGENT=SERVER, a mail address
+    /// that is no principal's), when mail is configured; none otherwise.
+    async fn guests<'m>(
+        &self,
+        attendees: impl Iterator<Item = &'m Party>,
+        organizer: &Principal,
+    ) -> Result<Vec<&'m Party>> {
+        if self.core.settings().mail_from.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for a in attendees.filter(|a| a.agent == Agent::Server) {
+            if is_address_of(organizer, &a.address) || !a.address.contains('@') || a.address.contains('/') {
+                continue;
+            }
+            if self.store().principal_by_email(&a.address).await?.is_none() {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Queues the iMIP mail carrying `itip` to `to` in the scheduling transaction.
+    async fn mail(
+        &self,
+        tx: &mut ScheduleTx,
+        organizer: &Principal,
+        to: &str,
+        method: Method,
+        summary: &str,
+        itip: &str,
+    ) -> Result<()> {
+        let Some(from) = self.core.settings().mail_from.as_deref() else {
+            return Ok(());
+        };
+        let mail = super::imip::compose(
+            from,
+            (&organizer.display_name, organizer.email.as_deref()),
+            to,
+            method,
+            summary,
+            itip,
+        )?;
+        Ok(tx.enqueue_mail(&mail.message_id, from, to, &mail.body).await?)
     }
 
     /// An attendee's answers (`answers`, from their copy `data`) applied to the organizer's
@@ -358,9 +443,22 @@ impl Calendars<'_> {
                 return Ok(false);
             }
             let targets = self.targets(&m, owner, "VEVENT").await?;
+            let guests: Vec<String> = self
+                .guests(m.attendees.iter(), owner)
+                .await?
+                .into_iter()
+                .map(|g| g.address.clone())
+                .collect();
             let mut tx = self.store().begin_scheduling().await?;
             if !tx.delete(c.coll.id, name, if_match).await? {
                 return Err(Error::precondition_failed("the object changed meanwhile"));
+            }
+            if !guests.is_empty() {
+                let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
+                let summary = indexed(&item.data)?.summary.unwrap_or_default();
+                for g in &guests {
+                    self.mail(&mut tx, owner, g, Method::Cancel, &summary, &msg).await?;
+                }
             }
             for t in &targets {
                 let Some(e) = tx.item_of_owner_by_uid(t.principal.id, &m.uid).await? else {

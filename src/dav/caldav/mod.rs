@@ -35,6 +35,11 @@ pub use propfind::server_root_propfind;
 
 /// Compliance classes (RFC 4791 §5.1, RFC 5689 §3, RFC 3744 §7.2).
 const DAV_CLASSES: &str = "1, 3, access-control, calendar-access, extended-mkcol";
+/// With RFC 6638 `calendar-auto-schedule`, claimed when mail to guests outside the company
+/// works (`[smtp]` configured): clients such as Thunderbird then leave all invitations to the
+/// server. Without it they mail outside guests themselves, and the server still delivers to
+/// colleagues and rooms.
+const DAV_CLASSES_SCHEDULING: &str = "1, 3, access-control, calendar-access, extended-mkcol, calendar-auto-schedule";
 const ALLOW_ROOT: &str = "OPTIONS, PROPFIND, REPORT";
 const ALLOW_HOME: &str = "OPTIONS, PROPFIND, MKCALENDAR, MKCOL";
 const ALLOW_CALENDAR: &str = "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, DELETE, REPORT";
@@ -86,17 +91,22 @@ pub async fn handle(ctx: &Ctx, actor: &Actor, req: Request<Incoming>) -> Result<
     let method = parts.method.as_str().to_owned();
     let headers = &parts.headers;
     let head = parts.method == http::Method::HEAD;
+    let classes = if ctx.app.core.settings().mail_from.is_some() {
+        DAV_CLASSES_SCHEDULING
+    } else {
+        DAV_CLASSES
+    };
     match (&path, method.as_str()) {
         (
             DavPath::Root | DavPath::PrincipalCollection | DavPath::CalendarRoot | DavPath::Principal { .. },
             "OPTIONS",
-        ) => Ok(options_response(DAV_CLASSES, ALLOW_ROOT)),
-        (DavPath::CalendarHome { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_HOME)),
-        (DavPath::Calendar { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_CALENDAR)),
-        (DavPath::CalendarObject { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_OBJECT)),
-        (DavPath::Inbox { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_INBOX)),
-        (DavPath::InboxItem { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_MESSAGE)),
-        (DavPath::Outbox { .. }, "OPTIONS") => Ok(options_response(DAV_CLASSES, ALLOW_OUTBOX)),
+        ) => Ok(options_response(classes, ALLOW_ROOT)),
+        (DavPath::CalendarHome { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_HOME)),
+        (DavPath::Calendar { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_CALENDAR)),
+        (DavPath::CalendarObject { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_OBJECT)),
+        (DavPath::Inbox { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_INBOX)),
+        (DavPath::InboxItem { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_MESSAGE)),
+        (DavPath::Outbox { .. }, "OPTIONS") => Ok(options_response(classes, ALLOW_OUTBOX)),
         (DavPath::InboxItem { login, name }, "GET" | "HEAD") => {
             schedule::get_message(&cal, login, name, headers, head).await
         }
