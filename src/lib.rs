@@ -15,7 +15,8 @@
 //!   Each parses a request, calls a service and renders the answer.
 //! - [`edge`]: what adapters need to speak HTTP, and [`edge::error::AppError`], the one
 //!   place an error becomes a response.
-//! - [`jobs`]: background jobs (the LDAP / Active Directory sync).
+//! - [`jobs`]: background jobs (the LDAP / Active Directory sync, blob cleanup, the mail
+//!   outbox).
 //! - [`app`]: the composition root (configuration, database, blobs, services).
 //! - [`core`]: the services, where every rule lives: documents, calendars, address books,
 //!   the directory, principals, authentication, and [`core::authz`], the one authorisation
@@ -24,11 +25,12 @@
 //!   [`backup`]: the backup archive's format (written from a snapshot, restored into a new
 //!   data directory).
 //! - [`config`], [`logging`], [`metrics`]: the configuration file, the log and the counters
-//!   `/metrics` reports.
+//!   `/metrics` reports; [`allocator`]: the bounds `main` sets on the C allocator.
 //!
 //! The wire formats and protocol rules are the pure crates under `protocols/` (`dav`,
 //! `caldav`, `carddav`); clients of other servers are under `connectors/` (`ldap_sync`).
 
+pub mod allocator;
 pub mod app;
 pub mod backup;
 pub mod blobs;

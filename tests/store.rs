@@ -4,8 +4,9 @@
 //! (the test command starts a throwaway cluster and sets it); each test gets its own fresh
 //! database. Under `CI=true` a missing URL is a failure, not a skip.
 
+mod common;
+
 use portico::store::{Dialect, EmployeeFields, NewDepartment, NewPrincipal, PrincipalKind, Store, StoreError};
-use sqlx::Connection;
 
 struct Backend {
     store: Store,
@@ -22,25 +23,7 @@ async fn sqlite() -> Backend {
 }
 
 async fn postgres() -> Option<Backend> {
-    let Ok(admin_url) = std::env::var("PORTICO_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "PORTICO_TEST_POSTGRES_URL must be set under CI: the store tests must run on PostgreSQL"
-        );
-        eprintln!("PostgreSQL part skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/test sets it)");
-        return None;
-    };
-    let name = format!("portico_t_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .expect("connect to the test PostgreSQL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    conn.close().await.ok();
-    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{base}/{name}");
+    let url = common::fresh_postgres_url().await?;
     Some(Backend {
         store: Store::connect(&url, 4).await.expect("connect"),
         _dir: None,

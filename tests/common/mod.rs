@@ -53,29 +53,9 @@ impl TestServer {
         }
     }
 
-    /// A server on a fresh database of the test PostgreSQL (`PORTICO_TEST_POSTGRES_URL`, which
-    /// the test command sets); `None` without one, which under `CI=true` is a failure.
+    /// A server on a fresh database of the test PostgreSQL ([`fresh_postgres_url`]).
     pub async fn start_postgres() -> Option<TestServer> {
-        use sqlx::Connection;
-        let Ok(admin_url) = std::env::var("PORTICO_TEST_POSTGRES_URL") else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PORTICO_TEST_POSTGRES_URL must be set under CI"
-            );
-            eprintln!("PostgreSQL part skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/test sets it)");
-            return None;
-        };
-        let name = format!("portico_t_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        conn.close().await.ok();
-        let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
-        let url = format!("{base}/{name}");
+        let url = fresh_postgres_url().await?;
         Some(Self::start_with(|c| c.database.url = url).await)
     }
 
@@ -286,6 +266,31 @@ impl TestServer {
 }
 
 /// `base64(login:password)` for a Basic `Authorization` header.
+/// A fresh database on the test PostgreSQL (`PORTICO_TEST_POSTGRES_URL`, which the test command
+/// sets); `None` without one, which under `CI=true` is a failure.
+pub async fn fresh_postgres_url() -> Option<String> {
+    use sqlx::Connection;
+    let Ok(admin_url) = std::env::var("PORTICO_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "PORTICO_TEST_POSTGRES_URL must be set under CI: the PostgreSQL tests must run"
+        );
+        eprintln!("PostgreSQL part skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/test sets it)");
+        return None;
+    };
+    let name = format!("portico_t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to the test PostgreSQL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    conn.close().await.ok();
+    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
+    Some(format!("{base}/{name}"))
+}
+
 pub fn basic_credentials(login: &str, password: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))

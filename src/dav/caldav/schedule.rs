@@ -134,15 +134,30 @@ pub async fn propfind_box(
     }));
     if inbox && depth == Depth::One {
         for m in cal.calendars.inbox_items(&owner).await? {
-            ms.push(answer_propfind(
-                paths::inbox_item_href(&owner.login, &m.name),
-                request,
-                MESSAGE_ALLPROP,
-                |n| message_value(&m, n),
-            ));
+            ms.push(message_response(&owner, &m, request));
         }
     }
     Ok(())
+}
+
+fn message_response(owner: &Principal, m: &InboxItem, request: &Propfind) -> dav::Response {
+    answer_propfind(
+        paths::inbox_item_href(&owner.login, &m.name),
+        request,
+        MESSAGE_ALLPROP,
+        |n| message_value(m, n),
+    )
+}
+
+/// The owner of the inbox of `login` (as the actor may use it) and its message `name`.
+async fn message(cal: &Cal<'_>, login: &str, name: &str) -> Result<(Principal, InboxItem), AppError> {
+    let owner = cal.calendars.schedule_box(login, Action::Read).await?;
+    let m = cal
+        .calendars
+        .inbox_item(&owner, name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((owner, m))
 }
 
 /// PROPFIND on one inbox message.
@@ -153,18 +168,8 @@ pub async fn propfind_message(
     request: &Propfind,
     ms: &mut Multistatus,
 ) -> Result<(), AppError> {
-    let owner = cal.calendars.schedule_box(login, Action::Read).await?;
-    let m = cal
-        .calendars
-        .inbox_item(&owner, name)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    ms.push(answer_propfind(
-        paths::inbox_item_href(&owner.login, &m.name),
-        request,
-        MESSAGE_ALLPROP,
-        |n| message_value(&m, n),
-    ));
+    let (owner, m) = message(cal, login, name).await?;
+    ms.push(message_response(&owner, &m, request));
     Ok(())
 }
 
@@ -175,12 +180,7 @@ pub async fn get_message(
     headers: &HeaderMap,
     head: bool,
 ) -> Result<Response<Body>, AppError> {
-    let owner = cal.calendars.schedule_box(login, Action::Read).await?;
-    let m = cal
-        .calendars
-        .inbox_item(&owner, name)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, m) = message(cal, login, name).await?;
     if let Some(not_modified) = read_conditions(headers, &m.etag, m.created_at)? {
         return Ok(not_modified);
     }
