@@ -255,6 +255,22 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
                 _ => delete(ctx, &v, &form).await,
             }
         }
+        (false, "/calendar/invitation") => {
+            if *req.method() != Method::POST {
+                return Err(AppError::MethodNotAllowed { allow: "POST" });
+            }
+            let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
+            v.check_csrf(form.get("csrf").map(String::as_str))?;
+            let field = |k: &str| form.get(k).map_or("", String::as_str);
+            let reply = crate::core::calendars::Reply::parse(field("answer"))
+                .ok_or_else(|| AppError::BadRequest("answer must be accept, tentative or decline".into()))?;
+            ctx.app
+                .core
+                .calendars(&v.actor)
+                .answer_invitation(field("cal"), field("name"), field("etag"), reply)
+                .await?;
+            Ok(redirect(StatusCode::SEE_OTHER, "/"))
+        }
         (false, "/calendar" | "/calendar/colors.css") => Err(AppError::MethodNotAllowed { allow: "GET" }),
         _ => Err(AppError::NotFound),
     }

@@ -53,6 +53,31 @@ struct HomePage {
     birthdays: Vec<(String, String)>,
     /// (name, what happened, date)
     changes: Vec<(String, String, String)>,
+    invitations: Vec<InvitationRow>,
+}
+
+/// A meeting waiting for the visitor's answer, as the home page lists it.
+struct InvitationRow {
+    summary: String,
+    when: String,
+    organizer: String,
+    calendar: String,
+    name: String,
+    etag: String,
+}
+
+/// A moment in the visitor's time zone (UTC when they chose none): date and time.
+fn local_time(v: &Visitor, at: i64) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(at, 0) else {
+        return String::new();
+    };
+    let tz = v
+        .time_zone
+        .as_deref()
+        .and_then(|id| id.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let local = utc.with_timezone(&tz);
+    format!("{} {}", v.lang.date(local.date_naive()), local.format("%H:%M"))
 }
 
 /// `/`: the visitor's day.
@@ -99,8 +124,25 @@ pub async fn home(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, A
             (c.login, what, date)
         })
         .collect();
+    let invitations = ctx
+        .app
+        .core
+        .calendars(&v.actor)
+        .invitations()
+        .await?
+        .into_iter()
+        .map(|i| InvitationRow {
+            when: local_time(&v, i.start),
+            summary: i.summary,
+            organizer: i.organizer,
+            calendar: i.calendar,
+            name: i.name,
+            etag: i.etag,
+        })
+        .collect();
     let name = v.principal().display_name.clone();
     let page = HomePage {
+        invitations,
         greeting: lang.t_args("home-greeting", &[("name", FluentValue::from(name))]),
         today: lang.t_args("home-today", &[("date", FluentValue::from(lang.date(today)))]),
         people: lang.t_count("home-people", i64::try_from(people.len()).unwrap_or(i64::MAX)),

@@ -33,6 +33,8 @@ pub enum Agent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {
     pub address: String,
+    /// The CN parameter (a display name), when given.
+    pub name: Option<String>,
     /// PARTSTAT (NEEDS-ACTION when absent).
     pub partstat: String,
     pub agent: Agent,
@@ -114,6 +116,7 @@ fn party(entry: &ICalendarEntry) -> Option<Party> {
     };
     Some(Party {
         address: address_key(address),
+        name: param_text(entry, &ICalendarParameterName::Cn).map(str::to_string),
         partstat: param_text(entry, &ICalendarParameterName::Partstat)
             .unwrap_or("NEEDS-ACTION")
             .to_ascii_uppercase(),
@@ -352,9 +355,15 @@ pub fn cancelled(data: &[u8]) -> Result<String, ObjectError> {
     Ok(cal.to_string())
 }
 
-/// The organizer's copy with `attendee`'s answers applied to the components they name (a
-/// component the copy does not have is skipped), and SCHEDULE-STATUS `status` on them.
-pub fn with_answers(data: &[u8], attendee: &str, answers: &[Answer], status: &str) -> Result<String, ObjectError> {
+/// An object with `attendee`'s answers applied to the components they name (a component the
+/// object does not have is skipped): the organizer's copy after a reply (with SCHEDULE-STATUS
+/// `status`), or an attendee's own copy when they answer from a form (no status).
+pub fn with_answers(
+    data: &[u8],
+    attendee: &str,
+    answers: &[Answer],
+    status: Option<&str>,
+) -> Result<String, ObjectError> {
     let mut cal = parsed(data)?;
     for id in scheduling_ids(&cal) {
         let key = recurrence_key(&cal, id);
@@ -365,10 +374,12 @@ pub fn with_answers(data: &[u8], attendee: &str, answers: &[Answer], status: &st
             if is_attendee_of(e, attendee) {
                 set_param(e, partstat_param(partstat));
                 e.params.retain(|p| p.name != ICalendarParameterName::Rsvp);
-                set_param(
-                    e,
-                    ICalendarParameter::new(ICalendarParameterName::ScheduleStatus, status.to_string()),
-                );
+                if let Some(status) = status {
+                    set_param(
+                        e,
+                        ICalendarParameter::new(ICalendarParameterName::ScheduleStatus, status.to_string()),
+                    );
+                }
             }
         }
     }

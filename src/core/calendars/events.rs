@@ -33,7 +33,7 @@ fn compose_error(e: ComposeError) -> Error {
     }
 }
 
-fn if_match(etag: &str) -> Preconditions {
+pub(super) fn if_match(etag: &str) -> Preconditions {
     Preconditions {
         if_match: Some(TagList::Tags(vec![EntityTag {
             weak: false,

@@ -17,6 +17,7 @@
 mod events;
 mod imip;
 mod inbox;
+mod invitations;
 mod manage;
 mod objects;
 mod outbox;
@@ -31,6 +32,7 @@ pub use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
 };
 pub use events::AgendaEntry;
+pub use invitations::{Invitation, Reply};
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};

@@ -397,7 +397,8 @@ impl Calendars<'_> {
         let Some(theirs) = tx.item_of_owner_by_uid(organizer.id, &m.uid).await? else {
             return Ok(());
         };
-        let updated = itip::with_answers(theirs.item.data.as_bytes(), me, answers, REPLY_APPLIED).map_err(internal)?;
+        let updated =
+            itip::with_answers(theirs.item.data.as_bytes(), me, answers, Some(REPLY_APPLIED)).map_err(internal)?;
         if updated != theirs.item.data {
             let object = indexed(&updated)?;
             let etag = etag_of(updated.as_bytes());
@@ -486,8 +487,7 @@ impl Calendars<'_> {
             .into_iter()
             .map(|(k, _)| (k, "DECLINED".to_string()))
             .collect();
-        let answer =
-            itip::with_answers(item.data.as_bytes(), &me.address, &declined, REPLY_APPLIED).map_err(internal)?;
+        let answer = itip::with_answers(item.data.as_bytes(), &me.address, &declined, None).map_err(internal)?;
         let mut tx = self.store().begin_scheduling().await?;
         if !tx.delete(c.coll.id, name, if_match).await? {
             return Err(Error::precondition_failed("the object changed meanwhile"));

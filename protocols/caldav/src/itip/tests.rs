@@ -76,7 +76,7 @@ fn answers_go_to_the_organizers_copy() {
     let answered = MEETING.replace("ATTENDEE;RSVP=TRUE;", "ATTENDEE;PARTSTAT=DECLINED;");
     let got = answers(answered.as_bytes(), "bob@example.com");
     assert_eq!(got, vec![(None, "DECLINED".to_string())]);
-    let updated = with_answers(MEETING.as_bytes(), "bob@example.com", &got, "2.0").unwrap();
+    let updated = with_answers(MEETING.as_bytes(), "bob@example.com", &got, Some("2.0")).unwrap();
     let m = meeting(updated.as_bytes()).unwrap();
     assert_eq!(m.attendee("bob@example.com").unwrap().partstat, "DECLINED");
     assert_eq!(m.attendee("carol@example.com").unwrap().partstat, "TENTATIVE");
@@ -103,7 +103,7 @@ ORGANIZER:mailto:a@x\r\nATTENDEE:mailto:b@x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     assert_eq!(got.len(), 2);
     assert_eq!(got[0], (None, "ACCEPTED".to_string()));
     assert_eq!(got[1].1, "DECLINED");
-    let updated = with_answers(series.as_bytes(), "b@x", &got, "2.0").unwrap();
+    let updated = with_answers(series.as_bytes(), "b@x", &got, Some("2.0")).unwrap();
     assert_eq!(answers(updated.as_bytes(), "b@x"), got);
 }
 
