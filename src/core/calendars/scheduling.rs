@@ -61,6 +61,11 @@ fn internal(e: caldav::ObjectError) -> Error {
     Error::internal(format!("deriving a scheduling message: {e}"))
 }
 
+/// Whether the text names an ORGANIZER anywhere (property names are case-insensitive).
+fn names_organizer(data: &str) -> bool {
+    data.as_bytes().windows(9).any(|w| w.eq_ignore_ascii_case(b"ORGANIZER"))
+}
+
 /// A stored object's name for a delivered copy: a digest of its UID (URL-safe, stable).
 fn copy_name(uid: &str) -> String {
     format!("{}.ics", hex::encode(&Sha256::digest(uid.as_bytes())[..16]))
@@ -159,6 +164,10 @@ impl Calendars<'_> {
         data: &str,
         condition: &ItemCondition,
     ) -> Result<Scheduled> {
+        // Most objects are no meetings: a scan for the property name spares them a second parse.
+        if !names_organizer(data) {
+            return Ok(Scheduled::Plain(None));
+        }
         let Some(m) = itip::meeting(data.as_bytes()) else {
             return Ok(Scheduled::Plain(None));
         };
@@ -436,6 +445,9 @@ impl Calendars<'_> {
         let Some(item) = self.store().item(c.coll.id, name).await? else {
             return Ok(false);
         };
+        if !names_organizer(&item.data) {
+            return Ok(false);
+        }
         let Some(m) = itip::meeting(item.data.as_bytes()) else {
             return Ok(false);
         };
@@ -589,4 +601,14 @@ async fn room_is_free(
     Ok(!mine
         .iter()
         .any(|a| theirs.iter().any(|b| a.start < b.end && b.start < a.end)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_organizer_in_any_case() {
+        assert!(super::names_organizer("BEGIN:VEVENT\r\norganizer:mailto:a@x\r\n"));
+        assert!(super::names_organizer("ORGANIZER;CN=A:mailto:a@x"));
+        assert!(!super::names_organizer("BEGIN:VEVENT\r\nSUMMARY:Organize\r\n"));
+    }
 }
