@@ -87,9 +87,15 @@ async fn meetings_with_outside_guests_queue_their_mail() {
     let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url("smtp://127.0.0.1:9")
         .unwrap()
         .build();
-    let sent = portico::jobs::mail::send_due(&s.app.store, &transport, std::time::Duration::from_secs(2))
+    let system = portico::core::Actor::system();
+    let outbox = s.app.core.outbox(&system);
+    let sent = portico::jobs::mail::send_due(&outbox, &transport, std::time::Duration::from_secs(2))
         .await
         .unwrap();
+    // The outbox is the job's alone.
+    let bob = s.app.store.principal_by_login("bob").await.unwrap().unwrap();
+    let bob = portico::core::Actor::user(bob);
+    assert!(s.app.core.outbox(&bob).due(10).await.is_err());
     assert_eq!(sent, 0);
     assert!(
         s.app.store.mail_due(10).await.unwrap().is_empty(),

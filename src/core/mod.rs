@@ -21,6 +21,7 @@ pub mod calendars;
 pub mod directory;
 pub mod documents;
 mod error;
+pub mod outbox;
 pub mod principals;
 pub mod system;
 pub mod urls;
@@ -112,6 +113,10 @@ impl Core {
 
     pub fn account<'a>(&'a self, actor: &'a Actor) -> account::Account<'a> {
         account::Account::new(self, actor)
+    }
+
+    pub fn outbox<'a>(&'a self, actor: &'a Actor) -> outbox::Outbox<'a> {
+        outbox::Outbox::new(self, actor)
     }
 
     pub fn principals<'a>(&'a self, actor: &'a Actor) -> principals::Principals<'a> {

@@ -12,7 +12,9 @@ use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::app::App;
-use crate::store::{OutgoingMail, Store, StoreError};
+use crate::core::outbox::Outbox;
+use crate::core::{Actor, Result};
+use crate::store::OutgoingMail;
 
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_secs(2);
@@ -36,7 +38,7 @@ pub fn spawn(app: Arc<App>) {
         let mut tick = tokio::time::interval(POLL);
         loop {
             tick.tick().await;
-            let result = send_due(&app.store, &transport, limit).await;
+            let result = send_due(&app.core.outbox(&Actor::system()), &transport, limit).await;
             if let Err(e) = &result {
                 tracing::warn!(error = %e, "mail outbox could not be read; trying again");
             }
@@ -59,21 +61,21 @@ fn backoff(attempts: i64, permanent: bool) -> i64 {
 
 /// Sends the due messages; answers how many were handed to the SMTP server.
 pub async fn send_due(
-    store: &Store,
+    outbox: &Outbox<'_>,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     limit: Duration,
-) -> Result<usize, StoreError> {
+) -> Result<usize> {
     let mut sent = 0;
-    for m in store.mail_due(BATCH).await? {
+    for m in outbox.due(BATCH).await? {
         match send_one(transport, &m, limit).await {
             Ok(()) => {
-                store.mail_sent(m.id).await?;
+                outbox.sent(m.id).await?;
                 tracing::info!(message_id = %m.message_id, recipient = %m.recipient, "mail sent");
                 sent += 1;
             }
             Err((error, permanent)) => {
                 tracing::warn!(message_id = %m.message_id, recipient = %m.recipient, attempts = m.attempts + 1, %error, "mail not sent; retrying later");
-                store.mail_failed(m.id, &error, backoff(m.attempts, permanent)).await?;
+                outbox.failed(m.id, &error, backoff(m.attempts, permanent)).await?;
             }
         }
     }

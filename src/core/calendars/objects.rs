@@ -427,13 +427,7 @@ impl Calendars<'_> {
         if self.delete_scheduled(c, name, if_match).await? {
             return Ok(());
         }
-        if self.store().delete_item(c.coll.id, name, if_match).await? {
-            Ok(())
-        } else if self.store().item_meta(c.coll.id, name).await?.is_some() {
-            Err(Error::precondition_failed("the object changed meanwhile"))
-        } else {
-            Err(Error::not_found())
-        }
+        delete_matching(self.store(), c.coll.id, name, if_match).await
     }
 }
 
@@ -475,9 +469,20 @@ pub(crate) async fn delete_item(
     let current = store.item_meta(coll.id, name).await?.ok_or_else(Error::not_found)?;
     check_preconditions(pre, Some(&current.etag))?;
     let expected = (!pre.is_empty()).then_some(current.etag.as_str());
-    if store.delete_item(coll.id, name, expected).await? {
+    delete_matching(store, coll.id, name, expected).await
+}
+
+/// Deletes an item whose ETag is `if_match` (any when none): 412 when it changed meanwhile,
+/// 404 when it went.
+async fn delete_matching(
+    store: &crate::store::Store,
+    collection_id: i64,
+    name: &str,
+    if_match: Option<&str>,
+) -> Result<()> {
+    if store.delete_item(collection_id, name, if_match).await? {
         Ok(())
-    } else if store.item_meta(coll.id, name).await?.is_some() {
+    } else if store.item_meta(collection_id, name).await?.is_some() {
         Err(Error::precondition_failed("the object changed meanwhile"))
     } else {
         Err(Error::not_found())

@@ -66,6 +66,11 @@ fn names_organizer(data: &str) -> bool {
     data.as_bytes().windows(9).any(|w| w.eq_ignore_ascii_case(b"ORGANIZER"))
 }
 
+/// Whether scheduling delivers to a principal: an active person or room.
+fn schedulable(p: &Principal) -> bool {
+    p.active && matches!(p.kind, PrincipalKind::User | PrincipalKind::Resource)
+}
+
 /// A stored object's name for a delivered copy: a digest of its UID (URL-safe, stable).
 fn copy_name(uid: &str) -> String {
     format!("{}.ics", hex::encode(&Sha256::digest(uid.as_bytes())[..16]))
@@ -103,16 +108,26 @@ fn indexed(data: &str) -> Result<caldav::CalendarObject> {
 }
 
 impl Calendars<'_> {
-    /// The principal a calendar user address names, when it is an active person or room.
-    pub(super) async fn principal_for(&self, address: &str) -> Result<Option<Principal>> {
-        let found = if let Some((_, rest)) = address.split_once("/principals/users/") {
+    /// The principal a calendar user address names (by principal URL or e-mail), whatever
+    /// its kind and state.
+    async fn principal_named(&self, address: &str) -> Result<Option<Principal>> {
+        Ok(if let Some((_, rest)) = address.split_once("/principals/users/") {
             self.store().principal_by_login(rest.trim_end_matches('/')).await?
         } else if address.contains('@') {
             self.store().principal_by_email(address).await?
         } else {
             None
-        };
-        Ok(found.filter(|p| p.active && matches!(p.kind, PrincipalKind::User | PrincipalKind::Resource)))
+        })
+    }
+
+    /// The principal a calendar user address names, when it is an active person or room.
+    pub(super) async fn principal_for(&self, address: &str) -> Result<Option<Principal>> {
+        Ok(self.principal_named(address).await?.filter(schedulable))
+    }
+
+    /// Whether an address no principal has gets mail: a mail address, and SMTP configured.
+    fn mails_guest(&self, address: &str) -> bool {
+        self.core.settings().mail_from.is_some() && address.contains('@') && !address.contains('/')
     }
 
     /// A principal's schedule-default-calendar: its calendar `calendar`, else its first one
@@ -129,29 +144,36 @@ impl Calendars<'_> {
             .cloned())
     }
 
-    /// The internal attendees of `m` the server delivers to (SCHEDULE-AGENT=SERVER, not the
-    /// organizer), with their default calendars.
-    async fn targets(&self, m: &Meeting, organizer: &Principal, kind: &str) -> Result<Vec<Target>> {
-        let mut out = Vec::new();
-        for a in m.attendees.iter().filter(|a| a.agent == Agent::Server) {
+    /// The attendees the server schedules for (SCHEDULE-AGENT=SERVER, not the organizer), each
+    /// address looked up once: the company's people and rooms with their default calendars,
+    /// and the guests outside it that get mail.
+    async fn recipients<'m>(
+        &self,
+        attendees: impl Iterator<Item = &'m Party>,
+        organizer: &Principal,
+        kind: &str,
+    ) -> Result<(Vec<Target>, Vec<&'m Party>)> {
+        let mut targets: Vec<Target> = Vec::new();
+        let mut guests = Vec::new();
+        for a in attendees.filter(|a| a.agent == Agent::Server) {
             if is_address_of(organizer, &a.address) {
                 continue;
             }
-            let Some(p) = self.principal_for(&a.address).await? else {
-                continue;
-            };
-            if out.iter().any(|t: &Target| t.principal.id == p.id) {
-                continue;
-            }
-            if let Some(calendar) = self.default_calendar(&p, kind).await? {
-                out.push(Target {
-                    address: a.address.clone(),
-                    principal: p,
-                    calendar,
-                });
+            match self.principal_named(&a.address).await? {
+                Some(p) if schedulable(&p) && !targets.iter().any(|t| t.principal.id == p.id) => {
+                    if let Some(calendar) = self.default_calendar(&p, kind).await? {
+                        targets.push(Target {
+                            address: a.address.clone(),
+                            principal: p,
+                            calendar,
+                        });
+                    }
+                }
+                None if self.mails_guest(&a.address) => guests.push(a),
+                _ => {}
             }
         }
-        Ok(out)
+        Ok((targets, guests))
     }
 
     /// A PUT of `data` into `c` when scheduling applies to it; [`Scheduled::Plain`] when it
@@ -222,7 +244,11 @@ impl Calendars<'_> {
         condition: &ItemCondition,
     ) -> Result<Written> {
         let kind = object.kind.name();
-        let targets = self.targets(m, &c.owner, kind).await?;
+        let (targets, guests) = self.recipients(m.attendees.iter(), &c.owner, kind).await?;
+        // Guests outside the company get mail: a first invitation, a new SEQUENCE (a change
+        // that matters, RFC 5546 §2.1.4), SCHEDULE-FORCE-SEND or the cancellation; and a
+        // CANCEL when taken off the meeting.
+        let mut mail: Vec<(String, Method)> = Vec::new();
         let mut removed = Vec::new();
         if let Some(old) = old {
             for a in old.attendees.iter().filter(|a| a.agent == Agent::Server) {
@@ -231,16 +257,16 @@ impl Calendars<'_> {
                 {
                     continue;
                 }
-                if let Some(p) = self.principal_for(&a.address).await? {
-                    removed.push((a.address.clone(), p));
+                match self.principal_named(&a.address).await? {
+                    Some(p) if schedulable(&p) => removed.push((a.address.clone(), p)),
+                    None if m.attendee(&a.address).is_none() && self.mails_guest(&a.address) => {
+                        mail.push((a.address.clone(), Method::Cancel));
+                    }
+                    _ => {}
                 }
             }
         }
-        // Guests outside the company get mail: a first invitation, a new SEQUENCE (a change
-        // that matters, RFC 5546 §2.1.4), SCHEDULE-FORCE-SEND or the cancellation; and a
-        // CANCEL when taken off the meeting.
-        let mut mail: Vec<(String, Method)> = Vec::new();
-        for g in self.guests(m.attendees.iter(), &c.owner).await? {
+        for g in guests {
             let before = old.and_then(|o| o.attendee(&g.address));
             let changed = match old {
                 None => true,
@@ -249,12 +275,6 @@ impl Calendars<'_> {
             if changed || g.force_send {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 mail.push((g.address.clone(), method));
-            }
-        }
-        if let Some(old) = old {
-            let gone = old.attendees.iter().filter(|a| m.attendee(&a.address).is_none());
-            for g in self.guests(gone, &c.owner).await? {
-                mail.push((g.address.clone(), Method::Cancel));
             }
         }
         let mut tx = self.store().begin_scheduling().await?;
@@ -350,28 +370,6 @@ impl Calendars<'_> {
         Ok(written)
     }
 
-    /// The guests outside the company among `attendees` (SCHEDULE-AGENT=SERVER, a mail address
-    /// that is no principal's), when mail is configured; none otherwise.
-    async fn guests<'m>(
-        &self,
-        attendees: impl Iterator<Item = &'m Party>,
-        organizer: &Principal,
-    ) -> Result<Vec<&'m Party>> {
-        if self.core.settings().mail_from.is_none() {
-            return Ok(Vec::new());
-        }
-        let mut out = Vec::new();
-        for a in attendees.filter(|a| a.agent == Agent::Server) {
-            if is_address_of(organizer, &a.address) || !a.address.contains('@') || a.address.contains('/') {
-                continue;
-            }
-            if self.store().principal_by_email(&a.address).await?.is_none() {
-                out.push(a);
-            }
-        }
-        Ok(out)
-    }
-
     /// Queues the iMIP mail carrying `itip` to `to` in the scheduling transaction.
     async fn mail(
         &self,
@@ -455,13 +453,7 @@ impl Calendars<'_> {
             if m.organizer.agent != Agent::Server || m.cancelled {
                 return Ok(false);
             }
-            let targets = self.targets(&m, owner, "VEVENT").await?;
-            let guests: Vec<String> = self
-                .guests(m.attendees.iter(), owner)
-                .await?
-                .into_iter()
-                .map(|g| g.address.clone())
-                .collect();
+            let (targets, guests) = self.recipients(m.attendees.iter(), owner, "VEVENT").await?;
             let mut tx = self.store().begin_scheduling().await?;
             if !tx.delete(c.coll.id, name, if_match).await? {
                 return Err(Error::precondition_failed("the object changed meanwhile"));
@@ -470,7 +462,8 @@ impl Calendars<'_> {
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 let summary = indexed(&item.data)?.summary.unwrap_or_default();
                 for g in &guests {
-                    self.mail(&mut tx, owner, g, Method::Cancel, &summary, &msg).await?;
+                    self.mail(&mut tx, owner, &g.address, Method::Cancel, &summary, &msg)
+                        .await?;
                 }
             }
             for t in &targets {
