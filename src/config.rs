@@ -425,6 +425,29 @@ mod tests {
     }
 
     #[test]
+    fn smtp_from_the_environment_and_its_refusals() {
+        let env = |url: &str, from: &str| {
+            vec![
+                ("PORTICO_SMTP__URL".to_owned(), url.to_owned()),
+                ("PORTICO_SMTP__FROM".to_owned(), from.to_owned()),
+            ]
+        };
+        let c = Config::load(None, env("smtp://127.0.0.1:25", "calendar@example.com")).unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.url.as_str(), smtp.timeout_seconds), ("smtp://127.0.0.1:25", 30));
+        let err = Config::load(None, env("http://mail", "calendar@example.com"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("smtp.url"), "{err}");
+        let err = Config::load(None, env("smtps://mail", "calendar"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("smtp.from"), "{err}");
+        let only_url = vec![("PORTICO_SMTP__URL".to_owned(), "smtp://mail".to_owned())];
+        assert!(Config::load(None, only_url).is_err(), "from is required");
+    }
+
+    #[test]
     fn bad_listen_address() {
         let env = vec![("PORTICO_SERVER__LISTEN".into(), "nowhere".into())];
         let err = Config::load(None, env).unwrap_err().to_string();
