@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::blobs::{BlobStore, FsBlobStore};
 use crate::config::Config;
 use crate::core::auth::{Authenticator, random_token};
+use crate::core::calendars::AnswerLinks;
 use crate::core::principals::NewAccount;
 use crate::core::{Actor, Core, ErrorKind, PrincipalKind, Settings};
 use crate::store::{Store, StoreError};
@@ -64,6 +65,16 @@ impl App {
             .trusted_proxy_nets()
             .map_err(|e| StartError::Other(format!("server.trusted_proxies: {e}")))?;
         let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
+        let answer_links = match config.server.public_url.as_str() {
+            "" => None,
+            url => {
+                let key = store
+                    .server_key("answer-links")
+                    .await
+                    .map_err(|e| StartError::Other(format!("the answer links' key: {e}")))?;
+                AnswerLinks::new(url, &key)
+            }
+        };
         let settings = Settings {
             quota_bytes: config.documents.quota_bytes,
             department_quota_bytes: config.documents.department_quota_bytes,
@@ -74,6 +85,7 @@ impl App {
             default_lock_seconds: config.documents.default_lock_seconds,
             company_name: config.directory.company_name.clone(),
             mail_from: config.smtp.as_ref().map(|s| s.from.clone()),
+            answer_links,
         };
         Ok(App {
             core: Core::new(store.clone(), blobs.clone(), settings),

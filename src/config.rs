@@ -81,6 +81,9 @@ pub struct ServerConfig {
     pub header_timeout_seconds: u64,
     /// A bearer token that may read `/metrics` (administrators always may); empty: none.
     pub metrics_token: String,
+    /// The address people reach the server at, e.g. `https://portico.example.com`: the start
+    /// of the links in mail (guests' answer links). Empty: mail carries no links.
+    pub public_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +183,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             header_timeout_seconds: 30,
             metrics_token: String::new(),
+            public_url: String::new(),
         }
     }
 }
@@ -312,6 +316,18 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "server.tls_cert",
                 message: "tls_cert and tls_key must be set together".into(),
+            });
+        }
+        let public = &self.server.public_url;
+        if !public.is_empty()
+            && (!(public.starts_with("https://") || public.starts_with("http://"))
+                || public
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#'))
+        {
+            return Err(ConfigError::Invalid {
+                key: "server.public_url",
+                message: format!("{public:?} must be an http:// or https:// address without query"),
             });
         }
         if let Some(smtp) = &self.smtp {

@@ -168,6 +168,7 @@ fn settings() -> portico::core::Settings {
         default_lock_seconds: c.documents.default_lock_seconds,
         company_name: c.directory.company_name,
         mail_from: None,
+        answer_links: None,
     }
 }
 

@@ -5,7 +5,9 @@ organizer's meetings with a guest outside the company reach the guest by mail.
 usage: imip_check.py URL USER PASSWORD MAILDIR STEP
   STEP invite  : a meeting with guest@partner.example -> one REQUEST mail (SEQUENCE 0, a
                  Message-ID, From the server's address with the organizer's name, Reply-To the
-                 organizer), SCHEDULE-STATUS 1.1 on the guest in the organizer's copy; a change
+                 organizer), SCHEDULE-STATUS 1.1 on the guest in the organizer's copy; its
+                 signed Accept link shows a page on GET (nothing changes: mail scanners fetch
+                 links) and answers on POST exactly once; a change
                  that keeps the SEQUENCE mails nothing; SEQUENCE 1 mails a second REQUEST;
                  taking the guest off mails them a CANCEL; deleting a meeting mails its guest a
                  CANCEL with STATUS:CANCELLED.
@@ -117,6 +119,7 @@ def step_invite(dav, maildir):
     unfolded = mine.replace("\r\n ", "")
     line = next((l for l in unfolded.split("\r\n") if GUEST in l), "")
     check("the organizer's copy says SCHEDULE-STATUS 1.1 (sent) for the guest", "SCHEDULE-STATUS=1.1" in line, line)
+    answer_by_link(dav, first)
 
     put(dav, "imip-1.ics", meeting("imip-1", 0, [GUEST, OTHER], summary="Partner review (agenda attached)"))
     time.sleep(5)
@@ -144,6 +147,43 @@ def step_invite(dav, maildir):
     last = got[-1][1] if len(got) > n else None
     ok = last is not None and calendar_part(last)[0] == "CANCEL" and "STATUS:CANCELLED" in calendar_part(last)[1]
     check("deleting a meeting mails its guest a CANCEL (STATUS:CANCELLED)", st == 204 and ok, st)
+
+
+def guest_line(dav, name):
+    _, mine = dav.req("GET", f"/dav/calendars/alice/calendar/{name}")
+    return next((l for l in mine.replace("\r\n ", "").split("\r\n") if GUEST in l), "")
+
+
+def answer_by_link(dav, invitation):
+    """The invitation's signed Accept link: GET shows, POST answers, a second POST changes nothing."""
+    text = invitation.get_body(preferencelist=("plain",)).get_content()
+    link = next((l.split("Accept: ", 1)[1].strip() for l in text.splitlines() if "Accept: " in l), None)
+    check("the invitation carries a signed Accept link", link is not None and "/answer/" in link, text[:300])
+    if link is None:
+        return
+    path = urllib.parse.urlsplit(link).path  # the configured public address is not this test's port
+    c = http.client.HTTPConnection(dav.host, dav.port, timeout=30)
+
+    def call(method):
+        c.request(method, path, headers={"Content-Length": "0"} if method == "POST" else {})
+        r = c.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+
+    st, page = call("GET")
+    check("GET on the link shows the meeting and a button, and answers nothing",
+          st == 200 and "Partner review" in page and "PARTSTAT=NEEDS-ACTION" in guest_line(dav, "imip-1.ics"), st)
+    st, page = call("POST")
+    line = guest_line(dav, "imip-1.ics")
+    check("POST on the link accepts: PARTSTAT=ACCEPTED, SCHEDULE-STATUS 2.0 on the organizer's copy",
+          st == 200 and "PARTSTAT=ACCEPTED" in line and "SCHEDULE-STATUS=2.0" in line, f"{st} {line}")
+    st, page = call("POST")
+    check("a second POST of the same link changes nothing", st == 200 and "already given" in page, f"{st} {page[:200]}")
+    bad = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    c.request("POST", bad, headers={"Content-Length": "0"})
+    r = c.getresponse()
+    r.read()
+    check("a changed link is refused (403)", r.status == 403, r.status)
+    c.close()
 
 
 def step_queue(dav, maildir):

@@ -58,6 +58,9 @@ pub struct Settings {
     /// The From address of invitations mailed to guests outside the company; none: no mail
     /// is sent (no SMTP server configured).
     pub mail_from: Option<String>,
+    /// Where guests' answer links point and the key that signs them; none: invitations
+    /// carry no links (no public address configured).
+    pub answer_links: Option<calendars::AnswerLinks>,
 }
 
 /// Input up to this size is worked on where it is: parsing or validating it takes well

@@ -1,6 +1,7 @@
 //! Maps request paths to handlers and establishes who is asking.
 //!
-//! Everything except `/healthz`, the login page and the root `OPTIONS` probe (Windows asks it
+//! Everything except `/healthz`, the login page, guests' answer links (`/answer/…`, whose token
+//! is the credential) and the root `OPTIONS` probe (Windows asks it
 //! before sending credentials) requires an authenticated principal; `/metrics` an
 //! administrator or the configured metrics token.
 
@@ -13,7 +14,9 @@ use crate::dav::common::util as dav_util;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
-use crate::web::{absences, account, admin, assets, calendar, devices, directory, documents, favorites, login, pages};
+use crate::web::{
+    absences, account, admin, answer, assets, calendar, devices, directory, documents, favorites, login, pages,
+};
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
@@ -23,6 +26,7 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         "/.well-known/caldav" | "/.well-known/carddav" => Ok(redirect(StatusCode::MOVED_PERMANENTLY, "/dav/")),
         "/login" => login::login(ctx, req).await,
         "/logout" => login::logout(ctx, req).await,
+        p if p.starts_with("/answer/") => answer::answer(ctx, req, &p["/answer/".len()..]).await,
         // Windows probes the host root, without credentials, before it maps a drive.
         "/" if req.method() == Method::OPTIONS => Ok(dav_util::options_response("1, 2", "OPTIONS, PROPFIND, REPORT")),
         "/" if req.method().as_str() == "PROPFIND" => {

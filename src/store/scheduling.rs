@@ -1,4 +1,5 @@
-//! Scheduling storage: the `inbox_items` table (RFC 6638 schedule inboxes), and
+//! Scheduling storage: the `inbox_items` table (RFC 6638 schedule inboxes), the server's own
+//! keys (`server_keys`) and the guests' used answer links (`answer_link_uses`), and
 //! [`ScheduleTx`], the unit of work in which a meeting's write, its copies in attendees'
 //! calendars, their inbox messages and a room's conflict check all commit together or not at
 //! all.
@@ -35,6 +36,13 @@ struct OwnedRow {
     data: String,
     modified_at: i64,
     schedule_tag: Option<String>,
+}
+
+#[derive(FromRow)]
+struct OwnerAndRow {
+    owner_id: i64,
+    #[sqlx(flatten)]
+    row: OwnedRow,
 }
 
 impl From<OwnedRow> for OwnedItem {
@@ -76,6 +84,23 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.map(Into::into))
+    }
+
+    /// The server's secret called `name` (hex), made on first use. Two nodes making it at
+    /// once keep the first one stored.
+    pub async fn server_key(&self, name: &str) -> Result<String, StoreError> {
+        let mut fresh = [0u8; 32];
+        rand::fill(&mut fresh);
+        sqlx::query("INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(hex::encode(fresh))
+            .execute(self.pool())
+            .await?;
+        let (secret,): (String,) = sqlx::query_as("SELECT secret FROM server_keys WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(secret)
     }
 
     /// The messages of a schedule inbox, oldest first.
@@ -163,6 +188,33 @@ impl ScheduleTx {
             .fetch_optional(&mut *self.tx)
             .await?;
         Ok(row.map(Into::into))
+    }
+
+    /// Every calendar object with this UID, each with the owner of its calendar.
+    pub async fn items_by_uid(&mut self, uid: &str) -> Result<Vec<(i64, OwnedItem)>, StoreError> {
+        let rows: Vec<OwnerAndRow> = sqlx::query_as(
+            "SELECT c.owner_id, i.collection_id, i.name, i.uid, i.etag, i.component, i.data, i.modified_at, \
+             i.schedule_tag FROM items i JOIN collections c ON c.id = i.collection_id \
+             WHERE c.kind = 'calendar' AND i.uid = $1 ORDER BY c.id LIMIT 100",
+        )
+        .bind(uid)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.owner_id, r.row.into())).collect())
+    }
+
+    /// Records the use of an answer link; false when it was used before.
+    pub async fn use_answer_link(&mut self, nonce: &str, answer: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO answer_link_uses (nonce, answer, used_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (nonce, answer) DO NOTHING",
+        )
+        .bind(nonce)
+        .bind(answer)
+        .bind(now())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Whether a calendar has an object of this name.

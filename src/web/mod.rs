@@ -6,12 +6,13 @@
 //! - [`page`]: the frame every page shares (user, language, navigation, CSRF, headers).
 //! - [`i18n`], [`assets`]: languages and the hashed style sheet.
 //! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`], [`devices`]:
-//!   sign-in and sign-out, and the pages.
+//!   sign-in and sign-out, and the pages; [`answer`]: guests' answer links (no account).
 //! - [`account`], [`favorites`], [`absences`]: the JSON API.
 
 pub mod absences;
 pub mod account;
 pub mod admin;
+pub mod answer;
 pub mod assets;
 pub mod calendar;
 pub mod devices;

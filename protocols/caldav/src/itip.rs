@@ -133,10 +133,17 @@ fn recurrence_key(cal: &ICalendar, id: u32) -> Option<String> {
     Some(out.trim_end().to_string())
 }
 
-/// The scheduling facts of an object, or none when no component has an ORGANIZER.
-pub fn meeting(data: &[u8]) -> Option<Meeting> {
-    let cal = parse_calendar(data).ok()?;
-    let ids = scheduling_ids(&cal);
+/// What the scheduling components of an object say, ORGANIZER optional.
+struct Facts {
+    uid: String,
+    organizer: Option<Party>,
+    attendees: Vec<Party>,
+    sequence: i64,
+    cancelled: bool,
+}
+
+fn facts(cal: &ICalendar) -> Option<Facts> {
+    let ids = scheduling_ids(cal);
     let mut organizer = None;
     let mut attendees: Vec<Party> = Vec::new();
     let mut sequence = 0;
@@ -161,12 +168,59 @@ pub fn meeting(data: &[u8]) -> Option<Meeting> {
             }
         }
     }
-    Some(Meeting {
+    Some(Facts {
         uid: uid?,
-        organizer: organizer?,
+        organizer,
         attendees,
         sequence,
         cancelled,
+    })
+}
+
+/// The scheduling facts of an object, or none when no component has an ORGANIZER.
+pub fn meeting(data: &[u8]) -> Option<Meeting> {
+    let f = facts(&parse_calendar(data).ok()?)?;
+    Some(Meeting {
+        uid: f.uid,
+        organizer: f.organizer?,
+        attendees: f.attendees,
+        sequence: f.sequence,
+        cancelled: f.cancelled,
+    })
+}
+
+/// An iTIP REPLY as it arrives from outside the company (iMIP): the ORGANIZER is optional,
+/// since Exchange leaves it out of its replies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingReply {
+    pub uid: String,
+    /// The ORGANIZER's address ([`address_key`]), when the reply names one.
+    pub organizer: Option<String>,
+    /// The attendees the reply answers for (normally one).
+    pub attendees: Vec<Party>,
+    pub sequence: i64,
+}
+
+/// The facts of an iTIP REPLY, or none when `data` is not a calendar with `METHOD:REPLY`, a
+/// UID and an attendee.
+pub fn incoming_reply(data: &[u8]) -> Option<IncomingReply> {
+    let cal = parse_calendar(data).ok()?;
+    let is_reply = cal.components.first()?.entries.iter().any(|e| {
+        e.name == ICalendarProperty::Method
+            && matches!(e.values.first(), Some(ICalendarValue::Method(ICalendarMethod::Reply)))
+    });
+    if !is_reply {
+        return None;
+    }
+    let f = facts(&cal)?;
+    if f.attendees.is_empty() {
+        return None;
+    }
+    Some(IncomingReply {
+        uid: f.uid,
+        organizer: f.organizer.map(|o| o.address),
+        attendees: f.attendees,
+        sequence: f.sequence,
     })
 }
 

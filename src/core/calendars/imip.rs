@@ -12,6 +12,7 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 
+use super::invitations::Reply;
 use crate::core::{Error, Result};
 
 /// A composed mail, ready for the outbox.
@@ -32,6 +33,7 @@ pub fn compose(
     method: Method,
     summary: &str,
     itip: &str,
+    links: &[(Reply, String)],
 ) -> Result<Imip> {
     let (organizer_name, organizer_email) = organizer;
     let sender: lettre::Address = from.parse().map_err(|e| bad_address("smtp.from", e))?;
@@ -44,6 +46,19 @@ pub fn compose(
     };
     let summary: String = summary.chars().filter(|c| !c.is_control()).take(200).collect();
     let text = match method {
+        Method::Request if !links.is_empty() => {
+            let mut text = format!("{organizer_name} invites you to \"{summary}\".\n\nYour answer:\n");
+            for (reply, url) in links {
+                let label = match reply {
+                    Reply::Accept => "Accept",
+                    Reply::Tentative => "Maybe",
+                    Reply::Decline => "Decline",
+                };
+                text.push_str(&format!("  {label}: {url}\n"));
+            }
+            text.push_str("\nThe invitation is also attached for your calendar application.");
+            text
+        }
         Method::Request => format!(
             "{organizer_name} invites you to \"{summary}\".\n\nThe invitation is attached; your calendar \
              application can add it and answer the organizer."
@@ -89,6 +104,7 @@ SUMMARY:Plan\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
             Method::Request,
             "Plan\r\nBcc: x@evil",
             ITIP,
+            &[],
         )
         .unwrap();
         assert!(m.message_id.starts_with('<') && m.message_id.ends_with("@portico>"));
@@ -109,8 +125,41 @@ SUMMARY:Plan\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     }
 
     #[test]
+    fn an_invitation_carries_its_answer_links() {
+        let links = [
+            (Reply::Accept, "https://p.example/answer/a".to_owned()),
+            (Reply::Decline, "https://p.example/answer/d".to_owned()),
+        ];
+        let m = compose(
+            "calendar@example.com",
+            ("Alice", None),
+            "guest@partner.example",
+            Method::Request,
+            "Plan",
+            ITIP,
+            &links,
+        )
+        .unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(m.body.as_bytes()).unwrap();
+        let text = parsed.body_text(0).unwrap();
+        assert!(text.contains("Accept: https://p.example/answer/a"), "{text}");
+        assert!(text.contains("Decline: https://p.example/answer/d"), "{text}");
+    }
+
+    #[test]
     fn refuses_addresses_that_are_not() {
-        assert!(compose("not an address", ("A", None), "g@x.example", Method::Cancel, "s", ITIP).is_err());
-        assert!(compose("c@x.example", ("A", None), "g@", Method::Cancel, "s", ITIP).is_err());
+        assert!(
+            compose(
+                "not an address",
+                ("A", None),
+                "g@x.example",
+                Method::Cancel,
+                "s",
+                ITIP,
+                &[]
+            )
+            .is_err()
+        );
+        assert!(compose("c@x.example", ("A", None), "g@", Method::Cancel, "s", ITIP, &[]).is_err());
     }
 }

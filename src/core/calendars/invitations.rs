@@ -48,7 +48,15 @@ impl Reply {
         }
     }
 
-    fn partstat(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reply::Accept => "accept",
+            Reply::Tentative => "tentative",
+            Reply::Decline => "decline",
+        }
+    }
+
+    pub(super) fn partstat(self) -> &'static str {
         match self {
             Reply::Accept => "ACCEPTED",
             Reply::Tentative => "TENTATIVE",

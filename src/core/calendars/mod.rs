@@ -12,9 +12,13 @@
 //! with validation and conditions, change log), `events` (occurrences for the calendar
 //! pages, events written from a form), `manage` (creating, changing and deleting
 //! calendars; grants, visibility, feeds, team calendars, rooms), `scheduling` (meetings
-//! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling).
+//! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling),
+//! `guests` and `answer_links` (answers of guests outside the company, by signed link or
+//! mailed REPLY).
 
+mod answer_links;
 mod events;
+mod guests;
 mod imip;
 mod inbox;
 mod invitations;
@@ -31,7 +35,9 @@ pub use crate::core::authz::{CalendarOwner, CalendarView};
 pub use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
 };
+pub use answer_links::AnswerLinks;
 pub use events::AgendaEntry;
+pub use guests::{GuestAnswer, LinkPage};
 pub use invitations::{Invitation, Reply};
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};

@@ -28,7 +28,10 @@
 //! from, and SCHEDULE-STATUS 1.1 (sent); without an SMTP server configured they get nothing
 //! and no status.
 //!
-//! Not yet here (issue 12): mailed replies from guests, signed answer links, SENT-BY for write grantees,
+//! A guest's invitation carries signed answer links when the server has a public address
+//! (`answer_links`); their answers, by link or by mailed REPLY, are taken in `guests`.
+//!
+//! Not yet here (issue 12): SENT-BY for write grantees,
 //! per-instance answers of rooms to recurring bookings (a conflict on any instance declines the
 //! series), and booking rules for rooms.
 
@@ -36,8 +39,10 @@ use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result, urls};
-use crate::store::{Collection, ItemCondition, ItemPutOutcome, NewItem, ScheduleTx};
+use crate::store::{Collection, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx};
 
+use super::answer_links;
+use super::invitations::Reply;
 use super::objects::{LIMITS, Written, etag_of};
 use super::{CalendarRef, Calendars, Principal, PrincipalKind};
 
@@ -47,7 +52,7 @@ const ROOM_HORIZON_SECONDS: i64 = 2 * 366 * 86_400;
 /// SCHEDULE-STATUS codes (RFC 5546 §3.6).
 const DELIVERED: &str = "1.2";
 const SENT: &str = "1.1";
-const REPLY_APPLIED: &str = "2.0";
+pub(super) const REPLY_APPLIED: &str = "2.0";
 
 /// Whether a calendar user address names this principal: its e-mail (any case) or its
 /// principal URL (absolute or not).
@@ -92,6 +97,16 @@ pub(super) enum Scheduled {
 /// A fresh Schedule-Tag.
 fn new_tag() -> String {
     crate::core::auth::random_token()
+}
+
+/// An iMIP mail to one guest.
+struct Outgoing<'a> {
+    to: &'a str,
+    method: Method,
+    summary: &'a str,
+    itip: &'a str,
+    /// The answer links of an invitation.
+    links: Vec<(Reply, String)>,
 }
 
 /// What a scheduling write owes one internal attendee.
@@ -364,34 +379,62 @@ impl Calendars<'_> {
         for (address, method) in &mail {
             let only = (*method == Method::Cancel && !m.cancelled).then_some(address.as_str());
             let msg = itip::message(stored.as_bytes(), *method, only).map_err(internal)?;
-            self.mail(&mut tx, &c.owner, address, *method, summary, &msg).await?;
+            let links = match method {
+                Method::Request => self.answer_urls(&c.owner, &m.uid, address, object.index.end),
+                _ => Vec::new(),
+            };
+            let out = Outgoing {
+                to: address,
+                method: *method,
+                summary,
+                itip: &msg,
+                links,
+            };
+            self.mail(&mut tx, &c.owner, &out).await?;
         }
         tx.commit().await?;
         Ok(written)
     }
 
-    /// Queues the iMIP mail carrying `itip` to `to` in the scheduling transaction.
-    async fn mail(
-        &self,
-        tx: &mut ScheduleTx,
-        organizer: &Principal,
-        to: &str,
-        method: Method,
-        summary: &str,
-        itip: &str,
-    ) -> Result<()> {
+    /// The signed accept, tentative and decline links for `guest`'s invitation to the meeting
+    /// `uid` ending at `ends`, when the server has a public address to link to.
+    fn answer_urls(&self, organizer: &Principal, uid: &str, guest: &str, ends: i64) -> Vec<(Reply, String)> {
+        let Some(links) = self.core.settings().answer_links.as_ref() else {
+            return Vec::new();
+        };
+        let nonce = crate::core::auth::random_token();
+        let expires = answer_links::expiry(crate::core::now(), ends);
+        [Reply::Accept, Reply::Tentative, Reply::Decline]
+            .into_iter()
+            .map(|reply| {
+                let claims = answer_links::Claims {
+                    organizer: organizer.id,
+                    uid: uid.to_owned(),
+                    guest: guest.to_owned(),
+                    answer: reply.as_str().to_owned(),
+                    nonce: nonce.clone(),
+                    expires,
+                };
+                (reply, links.url(&claims))
+            })
+            .collect()
+    }
+
+    /// Queues an iMIP mail in the scheduling transaction.
+    async fn mail(&self, tx: &mut ScheduleTx, organizer: &Principal, out: &Outgoing<'_>) -> Result<()> {
         let Some(from) = self.core.settings().mail_from.as_deref() else {
             return Ok(());
         };
         let mail = super::imip::compose(
             from,
             (&organizer.display_name, organizer.email.as_deref()),
-            to,
-            method,
-            summary,
-            itip,
+            out.to,
+            out.method,
+            out.summary,
+            out.itip,
+            &out.links,
         )?;
-        Ok(tx.enqueue_mail(&mail.message_id, from, to, &mail.body).await?)
+        Ok(tx.enqueue_mail(&mail.message_id, from, out.to, &mail.body).await?)
     }
 
     /// An attendee's answers (`answers`, from their copy `data`) applied to the organizer's
@@ -406,30 +449,8 @@ impl Calendars<'_> {
         };
         let updated =
             itip::with_answers(theirs.item.data.as_bytes(), me, answers, Some(REPLY_APPLIED)).map_err(internal)?;
-        if updated != theirs.item.data {
-            let object = indexed(&updated)?;
-            let etag = etag_of(updated.as_bytes());
-            let new = new_item(
-                &theirs.item.name,
-                &object,
-                &etag,
-                &updated,
-                theirs.item.schedule_tag.as_deref(),
-            );
-            match tx
-                .put(
-                    theirs.collection_id,
-                    &new,
-                    &ItemCondition::MatchEtag(theirs.item.etag.clone()),
-                )
-                .await?
-            {
-                ItemPutOutcome::Created | ItemPutOutcome::Replaced => {}
-                _ => return Err(Error::precondition_failed("the organizer's copy changed meanwhile")),
-            }
-        }
         let msg = itip::message(data.as_bytes(), Method::Reply, Some(me)).map_err(internal)?;
-        deliver(tx, &organizer, &m.uid, &msg).await
+        take_reply(tx, &organizer, &theirs, &updated, &msg).await
     }
 
     /// A DELETE of an object when scheduling applies to it: the organizer's cancels the
@@ -462,8 +483,14 @@ impl Calendars<'_> {
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 let summary = indexed(&item.data)?.summary.unwrap_or_default();
                 for g in &guests {
-                    self.mail(&mut tx, owner, &g.address, Method::Cancel, &summary, &msg)
-                        .await?;
+                    let out = Outgoing {
+                        to: &g.address,
+                        method: Method::Cancel,
+                        summary: &summary,
+                        itip: &msg,
+                        links: Vec::new(),
+                    };
+                    self.mail(&mut tx, owner, &out).await?;
                 }
             }
             for t in &targets {
@@ -556,6 +583,41 @@ async fn put_derived(
             "a delivered copy could not be stored: {other:?}"
         ))),
     }
+}
+
+/// A reply taken by the organizer's copy `theirs`: replaced by `updated` (when that differs,
+/// and only if the copy is unchanged since it was read), and the REPLY `msg` in the
+/// organizer's inbox.
+pub(super) async fn take_reply(
+    tx: &mut ScheduleTx,
+    organizer: &Principal,
+    theirs: &OwnedItem,
+    updated: &str,
+    msg: &str,
+) -> Result<()> {
+    if updated != theirs.item.data {
+        let object = indexed(updated)?;
+        let etag = etag_of(updated.as_bytes());
+        let new = new_item(
+            &theirs.item.name,
+            &object,
+            &etag,
+            updated,
+            theirs.item.schedule_tag.as_deref(),
+        );
+        match tx
+            .put(
+                theirs.collection_id,
+                &new,
+                &ItemCondition::MatchEtag(theirs.item.etag.clone()),
+            )
+            .await?
+        {
+            ItemPutOutcome::Created | ItemPutOutcome::Replaced => {}
+            _ => return Err(Error::precondition_failed("the organizer's copy changed meanwhile")),
+        }
+    }
+    deliver(tx, organizer, &theirs.item.uid, msg).await
 }
 
 /// An iTIP message into a principal's schedule inbox.

@@ -192,3 +192,37 @@ fn refuses_what_is_not_a_free_busy_request() {
         assert!(err.contains(why), "{why}: {err}");
     }
 }
+
+const EXCHANGE_REPLY: &str = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\n\
+VERSION:2.0\r\nBEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED;CN=Guest:mailto:Guest@Example.org\r\n\
+SUMMARY:Accepted: Plan\r\nDTSTART:20270101T100000Z\r\nDTEND:20270101T110000Z\r\nUID:m1\r\n\
+SEQUENCE:2\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+#[test]
+fn reads_a_reply_without_an_organizer() {
+    let r = incoming_reply(EXCHANGE_REPLY.as_bytes()).unwrap();
+    assert_eq!(r.uid, "m1");
+    assert_eq!(r.organizer, None);
+    assert_eq!(r.sequence, 2);
+    assert_eq!(r.attendees.len(), 1);
+    assert_eq!(
+        (r.attendees[0].address.as_str(), r.attendees[0].partstat.as_str()),
+        ("guest@example.org", "ACCEPTED")
+    );
+    assert_eq!(
+        answers(EXCHANGE_REPLY.as_bytes(), "guest@example.org"),
+        vec![(None, "ACCEPTED".to_string())]
+    );
+}
+
+#[test]
+fn only_replies_are_incoming_replies() {
+    let request = EXCHANGE_REPLY.replace("METHOD:REPLY", "METHOD:REQUEST");
+    assert_eq!(incoming_reply(request.as_bytes()), None);
+    let no_method = EXCHANGE_REPLY.replace("METHOD:REPLY\r\n", "");
+    assert_eq!(incoming_reply(no_method.as_bytes()), None);
+    let nobody = EXCHANGE_REPLY.replace("ATTENDEE;PARTSTAT=ACCEPTED;CN=Guest:mailto:Guest@Example.org\r\n", "");
+    assert_eq!(incoming_reply(nobody.as_bytes()), None);
+    assert_eq!(incoming_reply(b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"), None);
+    assert_eq!(incoming_reply(b"\xff\xfe garbage"), None);
+}
