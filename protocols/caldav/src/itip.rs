@@ -189,6 +189,63 @@ pub fn meeting(data: &[u8]) -> Option<Meeting> {
     })
 }
 
+/// The properties whose change is news to attendees (when, how often, what, where, whether):
+/// a write that changes none of them, nor who attends, nor SEQUENCE, is no new REQUEST.
+const SIGNIFICANT: [ICalendarProperty; 11] = [
+    ICalendarProperty::Dtstart,
+    ICalendarProperty::Dtend,
+    ICalendarProperty::Duration,
+    ICalendarProperty::Due,
+    ICalendarProperty::Rrule,
+    ICalendarProperty::Rdate,
+    ICalendarProperty::Exdate,
+    ICalendarProperty::Status,
+    ICalendarProperty::Summary,
+    ICalendarProperty::Location,
+    ICalendarProperty::Description,
+];
+
+/// Each scheduling component's significant properties and attendees, as sorted lines.
+fn significant_lines(cal: &ICalendar) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = scheduling_ids(cal)
+        .into_iter()
+        .filter_map(|id| {
+            let c = cal.component_by_id(id)?;
+            let mut lines: Vec<String> = c
+                .entries
+                .iter()
+                .filter(|e| SIGNIFICANT.contains(&e.name))
+                .map(|e| {
+                    let mut line = String::new();
+                    let _ = e.write_to(&mut line);
+                    line
+                })
+                .chain(
+                    c.properties(&ICalendarProperty::Attendee)
+                        .filter_map(party)
+                        .map(|p| format!("ATTENDEE:{}", p.address)),
+                )
+                .collect();
+            lines.push(recurrence_key(cal, id).unwrap_or_default());
+            lines.sort();
+            Some(lines)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether an organizer's new version `new` of `old` is news to its attendees: a change of
+/// time, recurrence, status, title, place, description or attendees (RFC 6638 §3.2.1.2 leaves
+/// "significant" to the server). Alarms, DTSTAMP, X- properties and delivery statuses are not;
+/// neither is text the server cannot parse (then it is news).
+pub fn significant_change(old: &[u8], new: &[u8]) -> bool {
+    match (parse_calendar(old), parse_calendar(new)) {
+        (Ok(a), Ok(b)) => significant_lines(&a) != significant_lines(&b),
+        _ => true,
+    }
+}
+
 /// An iTIP REPLY as it arrives from outside the company (iMIP): the ORGANIZER is optional,
 /// since Exchange leaves it out of its replies.
 #[derive(Debug, Clone, PartialEq, Eq)]

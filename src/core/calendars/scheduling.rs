@@ -223,8 +223,14 @@ impl Calendars<'_> {
                 return Ok(Scheduled::Plain(Some(new_tag())));
             }
             let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
+            let news = match (&old, &old_meeting) {
+                (Some(o), Some(om)) => {
+                    m.sequence > om.sequence || itip::significant_change(o.data.as_bytes(), data.as_bytes())
+                }
+                _ => true,
+            };
             return self
-                .organize(c, name, object, data, &m, old_meeting.as_ref(), condition)
+                .organize(c, name, object, data, &m, old_meeting.as_ref(), news, condition)
                 .await
                 .map(Scheduled::Done);
         }
@@ -256,6 +262,7 @@ impl Calendars<'_> {
         data: &str,
         m: &Meeting,
         old: Option<&Meeting>,
+        news: bool,
         condition: &ItemCondition,
     ) -> Result<Written> {
         let kind = object.kind.name();
@@ -351,12 +358,22 @@ impl Calendars<'_> {
                 itip::attendee_copy(stored.as_bytes(), existing.as_ref().map(|e| e.item.data.as_bytes()))
                     .map_err(internal)?
             };
-            let (coll, copy_at) = match &existing {
-                Some(e) => (e.collection_id, e.item.name.clone()),
-                None => (t.calendar.id, copy_name(&m.uid)),
-            };
-            put_derived(&mut tx, coll, &copy_at, &copy, &new_tag()).await?;
-            if t.principal.kind == PrincipalKind::User {
+            // A write that is no news to attendees (alarms, stamps, statuses: see
+            // `itip::significant_change`) keeps their copy's Schedule-Tag and sends no REQUEST.
+            let forced = m.attendee(&t.address).is_some_and(|a| a.force_send);
+            let tell = news || m.cancelled || forced || existing.is_none();
+            match &existing {
+                Some(e) if e.item.data == copy => {}
+                Some(e) => {
+                    let tag = match (&e.item.schedule_tag, tell) {
+                        (Some(kept), false) => kept.clone(),
+                        _ => new_tag(),
+                    };
+                    put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &tag).await?;
+                }
+                None => put_derived(&mut tx, t.calendar.id, &copy_name(&m.uid), &copy, &new_tag()).await?,
+            }
+            if t.principal.kind == PrincipalKind::User && tell {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;

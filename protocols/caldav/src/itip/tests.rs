@@ -226,3 +226,25 @@ fn only_replies_are_incoming_replies() {
     assert_eq!(incoming_reply(b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"), None);
     assert_eq!(incoming_reply(b"\xff\xfe garbage"), None);
 }
+
+#[test]
+fn only_changes_attendees_care_about_are_significant() {
+    let m = MEETING.as_bytes();
+    let restamped = MEETING
+        .replace("DTSTAMP:20261207T100000Z", "DTSTAMP:20261208T110000Z")
+        .replace("TRIGGER:-PT15M", "TRIGGER:-PT5M")
+        .replace("SEQUENCE:2\r\n", "SEQUENCE:2\r\nX-MOZ-GENERATION:3\r\n")
+        .replace("ATTENDEE;RSVP=TRUE;", "ATTENDEE;SCHEDULE-STATUS=1.2;RSVP=TRUE;");
+    assert!(!significant_change(m, restamped.as_bytes()));
+    assert!(!significant_change(m, m));
+    let moved = MEETING.replace("DTSTART:20261210T090000Z", "DTSTART:20261210T080000Z");
+    assert!(significant_change(m, moved.as_bytes()));
+    let renamed = MEETING.replace("SUMMARY:Plan", "SUMMARY:Plan B");
+    assert!(significant_change(m, renamed.as_bytes()));
+    let fewer = MEETING.replace(
+        "ATTENDEE;SCHEDULE-AGENT=CLIENT;PARTSTAT=TENTATIVE:mailto:carol@example.com\r\n",
+        "",
+    );
+    assert!(significant_change(m, fewer.as_bytes()));
+    assert!(significant_change(m, b"garbage"));
+}
