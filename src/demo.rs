@@ -400,6 +400,7 @@ pub async fn refresh(core: &Core, today: NaiveDate) -> Result<()> {
             rrule: d.weekly.then(|| "FREQ=WEEKLY".to_owned()),
             private: false,
             out_of_office: d.out_of_office,
+            meeting: None,
         };
         let uid = format!("{}-{}@demo.portico", d.login, d.name.trim_end_matches(".ics"));
         let text = caldav::compose::new_event(&uid, &fields, "UTC", crate::core::now())

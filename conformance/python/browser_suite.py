@@ -672,6 +672,56 @@ def calendar_event(b):
     check(title in b.text("table.month"), "the month view does not list the new event")
 
 
+@step("invite a colleague and a room from the event form; the colleague accepts on the home page")
+def meeting_invitation(b):
+    en = T["en"]
+    stamp = str(int(time.time()))
+    room_login, room_name = f"room{stamp}", f"Blue Room {stamp}"
+    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
+    b.open("/admin/rooms", "admin-rooms")
+    b.fill("#room-login", room_login)
+    b.fill("#room-name", room_name)
+    b.fill("#room-email", f"{room_login}@example.test")
+    b.follow(b.css("form[action='/admin/rooms'] button[type=submit]", "create room button"), "room-created")
+    check(room_name in b.text("main"), f"{room_name} is not listed")
+
+    b.sign_in(EMPLOYEE, DEMO_PASSWORD)
+    b.open("/calendar/new", "meeting-new")
+    title = f"Browser meeting {stamp}"
+    b.fill("#title", title)
+    set_value(b, "#start_time", "23:30")
+    set_value(b, "#end_time", "23:59")
+    b.fill("#guests", COLLEAGUE)
+    b.css(f"#room-{room_login}", "the room's checkbox").click()
+    b.follow(b.css("form.event-form button[type=submit]", "save button"), "meeting-saved")
+    check(b.path().startswith("/calendar?"), f"saving led to {b.path()}: {b.alert()!r}")
+    today = b.css("section.day.today", "today in the week view")
+    link = next((a for a in today.find_elements(By.CSS_SELECTOR, "li.event a") if a.text.strip() == title), None)
+    check(link is not None, "the meeting is not in today's events")
+    b.follow(link, "meeting")
+    answers = b.text("ul.answers")
+    check(f"{room_name} — {en['partstat-accepted']}" in answers, f"the room's answer: {answers!r}")
+    check(en["partstat-needs-action"] in answers, f"the colleague's answer: {answers!r}")
+
+    b.sign_in(COLLEAGUE, DEMO_PASSWORD, "colleague-signed-in")
+    b.open("/", "colleague-home")
+    item = next((li for li in b.all("ul.invitations li") if title in li.text), None)
+    check(item is not None, "the invitation is not on the colleague's home page")
+    accept = item.find_element(By.CSS_SELECTOR, "button[value=accept]")
+    equal(accept.text.strip(), en["invitation-accept"], "the accept button")
+    b.follow(accept, "colleague-accepted")
+    check(not any(title in li.text for li in b.all("ul.invitations li")), "the invitation stays after accepting")
+
+    b.sign_in(EMPLOYEE, DEMO_PASSWORD)
+    b.open("/calendar", "calendar-after-answer")
+    today = b.css("section.day.today", "today in the week view")
+    link = next(a for a in today.find_elements(By.CSS_SELECTOR, "li.event a") if a.text.strip() == title)
+    b.follow(link, "meeting-answered")
+    answers = b.text("ul.answers")
+    check(en["partstat-needs-action"] not in answers and answers.count(en["partstat-accepted"]) == 2,
+          f"the answers after the colleague accepted: {answers!r}")
+
+
 @step("upload a file twice and restore its previous version")
 def documents_restore(b):
     en = T["en"]

@@ -473,8 +473,28 @@ struct Details {
     calendar: String,
 }
 
+/// A room on the form, ticked when invited.
+struct RoomBox {
+    login: String,
+    name: String,
+    checked: bool,
+}
+
+/// An invited person or room and their answer, as the form lists them.
+struct GuestRow {
+    name: String,
+    answer: String,
+}
+
 struct EventForm {
     action: &'static str,
+    /// Whether the form edits the guest list (not for an invitation from someone else).
+    edits_guests: bool,
+    /// People invited (logins or addresses), as typed.
+    guests: String,
+    rooms: Vec<RoomBox>,
+    /// Everyone invited with their answer (an existing meeting).
+    answers: Vec<GuestRow>,
     calendars: Vec<Choice>,
     title: String,
     location: String,
@@ -583,8 +603,13 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
     let chosen = query.get("cal").map_or("calendar", String::as_str);
     let (repeats, rrule_kept) = repeat_choices(lang, None);
     let iso = day.format("%Y-%m-%d").to_string();
+    let rooms = room_boxes(ctx, v, &[]).await?;
     let form = EventForm {
         action: "/calendar/new",
+        edits_guests: true,
+        guests: String::new(),
+        rooms,
+        answers: Vec::new(),
         calendars: writable_choices(&calendars, chosen, v.principal().id),
         title: String::new(),
         location: String::new(),
@@ -606,6 +631,44 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
         back: back_to(&iso),
     };
     event_form_page(v, lang.t("calendar-new"), Some(form), None, None, StatusCode::OK)
+}
+
+/// The rooms the form offers, those in `invited` (logins) ticked.
+async fn room_boxes(ctx: &Ctx, v: &Visitor, invited: &[String]) -> Result<Vec<RoomBox>, AppError> {
+    Ok(ctx
+        .app
+        .core
+        .calendars(&v.actor)
+        .rooms()
+        .await?
+        .into_iter()
+        .map(|r| RoomBox {
+            checked: invited.contains(&r.login),
+            login: r.login,
+            name: r.name,
+        })
+        .collect())
+}
+
+/// The logins of the rooms ticked on a sent form (fields `room.{login}`).
+fn ticked_rooms(form: &HashMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("room."))
+        .map(str::to_owned)
+        .collect();
+    out.sort();
+    out
+}
+
+fn answer_label(lang: Lang, partstat: &str) -> String {
+    lang.t(match partstat {
+        "ACCEPTED" => "partstat-accepted",
+        "DECLINED" => "partstat-declined",
+        "TENTATIVE" => "partstat-tentative",
+        "DELEGATED" => "partstat-delegated",
+        _ => "partstat-needs-action",
+    })
 }
 
 fn event_form_page(
@@ -668,6 +731,7 @@ fn fields_from(form: &HashMap<String, String>, lang: Lang) -> Result<EventFields
         rrule,
         private: form.contains_key("private"),
         out_of_office: form.contains_key("out_of_office"),
+        meeting: None,
     })
 }
 
@@ -677,6 +741,7 @@ fn form_again(
     calendars: &[CalendarRef],
     v: &Visitor,
     action: &'static str,
+    rooms: Vec<RoomBox>,
 ) -> EventForm {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (mut repeats, _) = repeat_choices(v.lang, None);
@@ -691,8 +756,19 @@ fn form_again(
     for r in &mut repeats {
         r.selected = r.value == chosen;
     }
+    let ticked = ticked_rooms(form);
     EventForm {
         action,
+        edits_guests: form.contains_key("guests_shown"),
+        guests: get("guests"),
+        rooms: rooms
+            .into_iter()
+            .map(|r| RoomBox {
+                checked: ticked.contains(&r.login),
+                ..r
+            })
+            .collect(),
+        answers: Vec::new(),
         calendars: writable_choices(calendars, &get("cal"), v.principal().id),
         title: get("title"),
         location: get("location"),
@@ -729,8 +805,9 @@ async fn create(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Resul
     let lang = v.lang;
     let zone = Zone::of(v);
     let calendars = shown_calendars(ctx, v).await?;
+    let rooms = room_boxes(ctx, v, &[]).await?;
     let again = |message: String| {
-        let f = form_again(form, &calendars, v, "/calendar/new");
+        let f = form_again(form, &calendars, v, "/calendar/new", rooms);
         event_form_page(
             v,
             lang.t("calendar-new"),
@@ -740,13 +817,18 @@ async fn create(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Resul
             StatusCode::BAD_REQUEST,
         )
     };
-    let fields = match fields_from(form, lang) {
+    let mut fields = match fields_from(form, lang) {
         Ok(f) => f,
         Err(message) => return again(message),
     };
     let segment = form.get("cal").map_or("", String::as_str);
     let service = ctx.app.core.calendars(&v.actor);
     let c = service.calendar(&v.principal().login, segment, Action::Write).await?;
+    let guests = form.get("guests").map_or("", String::as_str);
+    fields.meeting = match service.guest_list(&c, guests, &ticked_rooms(form)).await {
+        Ok(m) => Some(m),
+        Err(e) => return again(shown_on_form(e)?),
+    };
     match service.create_event(&c, &fields, &zone.id).await {
         Ok(_) => Ok(redirect(StatusCode::SEE_OTHER, &back_to(&day_of(&fields)))),
         Err(e) => again(shown_on_form(e)?),
@@ -823,8 +905,42 @@ async fn event_page(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> 
     let (all_day, start_date, start_time, end_date, end_time) = times_of(&fields);
     let (repeats, rrule_kept) = repeat_choices(lang, series.rrule.as_deref());
     let calendars = vec![c.clone()];
+    // The owner's own meeting (or no meeting yet): the form edits its guests.
+    let owner_email = c.owner().email.as_deref().unwrap_or("");
+    let edits_guests = series
+        .meeting
+        .as_ref()
+        .is_none_or(|m| m.organizer.email.eq_ignore_ascii_case(owner_email));
+    let invited = series
+        .meeting
+        .as_ref()
+        .map(|m| m.attendees.as_slice())
+        .unwrap_or_default();
+    let all_rooms = ctx.app.core.calendars(&v.actor).rooms().await?;
+    let room_logins: Vec<String> = all_rooms
+        .iter()
+        .filter(|r| invited.iter().any(|a| a.email.eq_ignore_ascii_case(&r.email)))
+        .map(|r| r.login.clone())
+        .collect();
+    let guests = invited
+        .iter()
+        .filter(|a| !all_rooms.iter().any(|r| a.email.eq_ignore_ascii_case(&r.email)))
+        .map(|a| a.email.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let answers = invited
+        .iter()
+        .map(|a| GuestRow {
+            name: a.name.clone().unwrap_or_else(|| a.email.clone()),
+            answer: answer_label(lang, &a.partstat),
+        })
+        .collect();
     let form = EventForm {
         action: "/calendar/event",
+        edits_guests,
+        guests,
+        rooms: room_boxes(ctx, v, &room_logins).await?,
+        answers,
         calendars: writable_choices(&calendars, c.segment(), v.principal().id),
         title: fields.summary,
         location: fields.location,
@@ -921,8 +1037,9 @@ async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<
     let service = ctx.app.core.calendars(&v.actor);
     let c = service.calendar(&v.principal().login, get("cal"), Action::Read).await?;
     let calendars = vec![c.clone()];
+    let rooms = room_boxes(ctx, v, &[]).await?;
     let again = |message: String| {
-        let f = form_again(form, &calendars, v, "/calendar/event");
+        let f = form_again(form, &calendars, v, "/calendar/event", rooms);
         event_form_page(
             v,
             lang.t("calendar-edit"),
@@ -936,6 +1053,12 @@ async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<
         Ok(f) => f,
         Err(message) => return again(message),
     };
+    if form.contains_key("guests_shown") {
+        fields.meeting = match service.guest_list(&c, get("guests"), &ticked_rooms(form)).await {
+            Ok(m) => Some(m),
+            Err(e) => return again(shown_on_form(e)?),
+        };
+    }
     let at = get("at").parse::<i64>().ok();
     let occurrence = at.filter(|_| get("scope") != "all");
     if let (Some(at), None) = (at, occurrence) {
@@ -1031,6 +1154,7 @@ mod tests {
             rrule: Some("FREQ=WEEKLY".into()),
             private: false,
             out_of_office: false,
+            meeting: None,
         };
         let shown = EventFields {
             start: EventTime::Local(at("2026-11-16 09:00")),

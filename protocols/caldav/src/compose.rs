@@ -5,11 +5,15 @@
 //! characters dropped) and parsed by calcard, which owns the object model and its output: the
 //! finished object is calcard's serialisation (line folding, RFC 5545 §3.1), with a VTIMEZONE
 //! for the zone the times are in (`add_missing_timezones`). What the form does not show (alarms,
-//! attendees, X- properties) is kept as it was. A change to one occurrence becomes an override
+//! X- properties) is kept as it was; the guest list adds and removes ATTENDEEs (keeping the
+//! answers of those who stay) and names the ORGANIZER when it starts a meeting. A change to one occurrence becomes an override
 //! (RECURRENCE-ID in the form of the series' DTSTART, RFC 5545 §3.8.4.4); removing one adds an
 //! EXDATE. The caller stores the result through the normal PUT rules.
 
-use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty};
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
+    ICalendarParameterValue, ICalendarProperty, ICalendarValue,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::ical::ParsedObject;
@@ -39,6 +43,28 @@ pub struct EventFields {
     pub private: bool,
     /// Out of office (`X-PORTICO-OOF:TRUE`): the absence chart shows it.
     pub out_of_office: bool,
+    /// Who is invited: none leaves ORGANIZER and ATTENDEEs as they are; an empty list of
+    /// attendees makes the event no meeting.
+    pub meeting: Option<MeetingFields>,
+}
+
+/// A person or room on the form's guest list, or the organizer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    /// Their e-mail address (written as a `mailto:` URI).
+    pub email: String,
+    pub name: Option<String>,
+    pub room: bool,
+    /// Their answer as stored (NEEDS-ACTION for someone newly invited).
+    pub partstat: String,
+}
+
+/// The organizer and attendees the form edits. An attendee already invited keeps their
+/// answer and parameters; one newly listed is invited with PARTSTAT=NEEDS-ACTION and RSVP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingFields {
+    pub organizer: Invitee,
+    pub attendees: Vec<Invitee>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -90,6 +116,129 @@ fn escape_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// A parameter value in double quotes (RFC 5545 §3.2: no DQUOTE or control characters inside).
+fn quoted_param(text: &str) -> String {
+    let clean: String = text.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{}\"", clean.trim())
+}
+
+fn mailto(email: &str) -> Result<String, ComposeError> {
+    let email = email.trim();
+    let bad = email.is_empty()
+        || email.matches('@').count() != 1
+        || email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ':' | ';' | ',' | '"' | '<' | '>'));
+    if bad {
+        return Err(ComposeError::Invalid("a guest's address is not an e-mail address"));
+    }
+    Ok(format!("mailto:{email}"))
+}
+
+fn with_name(mut line: String, name: Option<&str>) -> String {
+    if let Some(n) = name.filter(|n| !n.trim().is_empty()) {
+        line.push_str(";CN=");
+        line.push_str(&quoted_param(n));
+    }
+    line
+}
+
+fn organizer_line(o: &Invitee) -> Result<String, ComposeError> {
+    Ok(format!(
+        "{}:{}",
+        with_name("ORGANIZER".into(), o.name.as_deref()),
+        mailto(&o.email)?
+    ))
+}
+
+fn attendee_line(a: &Invitee, chair: bool) -> Result<String, ComposeError> {
+    let head = format!(
+        "ATTENDEE;CUTYPE={};ROLE={};PARTSTAT={}{}",
+        if a.room { "ROOM" } else { "INDIVIDUAL" },
+        if chair { "CHAIR" } else { "REQ-PARTICIPANT" },
+        if chair { "ACCEPTED" } else { "NEEDS-ACTION" },
+        if chair { "" } else { ";RSVP=TRUE" },
+    );
+    Ok(format!("{}:{}", with_name(head, a.name.as_deref()), mailto(&a.email)?))
+}
+
+/// The lowercased address of an ORGANIZER or ATTENDEE entry (`mailto:` removed).
+fn address_of(e: &ICalendarEntry) -> Option<String> {
+    let v = e.values.first().and_then(ICalendarValue::as_text)?.trim();
+    let v = v
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map_or(v, |_| &v[7..]);
+    Some(v.to_ascii_lowercase())
+}
+
+fn param<'a>(e: &'a ICalendarEntry, name: &ICalendarParameterName) -> Option<&'a str> {
+    e.parameter(name).and_then(ICalendarParameterValue::as_text)
+}
+
+fn invitee_of(e: &ICalendarEntry) -> Option<Invitee> {
+    Some(Invitee {
+        email: address_of(e)?,
+        name: param(e, &ICalendarParameterName::Cn).map(str::to_owned),
+        room: param(e, &ICalendarParameterName::Cutype).is_some_and(|t| t.eq_ignore_ascii_case("ROOM")),
+        partstat: param(e, &ICalendarParameterName::Partstat)
+            .unwrap_or("NEEDS-ACTION")
+            .to_ascii_uppercase(),
+    })
+}
+
+/// The guest list applied to a component (see [`MeetingFields`]).
+fn apply_meeting(comp: &mut ICalendarComponent, meeting: Option<&MeetingFields>) -> Result<(), ComposeError> {
+    let Some(m) = meeting else { return Ok(()) };
+    if m.attendees.is_empty() {
+        comp.entries
+            .retain(|e| !matches!(e.name, ICalendarProperty::Organizer | ICalendarProperty::Attendee));
+        return Ok(());
+    }
+    let organizer = m.organizer.email.trim().to_ascii_lowercase();
+    let listed: Vec<String> = m
+        .attendees
+        .iter()
+        .map(|a| a.email.trim().to_ascii_lowercase())
+        .collect();
+    comp.entries.retain(|e| {
+        e.name != ICalendarProperty::Attendee || address_of(e).is_some_and(|a| a == organizer || listed.contains(&a))
+    });
+    let present: Vec<String> = comp
+        .entries
+        .iter()
+        .filter(|e| e.name == ICalendarProperty::Attendee)
+        .filter_map(address_of)
+        .collect();
+    let mut lines = Vec::new();
+    if !comp.has_property(&ICalendarProperty::Organizer) {
+        lines.push(organizer_line(&m.organizer)?);
+    }
+    if !present.contains(&organizer) {
+        lines.push(attendee_line(&m.organizer, true)?);
+    }
+    let mut added: Vec<&str> = Vec::new();
+    for (a, key) in m.attendees.iter().zip(&listed) {
+        if *key != organizer && !present.contains(key) && !added.contains(&key.as_str()) {
+            lines.push(attendee_line(a, false)?);
+            added.push(key);
+        }
+    }
+    comp.entries.extend(entries(&lines)?);
+    Ok(())
+}
+
+/// The guest list of a component that names an ORGANIZER.
+fn meeting_of(comp: &ICalendarComponent) -> Option<MeetingFields> {
+    let organizer = comp.property(&ICalendarProperty::Organizer).and_then(invitee_of)?;
+    let attendees = comp
+        .properties(&ICalendarProperty::Attendee)
+        .filter_map(invitee_of)
+        .filter(|a| a.email != organizer.email)
+        .collect();
+    Some(MeetingFields { organizer, attendees })
 }
 
 fn stamp(now: i64) -> String {
@@ -179,6 +328,18 @@ pub fn new_event(uid: &str, fields: &EventFields, tzid: &str, now: i64) -> Resul
         "SEQUENCE:0".to_owned(),
     ];
     lines.extend(field_lines(fields, tzid, true)?);
+    if let Some(m) = fields.meeting.as_ref().filter(|m| !m.attendees.is_empty()) {
+        lines.push(organizer_line(&m.organizer)?);
+        lines.push(attendee_line(&m.organizer, true)?);
+        let mut seen = vec![m.organizer.email.trim().to_ascii_lowercase()];
+        for a in &m.attendees {
+            let key = a.email.trim().to_ascii_lowercase();
+            if !seen.contains(&key) {
+                lines.push(attendee_line(a, false)?);
+                seen.push(key);
+            }
+        }
+    }
     let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Portico//Web//EN\r\nBEGIN:VEVENT\r\n");
     for line in &lines {
         text.push_str(line);
@@ -300,10 +461,12 @@ pub fn update_event(
                 }
                 let comp = cal.components.get_mut(s.master as usize).ok_or(ComposeError::NoEvent)?;
                 rewrite(comp, lines, now)?;
+                apply_meeting(comp, fields.meeting.as_ref())?;
                 cal.remove_component_ids(&drop_ids);
             } else {
                 let comp = cal.components.get_mut(s.master as usize).ok_or(ComposeError::NoEvent)?;
                 rewrite(comp, lines, now)?;
+                apply_meeting(comp, fields.meeting.as_ref())?;
             }
         }
         Some(at) => {
@@ -314,6 +477,7 @@ pub fn update_event(
             if let Some(&(id, _)) = s.overrides.iter().find(|(_, rid)| *rid == at) {
                 let comp = cal.components.get_mut(id as usize).ok_or(ComposeError::NoEvent)?;
                 rewrite(comp, lines, now)?;
+                apply_meeting(comp, fields.meeting.as_ref())?;
             } else {
                 let master = cal.components.get(s.master as usize).ok_or(ComposeError::NoEvent)?;
                 let mut comp = ICalendarComponent {
@@ -330,6 +494,7 @@ pub fn update_event(
                 };
                 lines.extend(rid_line);
                 rewrite(&mut comp, lines, now)?;
+                apply_meeting(&mut comp, fields.meeting.as_ref())?;
                 let id = u32::try_from(cal.components.len()).map_err(|_| ComposeError::NoEvent)?;
                 cal.components.push(comp);
                 if let Some(root) = cal.components.first_mut() {
@@ -399,6 +564,7 @@ pub fn event_fields(existing: &[u8], zone: &FloatingZone) -> Result<EventFields,
         rrule: comp.property(&ICalendarProperty::Rrule).map(entry_text),
         private: crate::object::is_private_component(comp),
         out_of_office: crate::object::is_out_of_office_component(comp),
+        meeting: meeting_of(comp),
     })
 }
 
@@ -423,6 +589,7 @@ mod tests {
             rrule: Some("FREQ=WEEKLY;COUNT=4".into()),
             private: false,
             out_of_office: false,
+            meeting: None,
         }
     }
 
@@ -567,5 +734,119 @@ mod tests {
             assert!(text.contains(kept), "{kept} in {text}");
         }
         assert!(!text.contains("SUMMARY:Old"), "{text}");
+    }
+
+    fn invitee(email: &str, name: &str, room: bool) -> Invitee {
+        Invitee {
+            email: email.into(),
+            name: Some(name.into()),
+            room,
+            partstat: "NEEDS-ACTION".into(),
+        }
+    }
+
+    fn meeting(attendees: Vec<Invitee>) -> Option<MeetingFields> {
+        Some(MeetingFields {
+            organizer: invitee("alice@example.com", "Alice \"A\" Archer", false),
+            attendees,
+        })
+    }
+
+    #[test]
+    fn the_guest_list_invites_keeps_answers_and_removes() {
+        let fields = EventFields {
+            rrule: None,
+            meeting: meeting(vec![
+                invitee("bob@example.com", "Bob", false),
+                invitee("Room-1@example.com", "Room 1", true),
+                invitee("bob@example.com", "Bob again", false),
+            ]),
+            ..weekly()
+        };
+        let text = new_event("m1", &fields, "UTC", NOW).unwrap();
+        valid(&text);
+        let unfolded = text.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("ORGANIZER;CN=\"Alice A Archer\":mailto:alice@example.com"),
+            "{unfolded}"
+        );
+        assert!(unfolded.contains("ROLE=CHAIR;PARTSTAT=ACCEPTED"), "{unfolded}");
+        assert!(
+            unfolded.contains("CUTYPE=ROOM") && unfolded.contains("mailto:Room-1@example.com"),
+            "{unfolded}"
+        );
+        assert_eq!(unfolded.matches("mailto:bob@example.com").count(), 1, "{unfolded}");
+        let back = event_fields(text.as_bytes(), &FloatingZone::utc())
+            .unwrap()
+            .meeting
+            .unwrap();
+        assert_eq!(back.organizer.email, "alice@example.com");
+        assert_eq!(back.attendees.len(), 2);
+        assert!(back.attendees[1].room);
+
+        // Bob answered; the room goes, carol comes: bob keeps his answer.
+        let answered = text
+            .replace("\r\n ", "")
+            .replace("PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=Bob:", "PARTSTAT=ACCEPTED;CN=Bob:");
+        assert!(answered.contains("PARTSTAT=ACCEPTED;CN=Bob:"), "{text}");
+        let changed = EventFields {
+            rrule: None,
+            meeting: meeting(vec![
+                invitee("BOB@example.com", "Bob", false),
+                invitee("carol@example.com", "Carol", false),
+            ]),
+            ..weekly()
+        };
+        let text = update_event(answered.as_bytes(), &changed, "UTC", None, &FloatingZone::utc(), NOW).unwrap();
+        valid(&text);
+        let back = event_fields(text.as_bytes(), &FloatingZone::utc())
+            .unwrap()
+            .meeting
+            .unwrap();
+        let got: Vec<(&str, &str)> = back
+            .attendees
+            .iter()
+            .map(|a| (a.email.as_str(), a.partstat.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("bob@example.com", "ACCEPTED"), ("carol@example.com", "NEEDS-ACTION")]
+        );
+
+        // No guests left: no meeting. No guest list: left as it was.
+        let plain = EventFields {
+            rrule: None,
+            meeting: meeting(Vec::new()),
+            ..weekly()
+        };
+        let none = update_event(text.as_bytes(), &plain, "UTC", None, &FloatingZone::utc(), NOW).unwrap();
+        assert!(!none.contains("ORGANIZER") && !none.contains("ATTENDEE"), "{none}");
+        let untouched = EventFields {
+            rrule: None,
+            ..weekly()
+        };
+        let kept = update_event(text.as_bytes(), &untouched, "UTC", None, &FloatingZone::utc(), NOW).unwrap();
+        assert_eq!(kept.matches("ATTENDEE").count(), 3, "{kept}");
+    }
+
+    #[test]
+    fn a_guest_address_must_be_an_address() {
+        for bad in [
+            "",
+            "bob",
+            "bob@x:evil",
+            "a@b@c",
+            "bob@example.com\r\nATTENDEE:x",
+            "bob @x.com",
+        ] {
+            let fields = EventFields {
+                meeting: meeting(vec![invitee(bad, "B", false)]),
+                ..weekly()
+            };
+            assert!(
+                matches!(new_event("m", &fields, "UTC", NOW), Err(ComposeError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
     }
 }

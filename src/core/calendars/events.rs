@@ -6,11 +6,31 @@
 //! client is not overwritten (412).
 
 use caldav::FloatingZone;
-use caldav::compose::{self, ComposeError, EventFields};
+use caldav::compose::{self, ComposeError, EventFields, Invitee, MeetingFields};
 use dav::{EntityTag, Preconditions, TagList};
 
 use super::{CalendarRef, CalendarView, Calendars, PutObject};
-use crate::core::{Error, ErrorKind, Result};
+use crate::core::{Error, ErrorKind, Principal, PrincipalKind, Result};
+
+/// Most people and rooms one form invites.
+const MAX_GUESTS: usize = 200;
+
+/// A room the event form offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomChoice {
+    pub login: String,
+    pub name: String,
+    pub email: String,
+}
+
+fn invitee(p: &Principal, email: &str) -> Invitee {
+    Invitee {
+        email: email.to_owned(),
+        name: Some(p.display_name.clone()),
+        room: p.kind == PrincipalKind::Resource,
+        partstat: "NEEDS-ACTION".into(),
+    }
+}
 
 /// One occurrence on a calendar page.
 #[derive(Debug, Clone)]
@@ -106,6 +126,107 @@ impl Calendars<'_> {
                 .find(|o| at.is_none() || o.recurrence_id == at)
         })
         .await
+    }
+
+    /// The rooms that can be invited (those with an e-mail address, their calendar user
+    /// address), by name.
+    pub async fn rooms(&self) -> Result<Vec<RoomChoice>> {
+        let mut out: Vec<RoomChoice> = self
+            .store()
+            .list_principals(PrincipalKind::Resource)
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .filter_map(|p| {
+                Some(RoomChoice {
+                    email: p.email?,
+                    login: p.login,
+                    name: p.display_name,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The event form's guest list for an event in `c`: `people` (colleagues by login or
+    /// e-mail address, guests outside the company by address; separated by commas,
+    /// semicolons or white space) and `rooms` (by login), organized by the calendar's owner.
+    pub async fn guest_list(&self, c: &CalendarRef, people: &str, rooms: &[String]) -> Result<MeetingFields> {
+        let mut attendees: Vec<Invitee> = Vec::new();
+        let words = people
+            .split(|ch: char| ch == ',' || ch == ';' || ch.is_whitespace())
+            .filter(|w| !w.is_empty());
+        for word in words.take(MAX_GUESTS + 1) {
+            let word = word.trim_matches(|ch| ch == '<' || ch == '>');
+            let found = if word.contains('@') {
+                let address: lettre::Address = word
+                    .parse()
+                    .map_err(|_| Error::invalid(format!("{word} is not an e-mail address")))?;
+                match self.store().principal_by_email(address.as_ref()).await? {
+                    Some(p) if p.active => invitee(&p, p.email.as_deref().unwrap_or(word)),
+                    _ => Invitee {
+                        email: address.to_string(),
+                        name: None,
+                        room: false,
+                        partstat: "NEEDS-ACTION".into(),
+                    },
+                }
+            } else {
+                let p = self
+                    .store()
+                    .principal_by_login(word)
+                    .await?
+                    .filter(|p| p.active && p.kind == PrincipalKind::User)
+                    .ok_or_else(|| {
+                        Error::invalid(format!("{word} is neither a colleague's login nor an e-mail address"))
+                    })?;
+                let email = p
+                    .email
+                    .clone()
+                    .ok_or_else(|| Error::invalid(format!("{} has no e-mail address to invite", p.display_name)))?;
+                invitee(&p, &email)
+            };
+            attendees.push(found);
+        }
+        for login in rooms.iter().take(MAX_GUESTS + 1) {
+            let p = self
+                .store()
+                .principal_by_login(login)
+                .await?
+                .filter(|p| p.active && p.kind == PrincipalKind::Resource)
+                .ok_or_else(|| Error::invalid(format!("there is no room {login}")))?;
+            let email = p
+                .email
+                .clone()
+                .ok_or_else(|| Error::invalid(format!("{} has no e-mail address to invite", p.display_name)))?;
+            attendees.push(invitee(&p, &email));
+        }
+        if attendees.len() > MAX_GUESTS {
+            return Err(Error::invalid(format!(
+                "a meeting invites at most {MAX_GUESTS} people and rooms"
+            )));
+        }
+        let owner = &c.owner;
+        let email = match (&owner.email, attendees.is_empty()) {
+            (Some(e), _) => e.clone(),
+            (None, true) => String::new(),
+            (None, false) => {
+                return Err(Error::invalid(format!(
+                    "{} has no e-mail address, which a meeting's organizer needs",
+                    owner.display_name
+                )));
+            }
+        };
+        Ok(MeetingFields {
+            organizer: Invitee {
+                email,
+                name: Some(owner.display_name.clone()),
+                room: false,
+                partstat: "ACCEPTED".into(),
+            },
+            attendees,
+        })
     }
 
     /// A new event in `c`; answers the object's name.

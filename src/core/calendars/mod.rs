@@ -36,7 +36,7 @@ pub use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
 };
 pub use answer_links::AnswerLinks;
-pub use events::AgendaEntry;
+pub use events::{AgendaEntry, RoomChoice};
 pub use guests::{GuestAnswer, LinkPage};
 pub use invitations::{Invitation, Reply};
 pub use manage::{AclFacts, TeamOf};

@@ -1,0 +1,218 @@
+//! Meetings from the web UI's event form: guests (colleagues by login or address, guests
+//! outside the company by address) and rooms picked on the form become ATTENDEEs organized by
+//! the calendar's owner, so scheduling delivers them as it does a client's PUT (the colleague
+//! gets a copy and a REQUEST, the room answers); the form shows everyone's answer, keeps the
+//! answers of those who stay, cancels for those taken off, and refuses a guest it cannot
+//! resolve without writing anything.
+
+mod common;
+
+use common::{TestServer, csrf, page, post_form};
+use portico::core::Actor;
+use reqwest::StatusCode;
+
+const EMMA: (&str, &str) = ("emma", "emma-pw");
+const BOB: (&str, &str) = ("bob", "bob-pw");
+
+async fn server() -> TestServer {
+    let s = TestServer::start().await;
+    s.add_user(EMMA.0, EMMA.1).await;
+    s.add_user(BOB.0, BOB.1).await;
+    let system = Actor::system();
+    s.app
+        .core
+        .calendars(&system)
+        .create_room("room-blue", "Blue room", Some("blue@example.test"))
+        .await
+        .unwrap();
+    s
+}
+
+/// The calendar objects of `login`'s default calendar.
+async fn objects(s: &TestServer, login: &str) -> Vec<String> {
+    let p = s.app.store.principal_by_login(login).await.unwrap().unwrap();
+    let actor = Actor::user(p);
+    let calendars = s.app.core.calendars(&actor);
+    let c = calendars.calendar_of(login, "calendar").await.unwrap();
+    calendars
+        .objects(&c)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.data.replace("\r\n ", ""))
+        .collect()
+}
+
+async fn inbox_methods(s: &TestServer, login: &str) -> Vec<String> {
+    let id = s.principal_id(login).await;
+    s.app
+        .store
+        .inbox_items(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| {
+            if i.data.contains("METHOD:CANCEL") {
+                "CANCEL"
+            } else {
+                "REQUEST"
+            }
+            .to_owned()
+        })
+        .collect()
+}
+
+fn attendee<'a>(data: &'a str, address: &str) -> &'a str {
+    data.lines()
+        .find(|l| l.starts_with("ATTENDEE") && l.contains(address))
+        .unwrap_or("")
+}
+
+/// The value of a hidden field of the first form that has it.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html.find(&key).unwrap_or_else(|| panic!("{name} in {html}")) + key.len();
+    html[at..at + html[at..].find('"').unwrap()]
+        .replace("&#43;", "+")
+        .replace("&#61;", "=")
+}
+
+fn event_link(html: &str) -> String {
+    let at = html
+        .find("<a href=\"/calendar/event?")
+        .unwrap_or_else(|| panic!("an event link in {html}"))
+        + 9;
+    html[at..at + html[at..].find('"').unwrap()]
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
+#[tokio::test]
+async fn guests_and_rooms_from_the_form_are_invited() {
+    let s = server().await;
+    let emma = s.sign_in(EMMA.0, EMMA.1).await;
+    let (_, form) = page(&s, &emma, "/calendar/new?date=2030-03-04").await;
+    assert!(
+        form.contains("name=\"guests\"") && form.contains("name=\"room.room-blue\""),
+        "{form}"
+    );
+    let token = csrf(&form);
+    let base = [
+        ("csrf", token.as_str()),
+        ("cal", "calendar"),
+        ("title", "Planning"),
+        ("start_date", "2030-03-04"),
+        ("start_time", "10:00"),
+        ("end_date", "2030-03-04"),
+        ("end_time", "11:00"),
+        ("guests_shown", "1"),
+    ];
+
+    // A guest the form cannot resolve: the form again, nothing stored.
+    let mut fields = base.to_vec();
+    fields.push(("guests", "bob, nobody"));
+    let (st, _, body) = post_form(&s, &emma, "/calendar/new", &fields).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body.contains("nobody is neither a colleague"), "{body}");
+    assert!(
+        body.contains("value=\"bob, nobody\""),
+        "the form keeps what was typed: {body}"
+    );
+    assert!(objects(&s, "emma").await.is_empty());
+
+    let mut fields = base.to_vec();
+    fields.extend([("guests", "bob; guest@partner.example"), ("room.room-blue", "1")]);
+    let (st, to, _) = post_form(&s, &emma, "/calendar/new", &fields).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let mine = objects(&s, "emma").await;
+    assert_eq!(mine.len(), 1);
+    assert!(
+        mine[0].contains("ORGANIZER;CN=emma:mailto:emma@example.test"),
+        "{}",
+        mine[0]
+    );
+    assert!(
+        attendee(&mine[0], "blue@example.test").contains("PARTSTAT=ACCEPTED"),
+        "{}",
+        mine[0]
+    );
+    assert!(
+        attendee(&mine[0], "bob@example.test").contains("SCHEDULE-STATUS=1.2"),
+        "{}",
+        mine[0]
+    );
+    assert!(attendee(&mine[0], "guest@partner.example").contains("NEEDS-ACTION"));
+    let bobs = objects(&s, "bob").await;
+    assert_eq!(bobs.len(), 1, "bob has his copy");
+    assert!(attendee(&bobs[0], "bob@example.test").contains("PARTSTAT=NEEDS-ACTION"));
+    assert_eq!(inbox_methods(&s, "bob").await, ["REQUEST"]);
+
+    // The event page shows the guest list and the answers.
+    let (_, day) = page(&s, &emma, &to).await;
+    let (_, event) = page(&s, &emma, &event_link(&day)).await;
+    assert!(event.contains("bob@example.test, guest@partner.example"), "{event}");
+    assert!(
+        event.contains("id=\"room-room-blue\" type=\"checkbox\" name=\"room.room-blue\" value=\"1\" checked"),
+        "{event}"
+    );
+    assert!(
+        event.contains("Blue room — accepted") && event.contains("bob — no answer yet"),
+        "{event}"
+    );
+
+    // bob accepts (from his home page); then emma takes him off and keeps the rest.
+    let bob = s.sign_in(BOB.0, BOB.1).await;
+    let (_, home) = page(&s, &bob, "/").await;
+    assert!(home.contains("Planning"), "{home}");
+    let answer = [
+        ("csrf", csrf(&home)),
+        ("cal", hidden(&home, "cal")),
+        ("name", hidden(&home, "name")),
+        ("etag", hidden(&home, "etag")),
+        ("answer", "accept".to_owned()),
+    ];
+    let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, _, _) = post_form(&s, &bob, "/calendar/invitation", &answer).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, event) = page(&s, &emma, &event_link(&day)).await;
+    assert!(event.contains("bob — accepted"), "{event}");
+    // bob's copy is an invitation: its form does not edit the guest list.
+    let (_, bob_day) = page(&s, &bob, &to).await;
+    let (_, bob_event) = page(&s, &bob, &event_link(&bob_day)).await;
+    assert!(
+        bob_event.contains("Planning") && !bob_event.contains("name=\"guests\""),
+        "{bob_event}"
+    );
+
+    let mut fields: Vec<(&str, String)> = ["csrf", "cal", "name", "etag"]
+        .into_iter()
+        .map(|k| (k, hidden(&event, k)))
+        .collect();
+    for (k, v) in [
+        ("title", "Planning"),
+        ("start_date", "2030-03-04"),
+        ("start_time", "10:00"),
+        ("end_date", "2030-03-04"),
+        ("end_time", "11:00"),
+        ("guests_shown", "1"),
+        ("guests", "guest@partner.example"),
+        ("room.room-blue", "1"),
+    ] {
+        fields.push((k, v.to_owned()));
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, _, body) = post_form(&s, &emma, "/calendar/event", &fields).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let mine = objects(&s, "emma").await;
+    assert!(attendee(&mine[0], "bob@example.test").is_empty(), "{}", mine[0]);
+    assert!(
+        attendee(&mine[0], "blue@example.test").contains("PARTSTAT=ACCEPTED"),
+        "{}",
+        mine[0]
+    );
+    let bobs = objects(&s, "bob").await;
+    assert!(bobs[0].contains("STATUS:CANCELLED"), "{}", bobs[0]);
+    assert_eq!(inbox_methods(&s, "bob").await, ["REQUEST", "CANCEL"]);
+
+    s.shutdown().await;
+}
