@@ -3,8 +3,9 @@
 //! (RFC 4918 §9.8–§9.9 with RFC 4791 §5.3.2.1), a PUT that changes an object's UID (409
 //! `no-uid-conflict`), `calendar-timezone` checked on MKCALENDAR and PROPPATCH (403
 //! `valid-calendar-data`), MKCALENDAR on an existing URL (403 `resource-must-be-null`) and
-//! inside a calendar (403 `calendar-collection-location-ok`), and an invalid filter (403
-//! `valid-filter`, RFC 4791 §7.8).
+//! inside a calendar (403 `calendar-collection-location-ok`), an invalid filter (403
+//! `valid-filter`, RFC 4791 §7.8), a VTIMEZONE of no known name read by its own rules, and the
+//! `expand-property` REPORT (RFC 3253 §3.8) on principals.
 
 mod common;
 
@@ -274,5 +275,119 @@ async fn an_invalid_filter_is_a_failed_precondition() {
     let (st, body) = send(&s, A, "REPORT", CAL, &[("Depth", "1")], query).await;
     assert_eq!(st, 403, "{body}");
     assert!(condition(&body, "valid-filter"), "{body}");
+    s.shutdown().await;
+}
+
+fn time_range_query(start: &str, end: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?><C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">\
+         <D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">\
+         <C:time-range start=\"{start}\" end=\"{end}\"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"
+    )
+}
+
+/// An event at 10:00 in a zone named neither by IANA nor by Windows keeps the zone's daylight
+/// time: in July it is 14:00 UTC (EDT), not 15:00 (the standard offset, fixed).
+#[tokio::test]
+async fn a_custom_vtimezone_is_read_by_its_own_rules() {
+    let s = server().await;
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Portico tests//EN\r\nBEGIN:VTIMEZONE\r\n\
+                 TZID:Customized Time Zone\r\nBEGIN:STANDARD\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:-0400\r\n\
+                 TZOFFSETTO:-0500\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n\
+                 DTSTART:16010101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n\
+                 END:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:custom-tz\r\nDTSTAMP:20300101T000000Z\r\n\
+                 DTSTART;TZID=Customized Time Zone:20270715T100000\r\nDTEND;TZID=Customized Time Zone:20270715T103000\r\n\
+                 SUMMARY:Summer\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_eq!(put(&s, &format!("{CAL}custom-tz.ics"), event).await, 201);
+    let (st, at_14) = send(
+        &s,
+        A,
+        "REPORT",
+        CAL,
+        &[("Depth", "1")],
+        &time_range_query("20270715T140000Z", "20270715T142000Z"),
+    )
+    .await;
+    assert_eq!(st, 207, "{at_14}");
+    assert!(at_14.contains("custom-tz.ics"), "10:00 EDT is 14:00 UTC: {at_14}");
+    let (_, at_15) = send(
+        &s,
+        A,
+        "REPORT",
+        CAL,
+        &[("Depth", "1")],
+        &time_range_query("20270715T150000Z", "20270715T152000Z"),
+    )
+    .await;
+    assert!(!at_15.contains("custom-tz.ics"), "not 15:00 UTC: {at_15}");
+    s.shutdown().await;
+}
+
+/// RFC 3253 §3.8 `expand-property` on a principal: its properties, and the principal an
+/// href-valued one names expanded into a `DAV:response` of the nested properties; a property
+/// it lacks is 404; `supported-report-set` lists the report.
+#[tokio::test]
+async fn expand_property_expands_principals_in_place() {
+    let s = server().await;
+    let body = "<?xml version=\"1.0\"?><D:expand-property xmlns:D=\"DAV:\">\
+                <D:property name=\"principal-URL\"><D:property name=\"displayname\"/>\
+                <D:property name=\"calendar-user-address-set\" namespace=\"urn:ietf:params:xml:ns:caldav\"/></D:property>\
+                <D:property name=\"calendar-home-set\" namespace=\"urn:ietf:params:xml:ns:caldav\"><D:property name=\"displayname\"/></D:property>\
+                <D:property name=\"displayname\"/><D:property name=\"no-such-thing\" namespace=\"urn:x\"/>\
+                </D:expand-property>";
+    let (st, ms) = send(&s, B, "REPORT", "/dav/principals/users/alice/", &[("Depth", "0")], body).await;
+    assert_eq!(st, 207, "{ms}");
+    let doc = common::xml::parse(&ms).unwrap();
+    let outer: Vec<_> = doc.children_named("DAV:", "response").collect();
+    assert_eq!(outer.len(), 1, "{ms}");
+    let url = outer[0].descendants("DAV:", "principal-URL");
+    let inner = url[0]
+        .child("DAV:", "response")
+        .unwrap_or_else(|| panic!("principal-URL expanded: {ms}"));
+    assert_eq!(
+        common::href_path(&inner.child("DAV:", "href").unwrap().text()),
+        "/dav/principals/users/alice/"
+    );
+    assert!(
+        inner
+            .descendants("DAV:", "displayname")
+            .iter()
+            .any(|d| d.text() == "alice"),
+        "{ms}"
+    );
+    assert!(
+        inner
+            .descendants("urn:ietf:params:xml:ns:caldav", "calendar-user-address-set")
+            .iter()
+            .any(|a| a.text().contains("mailto:alice@example.test")),
+        "{ms}"
+    );
+    // The home is no principal: its nested property is 404, inside the expansion.
+    let home = outer[0].descendants("urn:ietf:params:xml:ns:caldav", "calendar-home-set");
+    let home_response = home[0].child("DAV:", "response").unwrap_or_else(|| panic!("{ms}"));
+    assert!(home_response.text().contains("404"), "{ms}");
+    // The unknown property is 404 at the top.
+    assert!(ms.contains("no-such-thing"), "{ms}");
+    let (_, set) = send(
+        &s,
+        B,
+        "PROPFIND",
+        "/dav/principals/users/alice/",
+        &[("Depth", "0")],
+        "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop><D:supported-report-set/></D:prop></D:propfind>",
+    )
+    .await;
+    assert!(set.contains("expand-property"), "{set}");
+    // A malformed request is a 400 with its reason, not a 207.
+    let (st, _) = send(
+        &s,
+        B,
+        "REPORT",
+        "/dav/principals/users/alice/",
+        &[],
+        "<D:expand-property xmlns:D=\"DAV:\"><D:property/></D:expand-property>",
+    )
+    .await;
+    assert_eq!(st, 400);
     s.shutdown().await;
 }

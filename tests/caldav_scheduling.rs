@@ -684,7 +684,7 @@ async fn principal_property_search_finds_people_and_rooms() {
         "REPORT",
         "/dav/principals/",
         &[],
-        r#"<D:expand-property xmlns:D="DAV:"/>"#,
+        r#"<D:acl-principal-prop-set xmlns:D="DAV:"/>"#,
     )
     .await;
     assert_eq!(st, 403);

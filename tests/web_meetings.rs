@@ -216,3 +216,93 @@ async fn guests_and_rooms_from_the_form_are_invited() {
 
     s.shutdown().await;
 }
+
+fn busy_event(uid: &str, from: &str, to: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20300101T000000Z\r\n\
+         DTSTART:{from}\r\nDTEND:{to}\r\nSUMMARY:Busy\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+/// The busy cells of a grid row, by the row's name.
+fn busy_cells(html: &str, name: &str) -> usize {
+    let key = format!("<th scope=\"row\">{name}");
+    let at = html.find(&key).unwrap_or_else(|| panic!("a row for {name} in {html}"));
+    let row = &html[at..at + html[at..].find("</tr>").unwrap()];
+    row.matches("class=\"busy").count()
+}
+
+#[tokio::test]
+async fn the_form_shows_who_is_free_and_proposes_the_next_common_slot() {
+    let s = server().await;
+    let busy = [
+        (EMMA, "e1", "20300304T090000Z", "20300304T100000Z"),
+        (BOB, "b1", "20300304T100000Z", "20300304T120000Z"),
+    ];
+    for (who, uid, from, to) in busy {
+        let path = format!("/dav/calendars/{}/calendar/{uid}.ics", who.0);
+        assert_eq!(
+            s.put_as(who.0, who.1, &path, busy_event(uid, from, to).into_bytes())
+                .await,
+            201
+        );
+    }
+    let emma = s.sign_in(EMMA.0, EMMA.1).await;
+    let (_, form) = page(&s, &emma, "/calendar/new?date=2030-03-04").await;
+    assert!(form.contains("name=\"check\""), "{form}");
+    let token = csrf(&form);
+    let fields = [
+        ("csrf", token.as_str()),
+        ("cal", "calendar"),
+        ("title", "Review"),
+        ("start_date", "2030-03-04"),
+        ("start_time", "09:00"),
+        ("end_date", "2030-03-04"),
+        ("end_time", "10:00"),
+        ("guests_shown", "1"),
+        ("guests", "bob"),
+        ("check", "1"),
+    ];
+    // bob's calendar is private (the default): his row says so, and only emma's time counts.
+    let (st, _, grid) = post_form(&s, &emma, "/calendar/new", &fields).await;
+    assert_eq!(st, StatusCode::OK, "{grid}");
+    assert!(
+        grid.contains("bob <span class=\"hint\">(calendar not shared with you)"),
+        "{grid}"
+    );
+    assert_eq!(busy_cells(&grid, "emma"), 2);
+    assert!(grid.contains("10:00–11:00"), "{grid}");
+    let bob_id = s.principal_id("bob").await;
+    let cal = s.app.store.collections_of(bob_id, "calendar").await.unwrap();
+    s.app.store.set_collection_visibility(cal[0].id, "busy").await.unwrap();
+    let (st, _, grid) = post_form(&s, &emma, "/calendar/new", &fields).await;
+    assert_eq!(st, StatusCode::OK, "{grid}");
+    // 08:00–20:00 in half hours: emma is busy 09–10, bob 10–12.
+    assert_eq!((busy_cells(&grid, "emma"), busy_cells(&grid, "bob")), (2, 4), "{grid}");
+    assert_eq!(
+        grid.matches(" chosen\"").count(),
+        4,
+        "the meeting's hour, in both rows: {grid}"
+    );
+    // The first hour both have free from 09:00 is 12:00.
+    let noon = "1898856000"; // 2030-03-04T12:00:00Z
+    assert!(
+        grid.contains("12:00–13:00") && grid.contains(&format!("name=\"slot\" value=\"{noon}\"")),
+        "{grid}"
+    );
+    assert!(grid.contains("value=\"bob\""), "the form keeps its guests: {grid}");
+
+    // "Use this time" moves the form there; nothing is saved until Save.
+    let mut moved = fields.to_vec();
+    moved.retain(|(k, _)| *k != "check");
+    moved.push(("slot", noon));
+    let (st, _, again) = post_form(&s, &emma, "/calendar/new", &moved).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        again.contains("name=\"start_time\" value=\"12:00\"") && again.contains("name=\"end_time\" value=\"13:00\""),
+        "{again}"
+    );
+    assert_eq!(objects(&s, "emma").await.len(), 1);
+    assert_eq!(objects(&s, "bob").await.len(), 1);
+    s.shutdown().await;
+}

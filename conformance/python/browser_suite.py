@@ -672,7 +672,7 @@ def calendar_event(b):
     check(title in b.text("table.month"), "the month view does not list the new event")
 
 
-@step("invite a colleague and a room from the event form; the colleague accepts on the home page")
+@step("invite a colleague and a room from the event form (checking who is free); the colleague accepts on the home page")
 def meeting_invitation(b):
     en = T["en"]
     stamp = str(int(time.time()))
@@ -693,6 +693,13 @@ def meeting_invitation(b):
     set_value(b, "#end_time", "23:59")
     b.fill("#guests", COLLEAGUE)
     b.css(f"#room-{room_login}", "the room's checkbox").click()
+    # Who is free: a row per person and room, and a proposed time everyone has free.
+    b.follow(b.css("button[name=check]", "the check-availability button"), "meeting-availability")
+    names = [th.text.strip() for th in b.all("table.freebusy tbody th")]
+    check(len(names) == 3 and room_name in names, f"the free/busy grid's rows: {names}")
+    check(b.css("button[name=slot]", "the use-this-time button") is not None, "no proposed time")
+    equal(b.css("#guests").get_attribute("value"), COLLEAGUE, "the guests after checking")
+    check(b.css(f"#room-{room_login}").is_selected(), "the room stays ticked after checking")
     b.follow(b.css("form.event-form button[type=submit]", "save button"), "meeting-saved")
     check(b.path().startswith("/calendar?"), f"saving led to {b.path()}: {b.alert()!r}")
     today = b.css("section.day.today", "today in the week view")

@@ -201,6 +201,25 @@ impl<'a> Principals<'a> {
         Ok(out)
     }
 
+    /// One active person or room by login, as [`Principals::calendar_users`] lists them.
+    pub async fn calendar_user(&self, login: &str) -> Result<Option<Principal>> {
+        let me = self.actor.principal();
+        if !self.actor.is_system()
+            && !crate::core::authz::can(
+                me,
+                crate::core::authz::Action::Read,
+                crate::core::authz::Resource::DavRoot,
+            )
+        {
+            return Err(Error::forbidden());
+        }
+        Ok(self
+            .store()
+            .principal_by_login(login)
+            .await?
+            .filter(|p| p.active && matches!(p.kind, PrincipalKind::User | PrincipalKind::Resource)))
+    }
+
     /// Every principal of a kind.
     pub async fn list(&self, kind: PrincipalKind) -> Result<Vec<Principal>> {
         self.actor.require_admin()?;

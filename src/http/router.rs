@@ -1,7 +1,7 @@
 //! Maps request paths to handlers and establishes who is asking.
 //!
 //! Everything except `/healthz`, the login page, guests' answer links (`/answer/…`, whose token
-//! is the credential) and the root `OPTIONS` probe (Windows asks it
+//! is the credential), calendar feeds and free/busy by token and the root `OPTIONS` probe (Windows asks it
 //! before sending credentials) requires an authenticated principal; `/metrics` an
 //! administrator or the configured metrics token.
 
@@ -66,6 +66,19 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         }
         // The feed's secret token is its credential (subscribing clients cannot sign in).
         p if p.starts_with("/ical/") => crate::dav::caldav::feed::serve(ctx, req.method(), p).await,
+        // Outlook's Internet Free/Busy: by a feed token, else signed in.
+        p if p.starts_with("/freebusy/") => {
+            let token = req
+                .uri()
+                .query()
+                .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "token"))
+                .map(|(_, v)| v.into_owned());
+            let actor = match token {
+                Some(_) => None,
+                None => Some(authenticate(ctx, &req).await?),
+            };
+            crate::dav::caldav::feed::free_busy(ctx, req.method(), p, token.as_deref(), actor.as_ref()).await
+        }
         p if p == "/docs" || p.starts_with("/docs/") => {
             let actor = authenticate(ctx, &req).await?;
             crate::dav::webdav::handle(ctx, &actor, req).await

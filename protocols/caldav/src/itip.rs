@@ -596,27 +596,49 @@ fn clean(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).collect()
 }
 
-/// The VFREEBUSY REPLY for one attendee of a free-busy request (RFC 5546 §3.3.3): the range,
-/// and one FREEBUSY line per busy period.
+/// The VFREEBUSY REPLY for one attendee of a request: their busy periods in its range.
 pub fn freebusy_reply(req: &FreeBusyRequest, attendee: &str, busy: &[crate::BusyPeriod], dtstamp: i64) -> String {
+    vfreebusy(
+        "REPLY",
+        req.uid.as_deref(),
+        (req.start, req.end),
+        (&req.organizer, Some(attendee)),
+        busy,
+        dtstamp,
+    )
+}
+
+/// A calendar user's published free/busy (RFC 5545 §3.6.4, METHOD:PUBLISH), as Outlook's
+/// "Internet Free/Busy" reads it: their busy periods in `range`.
+pub fn freebusy_published(user: &str, range: (i64, i64), busy: &[crate::BusyPeriod], dtstamp: i64) -> String {
+    vfreebusy("PUBLISH", None, range, (user, None), busy, dtstamp)
+}
+
+fn vfreebusy(
+    method: &str,
+    uid: Option<&str>,
+    (start, end): (i64, i64),
+    (organizer, attendee): (&str, Option<&str>),
+    busy: &[crate::BusyPeriod],
+    dtstamp: i64,
+) -> String {
     use crate::format_utc;
-    let mut out = String::from(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Portico//CalDAV//EN\r\nMETHOD:REPLY\r\nBEGIN:VFREEBUSY\r\n",
+    let mut out = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Portico//CalDAV//EN\r\nMETHOD:{method}\r\nBEGIN:VFREEBUSY\r\n"
     );
-    if let Some(uid) = &req.uid {
+    if let Some(uid) = uid {
         out.push_str(&format!("UID:{}\r\n", clean(uid)));
     }
     out.push_str(&format!("DTSTAMP:{}\r\n", format_utc(dtstamp)));
     out.push_str(&format!(
         "DTSTART:{}\r\nDTEND:{}\r\n",
-        format_utc(req.start),
-        format_utc(req.end)
+        format_utc(start),
+        format_utc(end)
     ));
-    out.push_str(&format!(
-        "ORGANIZER:{}\r\nATTENDEE:{}\r\n",
-        clean(&req.organizer),
-        clean(attendee)
-    ));
+    out.push_str(&format!("ORGANIZER:{}\r\n", clean(organizer)));
+    if let Some(a) = attendee {
+        out.push_str(&format!("ATTENDEE:{}\r\n", clean(a)));
+    }
     for p in busy {
         out.push_str(&format!(
             "FREEBUSY;FBTYPE={}:{}/{}\r\n",

@@ -58,7 +58,9 @@ pub use path::{PathError, decode_path, encode_href};
 pub use prop_value::PropValue;
 pub use qname::{NS_CALDAV, NS_CARDDAV, NS_DAV, NS_MS, QName};
 pub use request::lockinfo::{LockInfo, parse_lockinfo};
-pub use request::principal_search::{MatchKind, PrincipalReport, PrincipalSearch, SearchTerm, parse_principal_report};
+pub use request::principal_search::{
+    ExpandProp, MatchKind, PrincipalReport, PrincipalSearch, SearchTerm, parse_principal_report,
+};
 pub use request::propfind::{Propfind, parse_propfind};
 pub use request::proppatch::{PropPatchOp, parse_proppatch};
 pub use response::multistatus::{Multistatus, PropStat, Response};

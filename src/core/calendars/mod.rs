@@ -13,10 +13,12 @@
 //! pages, events written from a form), `manage` (creating, changing and deleting
 //! calendars; grants, visibility, feeds, team calendars, rooms), `scheduling` (meetings
 //! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling),
-//! `guests` and `answer_links` (answers of guests outside the company, by signed link or
+//! `availability` (the free/busy grid of a meeting's people and rooms), `guests` and
+//! `answer_links` (answers of guests outside the company, by signed link or
 //! mailed REPLY).
 
 mod answer_links;
+mod availability;
 mod events;
 mod guests;
 mod imip;
@@ -36,6 +38,7 @@ pub use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
 };
 pub use answer_links::AnswerLinks;
+pub use availability::{Availability, MAX_RANGE_SECONDS, next_free_slot, published_free_busy_by_token};
 pub use events::{AgendaEntry, RoomChoice};
 pub use guests::{GuestAnswer, LinkPage};
 pub use invitations::{Invitation, Reply};

@@ -2,12 +2,12 @@
 //! from each of their calendars the asker may see at least as busy/free (the visibility mode
 //! and grants decide; a private calendar contributes nothing), with busy periods only.
 
-use caldav::itip::{self, FreeBusyRequest};
+use caldav::itip;
 
 use crate::core::{Error, ErrorKind, Result};
 
 use super::scheduling::is_address_of;
-use super::{CalendarView, Calendars, Principal, PrincipalKind};
+use super::{Calendars, Principal, PrincipalKind};
 
 /// The answer for one attendee of a free-busy request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Calendars<'_> {
         for attendee in &req.attendees {
             let answer = match self.principal_for(&itip::address_key(attendee)).await? {
                 Some(p) if p.kind != PrincipalKind::Group => {
-                    let busy = self.busy_of(&p, &req).await?;
+                    let busy = self.busy_of(&p, req.start, req.end, None).await?.unwrap_or_default();
                     FreeBusyAnswer {
                         recipient: attendee.clone(),
                         status: "2.0;Success",
@@ -68,25 +68,5 @@ impl Calendars<'_> {
             out.push(answer);
         }
         Ok(out)
-    }
-
-    /// The busy periods of `p`'s calendars the actor may see as busy/free, in the range.
-    async fn busy_of(&self, p: &Principal, req: &FreeBusyRequest) -> Result<Vec<caldav::BusyPeriod>> {
-        let mut items = Vec::new();
-        for c in self.listed(p).await? {
-            if c.binding.is_some() || c.view < CalendarView::BusyOnly {
-                continue;
-            }
-            items.extend(self.free_busy_sources(&c, req.start, req.end).await?);
-        }
-        let range = caldav::TimeRange {
-            start: req.start,
-            end: req.end,
-        };
-        Ok(caldav::busy_periods(
-            items.iter().map(|i| i.data.as_bytes()),
-            &range,
-            &caldav::FloatingZone::utc(),
-        ))
     }
 }

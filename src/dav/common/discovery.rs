@@ -55,10 +55,12 @@ pub fn supported_reports(reports: &[QName]) -> PropertyValue {
     dav::report::supported_report_set(reports)
 }
 
-/// The REPORTs principals and the collections above them answer (RFC 3744 §9.4–§9.5).
+/// The REPORTs principals and the collections above them answer (RFC 3744 §9.4–§9.5, RFC
+/// 3253 §3.8).
 const PRINCIPAL_REPORTS: &[QName] = &[
     QName::dav("principal-property-search"),
     QName::dav("principal-search-property-set"),
+    QName::dav("expand-property"),
 ];
 
 /// Properties every `/dav/` resource answers for the signed-in user.

@@ -3,9 +3,18 @@
 //! principals: how Apple Calendar, eM Client and python `caldav` find attendees and rooms by
 //! name, address or type. Who may be found is `crate::core::principals`' (the active people
 //! and rooms, for every signed-in user); this module matches the searched properties with the
-//! values principals answer in PROPFIND (`discovery`), caselessly.
+//! values principals answer in PROPFIND (`discovery`), caselessly. RFC 3253 §3.8
+//! `expand-property` answers a principal's properties with each principal an href-valued one
+//! names expanded in place into a `DAV:response` of the nested properties (other resources,
+//! and hrefs to no principal, get 404 for them).
 
-use dav::{Multistatus, NS_CALDAV, PrincipalReport, PrincipalSearch, QName, XmlElement};
+use std::future::Future;
+use std::pin::Pin;
+
+use dav::{
+    ExpandProp, Multistatus, NS_CALDAV, PrincipalReport, PrincipalSearch, Property, PropertyValue, QName,
+    Response as DavResponse, Status, XmlElement,
+};
 use http::{HeaderValue, Response, StatusCode, header};
 use hyper::body::Incoming;
 
@@ -87,7 +96,10 @@ pub async fn report(
         None => {
             return Err(AppError::Dav {
                 status: StatusCode::FORBIDDEN,
-                reason: "only principal-property-search and principal-search-property-set are reported here".into(),
+                reason:
+                    "only principal-property-search, principal-search-property-set and expand-property are reported \
+                         here"
+                        .into(),
                 condition: Some(dav::Precondition::new(QName::dav("supported-report"))),
             });
         }
@@ -98,6 +110,11 @@ pub async fn report(
                 HeaderValue::from_static("application/xml; charset=utf-8"),
             );
             return Ok(resp);
+        }
+        Some(PrincipalReport::ExpandProperty(props)) => {
+            let mut ms = Multistatus::new();
+            ms.push(expand_href(ctx, actor, request_href, &props).await?);
+            return Ok(multistatus_response(&ms));
         }
         Some(PrincipalReport::Search(s)) => s,
     };
@@ -121,4 +138,67 @@ pub async fn report(
         ));
     }
     Ok(multistatus_response(&ms))
+}
+
+/// The login of a principal href (absolute or not), if it is one.
+fn principal_login(href: &str) -> Option<String> {
+    let path = match href.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => href,
+    };
+    let segments = dav::decode_path(path).ok()?;
+    match segments.as_slice() {
+        [dav, principals, users, login] if dav == "dav" && principals == "principals" && users == "users" => {
+            Some(login.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The `DAV:response` for `href` with `props`, expanded: a principal's values, a 404 for each
+/// property of anything else.
+fn expand_href<'a>(
+    ctx: &'a Ctx,
+    actor: &'a Actor,
+    href: String,
+    props: &'a [ExpandProp],
+) -> Pin<Box<dyn Future<Output = Result<DavResponse, AppError>> + Send + 'a>> {
+    Box::pin(async move {
+        let who = match principal_login(&href) {
+            Some(login) => ctx.app.core.principals(actor).calendar_user(&login).await?,
+            None => None,
+        };
+        let Some(p) = who else {
+            return Ok(DavResponse::grouped(
+                href,
+                props
+                    .iter()
+                    .map(|x| (Status::NOT_FOUND, Property::empty(x.name.clone()))),
+            ));
+        };
+        let me = actor.principal();
+        let mut results = Vec::with_capacity(props.len());
+        for x in props {
+            let value = match (discovery::principal_value(me, &p, &x.name), x.expand.is_empty()) {
+                (Some(PropertyValue::Href(h)), false) => Some(vec![h]),
+                (Some(PropertyValue::Hrefs(hs)), false) => Some(hs),
+                (v, _) => {
+                    results.push(match v {
+                        Some(v) => (Status::OK, Property::new(x.name.clone(), v)),
+                        None => (Status::NOT_FOUND, Property::empty(x.name.clone())),
+                    });
+                    continue;
+                }
+            };
+            let mut responses = Vec::new();
+            for h in value.unwrap_or_default() {
+                responses.push(expand_href(ctx, actor, h, &x.expand).await?);
+            }
+            results.push((
+                Status::OK,
+                Property::new(x.name.clone(), PropertyValue::Responses(responses)),
+            ));
+        }
+        Ok(DavResponse::grouped(href, results))
+    })
 }

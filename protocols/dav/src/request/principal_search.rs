@@ -1,6 +1,8 @@
 //! The principal REPORT bodies of RFC 3744: `DAV:principal-property-search` (§9.4), which
 //! clients send to find attendees and rooms by name or address, and
-//! `DAV:principal-search-property-set` (§9.5), which asks what may be searched.
+//! `DAV:principal-search-property-set` (§9.5), which asks what may be searched; and RFC 3253
+//! §3.8 `DAV:expand-property`, with which Apple Calendar and eM Client read a principal and
+//! the principals its properties name in one request.
 //!
 //! A search holds `property-search` terms (each: properties and the text to match, all
 //! caseless substrings unless the CalendarServer `match-type` attribute says `starts-with` or
@@ -64,6 +66,50 @@ pub struct PrincipalSearch {
 pub enum PrincipalReport {
     Search(PrincipalSearch),
     SearchPropertySet,
+    ExpandProperty(Vec<ExpandProp>),
+}
+
+/// One `DAV:property` of an `expand-property` request: a property, and for an href-valued
+/// one the properties to answer of each resource it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandProp {
+    pub name: QName,
+    pub expand: Vec<ExpandProp>,
+}
+
+/// Most `DAV:property` elements one `expand-property` holds, and how deep they nest.
+pub const MAX_EXPAND_PROPS: usize = 64;
+pub const MAX_EXPAND_DEPTH: usize = 3;
+
+const EXPAND: QName = QName::dav("expand-property");
+
+fn expand_props(e: &Element, depth: usize, count: &mut usize) -> Result<Vec<ExpandProp>, XmlError> {
+    let mut out: Vec<ExpandProp> = Vec::new();
+    for child in e.elements().filter(|c| c.dav_local() == Some("property")) {
+        *count += 1;
+        if *count > MAX_EXPAND_PROPS {
+            return Err(XmlError::TooMany {
+                what: "expand-property properties",
+                limit: MAX_EXPAND_PROPS,
+            });
+        }
+        if depth >= MAX_EXPAND_DEPTH {
+            return Err(XmlError::Invalid("expand-property nests too deep"));
+        }
+        let local = child
+            .attr("name")
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or(XmlError::Invalid("a DAV:property needs a name"))?;
+        let ns = child.attr("namespace").map_or(crate::qname::NS_DAV, str::trim);
+        let name = QName::new(ns.to_owned(), local.to_owned());
+        if out.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let expand = expand_props(child, depth + 1, count)?;
+        out.push(ExpandProp { name, expand });
+    }
+    Ok(out)
 }
 
 const SEARCH: QName = QName::dav("principal-property-search");
@@ -74,6 +120,9 @@ pub fn parse_principal_report(body: &[u8]) -> Result<Option<PrincipalReport>, Xm
     let root = parse_document(body)?;
     if root.name == PROPERTY_SET {
         return Ok(Some(PrincipalReport::SearchPropertySet));
+    }
+    if root.name == EXPAND {
+        return Ok(Some(PrincipalReport::ExpandProperty(expand_props(&root, 0, &mut 0)?)));
     }
     if root.name != SEARCH {
         return Ok(None);
@@ -211,5 +260,56 @@ mod tests {
                 .repeat(33)
         );
         assert!(parse_principal_report(many.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn reads_an_expand_property_tree() {
+        let body = r#"<D:expand-property xmlns:D="DAV:">
+            <D:property name="calendar-proxy-write-for" namespace="http://calendarserver.org/ns/">
+              <D:property name="displayname"/>
+              <D:property name="calendar-user-address-set" namespace="urn:ietf:params:xml:ns:caldav"/>
+            </D:property>
+            <D:property name="displayname"/><D:property name="displayname"/>
+          </D:expand-property>"#;
+        let Some(PrincipalReport::ExpandProperty(props)) = parse_principal_report(body.as_bytes()).unwrap() else {
+            panic!("not an expand-property");
+        };
+        assert_eq!(props.len(), 2, "the repeated displayname counts once: {props:?}");
+        assert_eq!(
+            props[0].name,
+            QName::new("http://calendarserver.org/ns/", "calendar-proxy-write-for")
+        );
+        assert_eq!(props[0].expand.len(), 2);
+        assert_eq!(
+            props[0].expand[1].name,
+            QName::new(crate::qname::NS_CALDAV, "calendar-user-address-set")
+        );
+        assert_eq!(
+            props[1],
+            ExpandProp {
+                name: QName::dav("displayname"),
+                expand: Vec::new()
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_expand_property_without_names_or_too_deep_or_too_many() {
+        let parse = |b: &str| parse_principal_report(b.as_bytes());
+        assert!(parse(r#"<D:expand-property xmlns:D="DAV:"><D:property/></D:expand-property>"#).is_err());
+        let deep = format!(
+            r#"<D:expand-property xmlns:D="DAV:">{}{}</D:expand-property>"#,
+            r#"<D:property name="a">"#.repeat(4),
+            "</D:property>".repeat(4)
+        );
+        assert!(parse(&deep).is_err());
+        let many = format!(
+            r#"<D:expand-property xmlns:D="DAV:">{}</D:expand-property>"#,
+            (0..70)
+                .map(|i| format!(r#"<D:property name="p{i}"/>"#))
+                .collect::<String>()
+        );
+        assert!(matches!(parse(&many), Err(XmlError::TooMany { .. })));
+        assert!(parse("<D:expand-property xmlns:D=\"DAV:\">").is_err());
     }
 }

@@ -168,7 +168,7 @@ impl Multistatus {
 }
 
 impl Response {
-    fn write(&self, w: &mut XmlWriter) {
+    pub(crate) fn write(&self, w: &mut XmlWriter) {
         w.start(&RESPONSE);
         w.text_element(&HREF, &self.href);
         match &self.body {

@@ -38,6 +38,9 @@ pub enum PropertyValue {
     Dead(PropValue),
     /// Structured content (CalDAV/CardDAV live properties and the like).
     Elements(Vec<XmlNode>),
+    /// The resources an href-valued property names, each a `DAV:response` with their
+    /// properties: an `expand-property` REPORT's answer (RFC 3253 §3.8).
+    Responses(Vec<crate::response::multistatus::Response>),
     /// An HTTP-date (`getlastmodified`).
     HttpDate(SystemTime),
     /// An RFC 3339 date-time (`creationdate`).
@@ -96,6 +99,11 @@ impl Property {
                     n.write(w);
                 }
             }),
+            PropertyValue::Responses(responses) => wrap(w, name, responses.is_empty(), |w| {
+                for r in responses {
+                    r.write(w);
+                }
+            }),
             PropertyValue::HttpDate(t) => w.text_element(name, &http_date(*t)),
             PropertyValue::CreationDate(t) => w.text_element(name, &rfc3339(*t)),
             PropertyValue::LockDiscovery {
@@ -140,6 +148,7 @@ impl UsesNamespaces for Property {
         match &self.value {
             PropertyValue::ResourceType(types) => types.iter().for_each(|t| ns.add(&t.ns)),
             PropertyValue::Elements(nodes) => nodes.iter().for_each(|n| n.collect_namespaces(ns)),
+            PropertyValue::Responses(responses) => responses.iter().for_each(|r| r.collect_namespaces(ns)),
             _ => {}
         }
     }

@@ -10,6 +10,8 @@
 //! Times are shown and entered in the visitor's time zone (UTC when they set none); the week
 //! starts on Monday in Russian and on Sunday in English.
 
+mod availability;
+
 use std::collections::HashMap;
 
 use askama::Template;
@@ -495,6 +497,8 @@ struct EventForm {
     rooms: Vec<RoomBox>,
     /// Everyone invited with their answer (an existing meeting).
     answers: Vec<GuestRow>,
+    /// The free/busy grid, after "Check availability".
+    grid: Option<availability::Grid>,
     calendars: Vec<Choice>,
     title: String,
     location: String,
@@ -610,6 +614,7 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
         guests: String::new(),
         rooms,
         answers: Vec::new(),
+        grid: None,
         calendars: writable_choices(&calendars, chosen, v.principal().id),
         title: String::new(),
         location: String::new(),
@@ -769,6 +774,7 @@ fn form_again(
             })
             .collect(),
         answers: Vec::new(),
+        grid: None,
         calendars: writable_choices(calendars, &get("cal"), v.principal().id),
         title: get("title"),
         location: get("location"),
@@ -802,6 +808,9 @@ fn shown_on_form(e: Error) -> Result<String, AppError> {
 
 /// `POST /calendar/new`
 async fn create(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<Response<Body>, AppError> {
+    if form.contains_key("check") || form.contains_key("slot") {
+        return availability::check(ctx, v, form, "/calendar/new").await;
+    }
     let lang = v.lang;
     let zone = Zone::of(v);
     let calendars = shown_calendars(ctx, v).await?;
@@ -941,6 +950,7 @@ async fn event_page(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> 
         guests,
         rooms: room_boxes(ctx, v, &room_logins).await?,
         answers,
+        grid: None,
         calendars: writable_choices(&calendars, c.segment(), v.principal().id),
         title: fields.summary,
         location: fields.location,
@@ -1031,6 +1041,9 @@ fn moved_series(series: &EventFields, shown: &EventFields, sent: &EventFields) -
 
 /// `POST /calendar/event`: save the form, for the whole series or one occurrence.
 async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<Response<Body>, AppError> {
+    if form.contains_key("check") || form.contains_key("slot") {
+        return availability::check(ctx, v, form, "/calendar/event").await;
+    }
     let lang = v.lang;
     let zone = Zone::of(v);
     let get = |k: &str| form.get(k).map_or("", |s| s.as_str());
