@@ -162,6 +162,10 @@ calendar-availability-all-day = Availability is checked for meetings with a star
 calendar-guests = Guests
 calendar-guests-hint = Colleagues' logins or anyone's e-mail addresses, separated by commas. They get an invitation.
 calendar-rooms = Rooms
+calendar-room-seats = { $count ->
+    [one] { $count } seat
+   *[other] { $count } seats
+}
 calendar-answers = Answers
 partstat-accepted = accepted
 partstat-declined = declined
@@ -272,6 +276,11 @@ admin-users = Users
 admin-departments = Departments
 admin-groups = Groups
 admin-rooms = Rooms
+admin-save = Save
+admin-room-capacity = Seats
+admin-room-equipment = Equipment (comma-separated, e.g. projector, video)
+admin-room-bookers = Who may book it
+admin-room-bookers-hint = Department short names or group logins, comma-separated; empty: everyone.
 admin-done = Done.
 admin-version = Version
 admin-database = Database

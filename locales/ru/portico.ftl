@@ -167,6 +167,12 @@ calendar-availability-all-day = Занятость проверяется для
 calendar-guests = Участники
 calendar-guests-hint = Логины коллег или адреса электронной почты через запятую. Они получат приглашение.
 calendar-rooms = Переговорные
+calendar-room-seats = { $count ->
+    [one] { $count } место
+    [few] { $count } места
+    [many] { $count } мест
+   *[other] { $count } места
+}
 calendar-answers = Ответы
 partstat-accepted = принял(а)
 partstat-declined = отказался(ась)
@@ -278,6 +284,11 @@ admin-users = Пользователи
 admin-departments = Отделы
 admin-groups = Группы
 admin-rooms = Переговорные
+admin-save = Сохранить
+admin-room-capacity = Мест
+admin-room-equipment = Оборудование (через запятую, например projector, video)
+admin-room-bookers = Кто может бронировать
+admin-room-bookers-hint = Короткие имена отделов или логины групп через запятую; пусто — все.
 admin-done = Готово.
 admin-version = Версия
 admin-database = База данных

@@ -192,9 +192,26 @@ pub enum RoomCommand {
         /// The address meetings invite the room by (`mailto:`), e.g. room-berlin-1@example.com.
         #[arg(long)]
         email: Option<String>,
+        /// Seats.
+        #[arg(long, default_value_t = 0)]
+        capacity: i64,
+        /// Equipment, comma-separated, e.g. projector,video.
+        #[arg(long, default_value = "")]
+        equipment: String,
+        /// Who may book it: department short names or group logins, comma-separated (default:
+        /// everyone).
+        #[arg(long, default_value = "")]
+        bookers: String,
         #[command(flatten)]
         common: Common,
     },
+}
+
+fn comma_words(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 pub async fn room(cmd: RoomCommand) -> anyhow::Result<()> {
@@ -203,14 +220,23 @@ pub async fn room(cmd: RoomCommand) -> anyhow::Result<()> {
             login,
             name,
             email,
+            capacity,
+            equipment,
+            bookers,
             common,
         } => {
             if !crate::cli::valid_login(&login) {
                 bail!("room {login:?} must be 1 to 64 characters of letters, digits, '.', '_' or '-'");
             }
             let display = name.unwrap_or_else(|| login.clone());
+            let details = crate::core::calendars::RoomDetails {
+                capacity,
+                equipment: comma_words(&equipment),
+                bookers: comma_words(&bookers),
+            };
             with_calendars(&common, async |cals, _| {
-                Ok(cals.create_room(&login, &display, email.as_deref()).await?)
+                cals.create_room(&login, &display, email.as_deref()).await?;
+                Ok(cals.set_room_details(&login, &details).await?)
             })
             .await?;
             println!("created room {login}: /dav/calendars/{login}/calendar/ (free/busy visible to everyone)");

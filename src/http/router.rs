@@ -15,7 +15,7 @@ use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
 use crate::web::{
-    absences, account, admin, answer, assets, calendar, devices, directory, documents, favorites, login, pages,
+    absences, account, admin, answer, assets, calendar, devices, directory, documents, favorites, login, pages, rooms,
 };
 
 pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
@@ -82,6 +82,10 @@ pub async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         p if p == "/docs" || p.starts_with("/docs/") => {
             let actor = authenticate(ctx, &req).await?;
             crate::dav::webdav::handle(ctx, &actor, req).await
+        }
+        "/api/rooms/free" => {
+            let actor = authenticate(ctx, &req).await?;
+            rooms::free(ctx, &actor, req.method(), req.uri().query()).await
         }
         "/api/absences" => {
             let actor = authenticate(ctx, &req).await?;

@@ -23,6 +23,7 @@ mod grants;
 mod locks;
 mod mail;
 mod principals;
+mod rooms;
 // After `collections`, whose `item_columns!` it uses.
 mod scheduling;
 mod sessions;
@@ -43,6 +44,7 @@ pub use grants::{AccessLevel, DocGrant, Grantee, Memberships};
 pub use locks::{DocLock, NewLock};
 pub use mail::{OutboxCounts, OutgoingMail};
 pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
+pub use rooms::RoomDetails;
 pub use scheduling::{InboxItem, OwnedItem, ScheduleTx};
 pub use user_settings::UserSettings;
 

@@ -16,6 +16,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
+use crate::core::calendars::RoomDetails;
 use crate::core::directory::{EmployeeFields, NewEmployee};
 use crate::core::principals::NewAccount;
 use crate::core::{Error, ErrorKind, PrincipalKind};
@@ -130,6 +131,9 @@ struct GroupRow {
 struct RoomRow {
     login: String,
     name: String,
+    capacity: String,
+    equipment: String,
+    bookers: String,
 }
 
 struct AppPasswordRow {
@@ -391,15 +395,21 @@ async fn render(
             });
         }
         Section::Rooms => {
-            page.rooms = principals
-                .list(PrincipalKind::Resource)
-                .await?
-                .into_iter()
-                .map(|r| RoomRow {
+            let calendars = ctx.app.core.calendars(&v.actor);
+            for r in principals.list(PrincipalKind::Resource).await? {
+                let d = calendars.room_details(&r).await?;
+                page.rooms.push(RoomRow {
                     login: r.login,
                     name: r.display_name,
-                })
-                .collect();
+                    capacity: if d.capacity > 0 {
+                        d.capacity.to_string()
+                    } else {
+                        String::new()
+                    },
+                    equipment: d.equipment.join(", "),
+                    bookers: d.bookers.join(", "),
+                });
+            }
         }
     }
     let mut resp = html(StatusCode::OK, &page)?;
@@ -565,10 +575,18 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
                 get("name")
             };
             let email = Some(get("email").trim()).filter(|e| !e.is_empty());
+            let details = room_details(&get)?;
+            let calendars = ctx.app.core.calendars(&v.actor);
+            calendars.create_room(get("login"), name, email).await?;
+            calendars.set_room_details(get("login"), &details).await?;
+        }
+        (Section::Rooms, "details") => {
+            directory_changed = false;
+            let details = room_details(&get)?;
             ctx.app
                 .core
                 .calendars(&v.actor)
-                .create_room(get("login"), name, email)
+                .set_room_details(get("login"), &details)
                 .await?;
         }
         _ => return Err(Error::invalid("unknown command")),
@@ -577,6 +595,27 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
         directory.refresh_books().await?;
     }
     Ok(())
+}
+
+/// A room form's seats, equipment and bookers.
+fn room_details<'a>(get: &impl Fn(&str) -> &'a str) -> Result<RoomDetails, Error> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(',')
+            .map(|w| w.trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let capacity = match get("capacity").trim() {
+        "" => 0,
+        n => n
+            .parse::<i64>()
+            .map_err(|_| Error::invalid("the number of seats is not a number"))?,
+    };
+    Ok(RoomDetails {
+        capacity,
+        equipment: words(get("equipment")),
+        bookers: words(get("bookers")),
+    })
 }
 
 async fn set_head(ctx: &Ctx, v: &Visitor, department: i64, login: &str) -> Result<(), Error> {

@@ -7,7 +7,7 @@
 //! - [`i18n`], [`assets`]: languages and the hashed style sheet.
 //! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`], [`devices`]:
 //!   sign-in and sign-out, and the pages; [`answer`]: guests' answer links (no account).
-//! - [`account`], [`favorites`], [`absences`]: the JSON API.
+//! - [`account`], [`favorites`], [`absences`], [`rooms`]: the JSON API.
 
 pub mod absences;
 pub mod account;
@@ -23,3 +23,4 @@ pub mod i18n;
 pub mod login;
 pub mod page;
 pub mod pages;
+pub mod rooms;

@@ -21,6 +21,7 @@ pub struct RoomChoice {
     pub login: String,
     pub name: String,
     pub email: String,
+    pub details: crate::store::RoomDetails,
 }
 
 fn invitee(p: &Principal, email: &str) -> Invitee {
@@ -131,20 +132,18 @@ impl Calendars<'_> {
     /// The rooms that can be invited (those with an e-mail address, their calendar user
     /// address), by name.
     pub async fn rooms(&self) -> Result<Vec<RoomChoice>> {
-        let mut out: Vec<RoomChoice> = self
-            .store()
-            .list_principals(PrincipalKind::Resource)
-            .await?
-            .into_iter()
-            .filter(|p| p.active)
-            .filter_map(|p| {
-                Some(RoomChoice {
-                    email: p.email?,
-                    login: p.login,
-                    name: p.display_name,
-                })
-            })
-            .collect();
+        let mut out: Vec<RoomChoice> = Vec::new();
+        for p in self.store().list_principals(PrincipalKind::Resource).await? {
+            let Some(email) = p.email.filter(|_| p.active) else {
+                continue;
+            };
+            out.push(RoomChoice {
+                details: self.store().room_details(p.id).await?,
+                email,
+                login: p.login,
+                name: p.display_name,
+            });
+        }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }

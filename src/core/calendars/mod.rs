@@ -13,7 +13,7 @@
 //! pages, events written from a form), `manage` (creating, changing and deleting
 //! calendars; grants, visibility, feeds, team calendars, rooms), `scheduling` (meetings
 //! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling),
-//! `availability` (the free/busy grid of a meeting's people and rooms), `guests` and
+//! `rooms` (seats, equipment, who may book, free rooms), `availability` (the free/busy grid of a meeting's people and rooms), `guests` and
 //! `answer_links` (answers of guests outside the company, by signed link or
 //! mailed REPLY).
 
@@ -27,6 +27,7 @@ mod invitations;
 mod manage;
 mod objects;
 mod outbox;
+mod rooms;
 mod scheduling;
 
 use crate::core::authz::{Action, CalendarFacts, Resource, calendar_view, can};
@@ -34,6 +35,7 @@ use crate::core::{Actor, Core, Error, Result};
 use crate::store::{NewCollection, Store, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
+pub use crate::store::RoomDetails;
 pub use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, InboxItem, Item, ItemMeta, PropChange,
 };
@@ -46,6 +48,7 @@ pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};
 pub use outbox::FreeBusyAnswer;
+pub use rooms::FreeRoom;
 
 use crate::core::{Principal, PrincipalKind};
 

@@ -5,7 +5,8 @@
 //! own alarms and TRANSP kept) and a REQUEST in their schedule inbox; an attendee taken off
 //! the meeting, or everyone when it is cancelled or deleted, gets a cancelled copy and a
 //! CANCEL. Rooms answer by themselves: ACCEPTED when the slot is free in their calendar,
-//! DECLINED on a conflict (the check and the booking run under the room's lock). The
+//! DECLINED on a conflict (the check and the booking run under the room's lock) or when the
+//! organizer may not book the room (`rooms`). The
 //! organizer's copy gets each delivery's SCHEDULE-STATUS (and the rooms' PARTSTAT), so the
 //! server changed what the client sent and the PUT answer carries no ETag (RFC 4791 §5.3.4).
 //!
@@ -33,7 +34,7 @@
 //!
 //! Not yet here (issue 12): SENT-BY for write grantees,
 //! per-instance answers of rooms to recurring bookings (a conflict on any instance declines the
-//! series), and booking rules for rooms.
+//! series), and rooms that need a manager's approval.
 
 use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
@@ -308,8 +309,10 @@ impl Calendars<'_> {
         rooms.sort_by_key(|t| t.calendar.id);
         let mut deliveries = Vec::new();
         for room in rooms {
+            let allowed = self.may_book(&c.owner, &room.principal).await?;
             tx.lock_collection(room.calendar.id).await?;
-            let free = m.cancelled || room_is_free(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?;
+            let free = m.cancelled
+                || (allowed && room_is_free(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?);
             deliveries.push(Delivery {
                 address: room.address.clone(),
                 status: DELIVERED,

@@ -479,6 +479,8 @@ struct Details {
 struct RoomBox {
     login: String,
     name: String,
+    /// Seats and equipment.
+    about: String,
     checked: bool,
 }
 
@@ -647,10 +649,18 @@ async fn room_boxes(ctx: &Ctx, v: &Visitor, invited: &[String]) -> Result<Vec<Ro
         .rooms()
         .await?
         .into_iter()
-        .map(|r| RoomBox {
-            checked: invited.contains(&r.login),
-            login: r.login,
-            name: r.name,
+        .map(|r| {
+            let mut about: Vec<String> = Vec::new();
+            if r.details.capacity > 0 {
+                about.push(v.lang.t_count("calendar-room-seats", r.details.capacity));
+            }
+            about.extend(r.details.equipment.iter().cloned());
+            RoomBox {
+                checked: invited.contains(&r.login),
+                about: about.join(" · "),
+                login: r.login,
+                name: r.name,
+            }
         })
         .collect())
 }
