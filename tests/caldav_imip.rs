@@ -113,3 +113,38 @@ async fn without_smtp_guests_get_nothing_and_no_status() {
     assert!(s.app.store.mail_due(10).await.unwrap().is_empty());
     assert!(!stored(&s).await.contains("SCHEDULE-STATUS"));
 }
+
+/// A colleague who asked for invitations by e-mail gets each REQUEST and CANCEL by mail too
+/// (besides their copy and inbox); one who did not gets none.
+#[tokio::test]
+async fn colleagues_who_ask_get_invitations_by_mail_too() {
+    let s = TestServer::start_with(|c| {
+        c.smtp = Some(SmtpConfig {
+            url: "smtp://127.0.0.1:9".into(),
+            from: "calendar@example.test".into(),
+            timeout_seconds: 2,
+        })
+    })
+    .await;
+    s.add_user(A.0, A.1).await;
+    s.add_user("bob", "bob-pw").await;
+    s.add_user("carol", "carol-pw").await;
+    let bob = s.principal_id("bob").await;
+    s.app.store.set_mail_invitations(bob, true).await.unwrap();
+    put(&s, &meeting(0, &["bob@example.test", "carol@example.test"])).await;
+    let due = s.app.store.mail_due(10).await.unwrap();
+    let to: Vec<&str> = due.iter().map(|m| m.recipient.as_str()).collect();
+    assert_eq!(to, ["bob@example.test"], "bob asked, carol did not");
+    assert!(due[0].body.contains("method=REQUEST"));
+    let st = s
+        .req_as(A.0, A.1, "DELETE", "/dav/calendars/alice/calendar/imip.ics")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(st, 204);
+    let due = s.app.store.mail_due(10).await.unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due[1].body.contains("method=CANCEL") && due[1].recipient == "bob@example.test");
+    s.shutdown().await;
+}

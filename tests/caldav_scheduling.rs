@@ -712,3 +712,129 @@ async fn principal_property_search_finds_people_and_rooms() {
         .await;
     assert!(body.contains("principal-property-search"), "{body}");
 }
+
+/// A write grantee (bob) organizing in alice's calendar makes the meeting alice's, sent by bob
+/// (RFC 5545 SENT-BY): ORGANIZER alice with SENT-BY bob on her copy and on carol's, carol's
+/// inbox has the REQUEST, and the PUT answer has no ETag (the server changed the object).
+#[tokio::test]
+async fn a_grantee_organizes_for_the_owner_sent_by_the_grantee() {
+    let s = server().await;
+    let (alice, bob) = (s.principal_id("alice").await, s.principal_id("bob").await);
+    s.propfind_as(A.0, A.1, ALICE_CAL, "0", "").await; // makes alice's default calendars
+    let cals = s.app.store.collections_of(alice, "calendar").await.unwrap();
+    let coll = cals.iter().find(|c| c.slug == "calendar").unwrap().id;
+    s.app
+        .store
+        .set_collection_grant(
+            coll,
+            portico::store::Grantee::Principal(bob),
+            Some(portico::store::AccessLevel::Write),
+        )
+        .await
+        .unwrap();
+    let by_bob = meeting(
+        "sent-by",
+        0,
+        "20300310T100000Z",
+        "20300310T110000Z",
+        &["carol@example.test"],
+        "",
+    )
+    .replace(
+        "ORGANIZER;CN=Alice:mailto:alice@example.test",
+        "ORGANIZER;CN=Bob:mailto:bob@example.test",
+    )
+    .replace(
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.test",
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.test",
+    );
+    let (st, etag) = put(&s, B, &format!("{ALICE_CAL}sent-by.ics"), &by_bob).await;
+    assert_eq!(st, 201);
+    assert_eq!(etag, None, "the server changed the organizer");
+    let (_, mine) = find(&s, A, ALICE_CAL, "sent-by").await.unwrap();
+    let unfolded = mine.replace("\r\n ", "");
+    let organizer = unfolded.lines().find(|l| l.starts_with("ORGANIZER")).unwrap();
+    assert!(
+        organizer.contains("SENT-BY=\"mailto:bob@example.test\"") && organizer.ends_with(":mailto:alice@example.test"),
+        "{unfolded}"
+    );
+    assert_eq!(partstat_of(&mine, "alice@example.test"), "ACCEPTED");
+    let (_, carols) = find(&s, C, "/dav/calendars/carol/calendar/", "sent-by").await.unwrap();
+    assert!(
+        carols
+            .replace("\r\n ", "")
+            .contains("SENT-BY=\"mailto:bob@example.test\""),
+        "{carols}"
+    );
+    let requests = members(&s, C, &inbox("carol")).await;
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].1.contains("METHOD:REQUEST"));
+    // bob is not invited to alice's meeting by having organized it for her.
+    assert!(find(&s, B, "/dav/calendars/bob/calendar/", "sent-by").await.is_none());
+    s.shutdown().await;
+}
+
+/// A weekly booking of a room taken on one of its days is accepted but for that day: the
+/// organizer's copy gets an override in which the room declined, the room's copy leaves that
+/// day out (EXDATE), so the room stays bookable by its other booking only.
+#[tokio::test]
+async fn a_room_declines_only_the_instances_of_a_series_it_is_taken() {
+    let s = server().await;
+    // bob has the room on the second Monday.
+    let single = meeting(
+        "bobs-slot",
+        0,
+        "20300311T100000Z",
+        "20300311T110000Z",
+        &["room-1@example.test"],
+        "",
+    )
+    .replace(
+        "ORGANIZER;CN=Alice:mailto:alice@example.test",
+        "ORGANIZER;CN=Bob:mailto:bob@example.test",
+    )
+    .replace(
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.test",
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.test",
+    );
+    put(&s, B, "/dav/calendars/bob/calendar/bobs-slot.ics", &single).await;
+    let (_, bobs) = find(&s, B, "/dav/calendars/bob/calendar/", "bobs-slot").await.unwrap();
+    assert_eq!(partstat_of(&bobs, "room-1@example.test"), "ACCEPTED");
+
+    // alice books it weekly, four Mondays from the first.
+    let weekly = meeting(
+        "weekly",
+        0,
+        "20300304T100000Z",
+        "20300304T110000Z",
+        &["room-1@example.test"],
+        "RRULE:FREQ=WEEKLY;COUNT=4\r\n",
+    );
+    let (_, etag) = put(&s, A, &format!("{ALICE_CAL}weekly.ics"), &weekly).await;
+    assert_eq!(etag, None);
+    let (_, mine) = find(&s, A, ALICE_CAL, "weekly").await.unwrap();
+    let unfolded = mine.replace("\r\n ", "");
+    assert_eq!(
+        partstat_of(&mine, "room-1@example.test"),
+        "ACCEPTED",
+        "the series: {unfolded}"
+    );
+    assert!(unfolded.contains("RECURRENCE-ID:20300311T100000Z"), "{unfolded}");
+    let exception = &unfolded[unfolded.rfind("BEGIN:VEVENT").unwrap()..];
+    assert_eq!(partstat_of(exception, "room-1@example.test"), "DECLINED", "{unfolded}");
+
+    let room = s.principal_id("room-1").await;
+    let copy = s.app.store.item_of_owner_by_uid(room, "weekly").await.unwrap().unwrap();
+    assert!(copy.item.data.contains("EXDATE:20300311T100000Z"), "{}", copy.item.data);
+    assert!(!copy.item.data.contains("RECURRENCE-ID"), "{}", copy.item.data);
+    // The room still has bob's booking that day, and alice's other three.
+    assert!(
+        s.app
+            .store
+            .item_of_owner_by_uid(room, "bobs-slot")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    s.shutdown().await;
+}

@@ -51,7 +51,14 @@ impl<'a> Account<'a> {
         let settings = UserSettings {
             locale: locale.map(str::to_owned),
             time_zone: time_zone.map(str::to_owned),
+            mail_invitations: false,
         };
         Ok(self.core.store.set_user_settings(id, &settings).await?)
+    }
+
+    /// Whether the actor also gets colleagues' meeting invitations by e-mail.
+    pub async fn set_mail_invitations(&self, on: bool) -> Result<()> {
+        let id = self.signed_in()?;
+        Ok(self.core.store.set_mail_invitations(id, on).await?)
     }
 }

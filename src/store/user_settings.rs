@@ -1,25 +1,45 @@
-//! The `user_settings` table: a user's language and time zone for the web UI.
-
-use sqlx::FromRow;
+//! The `user_settings` table: a user's language and time zone for the web UI, and whether
+//! they also get colleagues' meeting invitations by e-mail.
 
 use super::{Store, StoreError};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserSettings {
     pub locale: Option<String>,
     pub time_zone: Option<String>,
+    pub mail_invitations: bool,
 }
 
 impl Store {
     pub async fn user_settings(&self, principal_id: i64) -> Result<UserSettings, StoreError> {
-        let row: Option<UserSettings> =
-            sqlx::query_as("SELECT locale, time_zone FROM user_settings WHERE principal_id = $1")
+        let row: Option<(Option<String>, Option<String>, i64)> =
+            sqlx::query_as("SELECT locale, time_zone, mail_invitations FROM user_settings WHERE principal_id = $1")
                 .bind(principal_id)
                 .fetch_optional(self.pool())
                 .await?;
-        Ok(row.unwrap_or_default())
+        Ok(
+            row.map_or_else(UserSettings::default, |(locale, time_zone, mail)| UserSettings {
+                locale,
+                time_zone,
+                mail_invitations: mail != 0,
+            }),
+        )
     }
 
+    /// Whether the user also gets colleagues' invitations by e-mail.
+    pub async fn set_mail_invitations(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO user_settings (principal_id, mail_invitations) VALUES ($1, $2) \
+             ON CONFLICT (principal_id) DO UPDATE SET mail_invitations = $2",
+        )
+        .bind(principal_id)
+        .bind(i64::from(on))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The language and time zone (the e-mail choice is kept).
     pub async fn set_user_settings(&self, principal_id: i64, s: &UserSettings) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO user_settings (principal_id, locale, time_zone) VALUES ($1, $2, $3) \

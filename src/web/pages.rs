@@ -165,6 +165,7 @@ struct SettingsPage {
     page: Page,
     locale: String,
     time_zone: String,
+    mail_invitations: bool,
     app_passwords: Vec<AppPasswordRow>,
     notice: Option<String>,
     error: Option<String>,
@@ -201,6 +202,7 @@ async fn settings_page(
         page: v.page("/settings", lang.t("settings-title")),
         locale: settings.locale.unwrap_or_default(),
         time_zone: settings.time_zone.unwrap_or_default(),
+        mail_invitations: settings.mail_invitations,
         app_passwords,
         notice,
         error,
@@ -234,7 +236,15 @@ pub async fn settings(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
     match path.trim_start_matches("/settings") {
         "" => {
             let account = ctx.app.core.account(&v.actor);
-            match account.set_settings(field("locale"), field("time_zone")).await {
+            let saved = match account.set_settings(field("locale"), field("time_zone")).await {
+                Ok(()) => {
+                    account
+                        .set_mail_invitations(fields.contains_key("mail_invitations"))
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match saved {
                 Ok(()) => {
                     // The next page speaks the new language.
                     let v = visitor_again(ctx, v, accept_language.as_deref()).await?;

@@ -165,7 +165,7 @@ fn attendee_line(a: &Invitee, chair: bool) -> Result<String, ComposeError> {
 }
 
 /// The lowercased address of an ORGANIZER or ATTENDEE entry (`mailto:` removed).
-fn address_of(e: &ICalendarEntry) -> Option<String> {
+pub(crate) fn address_of(e: &ICalendarEntry) -> Option<String> {
     let v = e.values.first().and_then(ICalendarValue::as_text)?.trim();
     let v = v
         .get(..7)
@@ -298,7 +298,7 @@ fn field_lines(f: &EventFields, tzid: &str, with_rule: bool) -> Result<Vec<Strin
 }
 
 /// Parses `lines` as the properties of one VEVENT, into calcard entries.
-fn entries(lines: &[String]) -> Result<Vec<ICalendarEntry>, ComposeError> {
+pub(crate) fn entries(lines: &[String]) -> Result<Vec<ICalendarEntry>, ComposeError> {
     let mut text = String::from("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n");
     for line in lines {
         text.push_str(line);
@@ -313,7 +313,7 @@ fn entries(lines: &[String]) -> Result<Vec<ICalendarEntry>, ComposeError> {
         .ok_or(ComposeError::Invalid("the values do not make an event"))
 }
 
-fn finish(mut cal: ICalendar) -> String {
+pub(crate) fn finish(mut cal: ICalendar) -> String {
     cal.add_missing_timezones();
     cal.to_string()
 }
@@ -352,14 +352,14 @@ pub fn new_event(uid: &str, fields: &EventFields, tzid: &str, now: i64) -> Resul
 
 /// The series (VEVENT without RECURRENCE-ID) of an object, with the ids of its overrides and
 /// their RECURRENCE-IDs in Unix seconds.
-struct Series {
-    master: u32,
-    start: Option<When>,
-    start_tzid: Option<String>,
-    overrides: Vec<(u32, i64)>,
+pub(crate) struct Series {
+    pub(crate) master: u32,
+    pub(crate) start: Option<When>,
+    pub(crate) start_tzid: Option<String>,
+    pub(crate) overrides: Vec<(u32, i64)>,
 }
 
-fn series(obj: &ParsedObject, floating: &FloatingZone) -> Result<Series, ComposeError> {
+pub(crate) fn series(obj: &ParsedObject, floating: &FloatingZone) -> Result<Series, ComposeError> {
     let events: Vec<(u32, &ICalendarComponent)> = obj
         .top_level()
         .filter(|(_, c)| c.component_type == ICalendarComponentType::VEvent)
@@ -387,7 +387,7 @@ fn series(obj: &ParsedObject, floating: &FloatingZone) -> Result<Series, Compose
 
 /// A RECURRENCE-ID or EXDATE line for the occurrence at `at`, in the form of the series'
 /// DTSTART (RFC 5545 §3.8.4.4: the same value type and zone).
-fn occurrence_line(name: &str, s: &Series, at: i64, floating: &FloatingZone) -> String {
+pub(crate) fn occurrence_line(name: &str, s: &Series, at: i64, floating: &FloatingZone) -> String {
     match s.start {
         Some(When::Date(_)) => format!("{name};VALUE=DATE:{}", utc_to_local(floating.tz(), at).format("%Y%m%d")),
         Some(When::Zoned(_, tz)) => match &s.start_tzid {
@@ -399,7 +399,7 @@ fn occurrence_line(name: &str, s: &Series, at: i64, floating: &FloatingZone) -> 
     }
 }
 
-fn parse(existing: &[u8]) -> Result<ParsedObject, ComposeError> {
+pub(crate) fn parse(existing: &[u8]) -> Result<ParsedObject, ComposeError> {
     ParsedObject::parse(existing).map_err(|e| ComposeError::Unreadable(e.to_string()))
 }
 

@@ -246,6 +246,47 @@ pub fn significant_change(old: &[u8], new: &[u8]) -> bool {
     }
 }
 
+/// A meeting a write grantee organizes in someone else's calendar, made the calendar owner's
+/// (RFC 5545 §3.2.18): every ORGANIZER becomes `organizer` (with `name` as CN) with SENT-BY
+/// the grantee `sent_by`, and the grantee's own ATTENDEE line, where the owner has none,
+/// becomes the owner's. `None` when an address holds characters no calendar user address has.
+pub fn organized_for(data: &[u8], organizer: &str, name: Option<&str>, sent_by: &str) -> Option<String> {
+    let bad = |a: &str| a.chars().any(|c| c.is_control() || matches!(c, '"' | ';' | ',' | ' '));
+    if bad(organizer) || bad(sent_by) {
+        return None;
+    }
+    let cn = name
+        .map(|n| n.chars().filter(|c| *c != '"' && !c.is_control()).collect::<String>())
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| format!(";CN=\"{}\"", n.trim()))
+        .unwrap_or_default();
+    let lines = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nORGANIZER{cn};SENT-BY=\"{sent_by}\":{organizer}\r\n\
+         ATTENDEE{cn};PARTSTAT=ACCEPTED;ROLE=CHAIR:{organizer}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let made = ICalendar::parse(&lines).ok()?;
+    let event = made
+        .components
+        .iter()
+        .find(|c| c.component_type == ICalendarComponentType::VEvent)?;
+    let new_organizer = event.property(&ICalendarProperty::Organizer)?.clone();
+    let owner_attendee = event.property(&ICalendarProperty::Attendee)?.clone();
+    let mut cal = parsed(data).ok()?;
+    let (owner_key, sender_key) = (address_key(organizer), address_key(sent_by));
+    for id in scheduling_ids(&cal) {
+        let comp = &mut cal.components[id as usize];
+        let owner_attends = comp.entries.iter().any(|e| is_attendee_of(e, &owner_key));
+        for e in &mut comp.entries {
+            if e.name == ICalendarProperty::Organizer {
+                *e = new_organizer.clone();
+            } else if !owner_attends && is_attendee_of(e, &sender_key) {
+                *e = owner_attendee.clone();
+            }
+        }
+    }
+    Some(cal.to_string())
+}
+
 /// An iTIP REPLY as it arrives from outside the company (iMIP): the ORGANIZER is optional,
 /// since Exchange leaves it out of its replies.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,6 +33,7 @@
 //! [`ObjectError::precondition`]).
 
 mod agenda;
+pub mod booking;
 pub mod compose;
 pub mod conditions;
 pub mod names;

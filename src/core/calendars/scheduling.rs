@@ -24,6 +24,8 @@
 //! CLIENT or NONE (RFC 6638 §7.1) keeps the server out, on the ORGANIZER for replies and on
 //! each ATTENDEE for deliveries.
 //!
+//! Colleagues who asked for it in their settings also get each REQUEST and CANCEL by mail.
+//!
 //! Guests outside the company (an address no principal has) get the REQUEST or CANCEL by mail
 //! (iMIP, `imip`), queued in the same transaction in the durable outbox the mail job sends
 //! from, and SCHEDULE-STATUS 1.1 (sent); without an SMTP server configured they get nothing
@@ -32,9 +34,15 @@
 //! A guest's invitation carries signed answer links when the server has a public address
 //! (`answer_links`); their answers, by link or by mailed REPLY, are taken in `guests`.
 //!
-//! Not yet here (issue 12): SENT-BY for write grantees,
-//! per-instance answers of rooms to recurring bookings (a conflict on any instance declines the
-//! series), and rooms that need a manager's approval.
+//! A write grantee who organizes a meeting in someone else's calendar (their own address as
+//! ORGANIZER, as clients write it) makes it the owner's: ORGANIZER the owner with SENT-BY the
+//! grantee (`itip::organized_for`), delivered as the owner's.
+//!
+//! A recurring booking that conflicts with a room's other bookings in some instances only is
+//! accepted but for those: they become overrides of the organizer's copy in which the room
+//! declined, and the room's copy leaves them out (`caldav::booking`).
+//!
+//! Not yet here (issue 12): rooms that need a manager's approval.
 
 use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
@@ -219,6 +227,40 @@ impl Calendars<'_> {
         if owner.kind != PrincipalKind::User || old.as_ref().is_some_and(|o| o.data == data) {
             return Ok(Scheduled::Plain(Some(kept_tag())));
         }
+        let actor = self.me();
+        if actor.id != owner.id
+            && actor.kind == PrincipalKind::User
+            && m.organizer.agent == Agent::Server
+            && is_address_of(actor, &m.organizer.address)
+        {
+            // A write grantee organizes in the owner's calendar: the owner organizes, sent by
+            // the grantee.
+            let (Some(owner_email), Some(actor_email)) = (&owner.email, &actor.email) else {
+                return Ok(Scheduled::Plain(None));
+            };
+            let Some(theirs) = itip::organized_for(
+                data.as_bytes(),
+                &format!("mailto:{owner_email}"),
+                Some(&owner.display_name),
+                &format!("mailto:{actor_email}"),
+            ) else {
+                return Err(Error::invalid("the organizer's address cannot be written"));
+            };
+            let object = indexed(&theirs)?;
+            let Some(m) = itip::meeting(theirs.as_bytes()) else {
+                return Ok(Scheduled::Plain(None));
+            };
+            let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
+            let news = old.as_ref().is_none_or(|o| {
+                old_meeting.as_ref().is_none_or(|om| m.sequence > om.sequence)
+                    || itip::significant_change(o.data.as_bytes(), theirs.as_bytes())
+            });
+            let mut written = self
+                .organize(c, name, &object, &theirs, &m, old_meeting.as_ref(), news, condition)
+                .await?;
+            written.altered = true;
+            return Ok(Scheduled::Done(written));
+        }
         if is_address_of(owner, &m.organizer.address) {
             if m.organizer.agent != Agent::Server {
                 return Ok(Scheduled::Plain(Some(new_tag())));
@@ -308,15 +350,29 @@ impl Calendars<'_> {
             .collect();
         rooms.sort_by_key(|t| t.calendar.id);
         let mut deliveries = Vec::new();
+        // Rooms that accept a recurring booking except some instances, with those instances.
+        let mut partly: Vec<(String, Vec<i64>)> = Vec::new();
         for room in rooms {
             let allowed = self.may_book(&c.owner, &room.principal).await?;
             tx.lock_collection(room.calendar.id).await?;
-            let free = m.cancelled
-                || (allowed && room_is_free(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?);
+            let answer = if m.cancelled {
+                RoomAnswer::Free
+            } else if !allowed {
+                RoomAnswer::Busy
+            } else {
+                room_answer(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?
+            };
+            if let RoomAnswer::Partly(instances) = &answer {
+                partly.push((room.address.clone(), instances.clone()));
+            }
             deliveries.push(Delivery {
                 address: room.address.clone(),
                 status: DELIVERED,
-                partstat: Some(if free { "ACCEPTED" } else { "DECLINED" }),
+                partstat: Some(if answer == RoomAnswer::Busy {
+                    "DECLINED"
+                } else {
+                    "ACCEPTED"
+                }),
             });
         }
         for t in targets.iter().filter(|t| t.principal.kind == PrincipalKind::User) {
@@ -333,11 +389,16 @@ impl Calendars<'_> {
                 partstat: None,
             });
         }
-        let stored = if deliveries.is_empty() {
+        let mut stored = if deliveries.is_empty() {
             data.to_string()
         } else {
             itip::with_statuses(data.as_bytes(), &deliveries).map_err(internal)?
         };
+        for (address, instances) in &partly {
+            stored =
+                caldav::booking::decline_instances(stored.as_bytes(), address, instances, &caldav::FloatingZone::utc())
+                    .map_err(|e| Error::internal(format!("declining a room's instances: {e}")))?;
+        }
         let mut written = write_own(&mut tx, c, name, object, &stored, condition, &new_tag()).await?;
         written.altered = stored != data;
         for t in &targets {
@@ -358,8 +419,15 @@ impl Calendars<'_> {
                     None => continue,
                 }
             } else {
-                itip::attendee_copy(stored.as_bytes(), existing.as_ref().map(|e| e.item.data.as_bytes()))
-                    .map_err(internal)?
+                let copy = itip::attendee_copy(stored.as_bytes(), existing.as_ref().map(|e| e.item.data.as_bytes()))
+                    .map_err(internal)?;
+                if t.principal.kind == PrincipalKind::Resource {
+                    // A room's calendar is busy only in the instances it accepted.
+                    caldav::booking::without_declined(copy.as_bytes(), &t.address, &caldav::FloatingZone::utc())
+                        .map_err(|e| Error::internal(format!("a room's copy: {e}")))?
+                } else {
+                    copy
+                }
             };
             // A write that is no news to attendees (alarms, stamps, statuses: see
             // `itip::significant_change`) keeps their copy's Schedule-Tag and sends no REQUEST.
@@ -380,6 +448,9 @@ impl Calendars<'_> {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
+                let summary = object.summary.as_deref().unwrap_or("");
+                self.mail_colleague(&mut tx, &c.owner, &t.principal, method, summary, &msg)
+                    .await?;
             }
         }
         for (address, p) in &removed {
@@ -394,6 +465,9 @@ impl Calendars<'_> {
             put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
             let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
             deliver(&mut tx, p, &m.uid, &msg).await?;
+            let summary = object.summary.as_deref().unwrap_or("");
+            self.mail_colleague(&mut tx, &c.owner, p, Method::Cancel, summary, &msg)
+                .await?;
         }
         let summary = object.summary.as_deref().unwrap_or("");
         for (address, method) in &mail {
@@ -438,6 +512,33 @@ impl Calendars<'_> {
                 (reply, links.url(&claims))
             })
             .collect()
+    }
+
+    /// The iMIP mail of a delivery to a colleague who asked for invitations by e-mail too
+    /// (their settings), without answer links: they answer in their calendar.
+    async fn mail_colleague(
+        &self,
+        tx: &mut ScheduleTx,
+        organizer: &Principal,
+        to: &Principal,
+        method: Method,
+        summary: &str,
+        itip: &str,
+    ) -> Result<()> {
+        let Some(email) = to.email.as_deref() else {
+            return Ok(());
+        };
+        if self.core.settings().mail_from.is_none() || !self.store().user_settings(to.id).await?.mail_invitations {
+            return Ok(());
+        }
+        let out = Outgoing {
+            to: email,
+            method,
+            summary,
+            itip,
+            links: Vec::new(),
+        };
+        self.mail(tx, organizer, &out).await
     }
 
     /// Queues an iMIP mail in the scheduling transaction.
@@ -525,6 +626,9 @@ impl Calendars<'_> {
                 put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
+                let summary = indexed(&item.data)?.summary.unwrap_or_default();
+                self.mail_colleague(&mut tx, owner, &t.principal, Method::Cancel, &summary, &msg)
+                    .await?;
             }
             tx.commit().await?;
             return Ok(true);
@@ -646,15 +750,25 @@ async fn deliver(tx: &mut ScheduleTx, to: &Principal, uid: &str, msg: &str) -> R
     Ok(tx.add_to_inbox(to.id, &message_name(), uid, &etag, msg).await?)
 }
 
-/// Whether a room's calendar has no busy time overlapping the booking `data` (other than an
-/// earlier version of the same booking), within its time index and the look-ahead horizon.
-async fn room_is_free(
+/// How a room answers a booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RoomAnswer {
+    Free,
+    Busy,
+    /// A recurring booking free but for the instances starting at these times.
+    Partly(Vec<i64>),
+}
+
+/// Whether a room's calendar has busy time overlapping the booking `data` (other than an
+/// earlier version of the same booking), within its time index and the look-ahead horizon:
+/// free, busy (a single event, or every instance), or busy in some instances of a series.
+async fn room_answer(
     tx: &mut ScheduleTx,
     calendar_id: i64,
     uid: &str,
     data: &str,
     index: &caldav::TimeIndex,
-) -> Result<bool> {
+) -> Result<RoomAnswer> {
     let start = index.start;
     let end = index.end.min(start.saturating_add(ROOM_HORIZON_SECONDS));
     let others: Vec<_> = tx
@@ -664,18 +778,30 @@ async fn room_is_free(
         .filter(|i| i.uid != uid)
         .collect();
     if others.is_empty() {
-        return Ok(true);
+        return Ok(RoomAnswer::Free);
     }
     let range = caldav::TimeRange {
         start,
         end: end.saturating_add(1),
     };
     let zone = caldav::FloatingZone::utc();
-    let mine = caldav::busy_periods([data.as_bytes()], &range, &zone);
     let theirs = caldav::busy_periods(others.iter().map(|i| i.data.as_bytes()), &range, &zone);
-    Ok(!mine
+    let mine = caldav::occurrences([data.as_bytes()], &range, &zone);
+    let clashing: Vec<&caldav::Occurrence> = mine
         .iter()
-        .any(|a| theirs.iter().any(|b| a.start < b.end && b.start < a.end)))
+        .filter(|o| {
+            theirs
+                .iter()
+                .any(|b| o.start < b.end && b.start < o.end.max(o.start + 1))
+        })
+        .collect();
+    Ok(if clashing.is_empty() {
+        RoomAnswer::Free
+    } else if clashing.len() == mine.len() || clashing.iter().any(|o| o.recurrence_id.is_none()) {
+        RoomAnswer::Busy
+    } else {
+        RoomAnswer::Partly(clashing.iter().filter_map(|o| o.recurrence_id).collect())
+    })
 }
 
 #[cfg(test)]

@@ -248,3 +248,42 @@ fn only_changes_attendees_care_about_are_significant() {
     assert!(significant_change(m, fewer.as_bytes()));
     assert!(significant_change(m, b"garbage"));
 }
+
+#[test]
+fn a_grantees_meeting_becomes_the_owners_sent_by_the_grantee() {
+    let by_bob = MEETING
+        .replace(
+            "ORGANIZER;CN=Alice:mailto:Alice@Example.com",
+            "ORGANIZER;CN=Bob:mailto:bob@example.com",
+        )
+        .replace("ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n", "")
+        .replace(
+            "ATTENDEE;RSVP=TRUE;SCHEDULE-FORCE-SEND=REQUEST:MAILTO:Bob@example.com",
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com",
+        );
+    let text = organized_for(
+        by_bob.as_bytes(),
+        "mailto:alice@example.com",
+        Some("Alice \"A\""),
+        "mailto:bob@example.com",
+    )
+    .unwrap();
+    let unfolded = text.replace("\r\n ", "");
+    assert!(unfolded.contains("SENT-BY=\"mailto:bob@example.com\""), "{unfolded}");
+    let m = meeting(text.as_bytes()).unwrap();
+    assert_eq!(m.organizer.address, "alice@example.com");
+    assert_eq!(m.organizer.name.as_deref(), Some("Alice A"));
+    assert!(
+        m.attendee("alice@example.com").is_some() && m.attendee("bob@example.com").is_none(),
+        "{unfolded}"
+    );
+    assert!(m.attendee("carol@example.com").is_some());
+    assert_eq!(
+        organized_for(by_bob.as_bytes(), "mailto:a\"b@x", None, "mailto:bob@example.com"),
+        None
+    );
+    assert_eq!(
+        organized_for(b"garbage", "mailto:alice@example.com", None, "mailto:bob@example.com"),
+        None
+    );
+}
