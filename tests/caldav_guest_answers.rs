@@ -136,9 +136,11 @@ async fn a_signed_link_answers_exactly_once() {
     assert_eq!(replies_in_inbox(&s).await, 1);
 
     // A changed token answers nothing.
-    let mut forged = decline.clone().into_bytes();
-    forged[3] = if forged[3] == b'A' { b'B' } else { b'A' };
-    let forged = String::from_utf8(forged).unwrap();
+    // (its signature's last character changed: the claims still read, the HMAC fails)
+    let mut forged = decline.clone();
+    let last = if forged.ends_with('A') { 'B' } else { 'A' };
+    forged.pop();
+    forged.push(last);
     assert_eq!(post(&s, &forged, None).await.0, 403);
     assert_eq!(open(&s, &forged).await.0, 403);
     assert!(guest_line(&s).await.contains("PARTSTAT=ACCEPTED"));
@@ -149,14 +151,32 @@ async fn a_signed_link_answers_exactly_once() {
     assert!(guest_line(&s).await.contains("PARTSTAT=DECLINED"));
     assert_eq!(replies_in_inbox(&s).await, 2);
 
+    // A new version of the meeting (SEQUENCE 1, mailed with new links): the old links are old.
+    organize(&s, 1).await;
+    let (st, page) = post(&s, &tentative, None).await;
+    assert_eq!(st, 200, "{page}");
+    assert!(page.contains("changed or was cancelled"), "{page}");
+    assert!(
+        guest_line(&s).await.contains("PARTSTAT=NEEDS-ACTION"),
+        "the client wrote the guest back as it had them"
+    );
+    let [_, fresh_tentative, _]: [String; 3] = links(&s).await.try_into().unwrap();
+    assert_eq!(post(&s, &fresh_tentative, None).await.0, 200);
+    assert!(guest_line(&s).await.contains("PARTSTAT=TENTATIVE"));
+
     // The organizer takes the guest off: the links no longer answer.
-    let without = meeting(1).replace(
+    let without = meeting(2).replace(
         &format!("ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{GUEST}\r\n"),
         "",
     );
     assert_eq!(s.put_as(A.0, A.1, PATH, without.into_bytes()).await, 204);
-    assert_eq!(post(&s, &tentative, None).await.0, 403);
-    assert_eq!(replies_in_inbox(&s).await, 2);
+    assert_eq!(post(&s, &fresh_tentative, None).await.0, 403);
+    assert_eq!(
+        open(&s, &fresh_tentative).await.0,
+        403,
+        "the page too: no longer invited"
+    );
+    assert_eq!(replies_in_inbox(&s).await, 3);
     s.shutdown().await;
 }
 
@@ -199,6 +219,14 @@ async fn mailed_replies_of_exchange_google_and_apple_apply_and_forgeries_do_not(
     let err = calendars.mailed_reply(&forged).await.unwrap_err();
     assert_eq!(err.kind, portico::core::ErrorKind::Forbidden, "{err}");
     assert!(guest_line(&s).await.contains("PARTSTAT=NEEDS-ACTION"));
+    assert_eq!(replies_in_inbox(&s).await, 0);
+
+    // A mail in a colleague's name (bob is invited, and From and ATTENDEE say bob) is refused.
+    let as_bob = String::from_utf8(fixture("apple-reply", GUEST, 2))
+        .unwrap()
+        .replace(GUEST, "bob@example.test");
+    let err = calendars.mailed_reply(as_bob.as_bytes()).await.unwrap_err();
+    assert_eq!(err.kind, portico::core::ErrorKind::Forbidden, "{err}");
     assert_eq!(replies_in_inbox(&s).await, 0);
 
     // Only the mail connector (the system) hands in mail.

@@ -592,10 +592,10 @@ async fn unchanged_reuploads_send_no_second_request() {
     assert_eq!(tb.tb_put(&path, ("If-None-Match", "*"), &created).await, 201);
     let (etag, stored) = tb.tb_multiget(CAL, &path).await;
     assert_eq!(inbox(&s, BOB).await, ["REQUEST"]);
-    tb.tb_put(&path, ("If-Match", &etag), &stored).await;
+    assert_eq!(tb.tb_put(&path, ("If-Match", &etag), &stored).await, 204);
     assert_eq!(inbox(&s, BOB).await, ["REQUEST"], "the stored object written back");
     let (etag, _) = tb.tb_multiget(CAL, &path).await;
-    tb.tb_put(&path, ("If-Match", &etag), &created).await;
+    assert_eq!(tb.tb_put(&path, ("If-Match", &etag), &created).await, 204);
     assert_eq!(inbox(&s, BOB).await, ["REQUEST"], "Thunderbird's bytes again");
     // A dismissed alarm or a re-save: X-MOZ-GENERATION and DTSTAMP move, nothing attendees
     // care about (itip::significant_change).
@@ -610,7 +610,8 @@ async fn unchanged_reuploads_send_no_second_request() {
     let meeting = outlook_meeting(0, false);
     let (_, v1) = outlook.synchronizer_put(&path, None, &meeting).await;
     assert_eq!(inbox(&s, BOB).await, ["REQUEST", "REQUEST"]);
-    outlook.synchronizer_put(&path, Some(&v1), &meeting).await;
+    let (st, _) = outlook.synchronizer_put(&path, Some(&v1), &meeting).await;
+    assert_eq!(st, 204);
     assert_eq!(
         inbox(&s, BOB).await,
         ["REQUEST", "REQUEST"],

@@ -215,7 +215,14 @@ async fn the_admin_page_states_a_rooms_details() {
     assert_eq!((d.capacity, d.bookers), (3, vec!["sales".to_owned()]));
     // An employee may not.
     let alice = s.sign_in(ALICE.0, ALICE.1).await;
+    let (_, settings) = page(&s, &alice, "/settings").await;
+    let own = csrf(&settings);
+    let mut fields = fields.to_vec();
+    fields[0] = ("csrf", own.as_str());
+    fields[2] = ("login", "cellar");
     let (st, _, _) = post_form(&s, &alice, "/admin/rooms", &fields).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+    assert!(s.app.store.principal_by_login("cellar").await.unwrap().is_none());
+    // A bookers rule names a group by its login, as written.
     s.shutdown().await;
 }

@@ -209,7 +209,7 @@ pub enum RoomCommand {
 
 fn comma_words(text: &str) -> Vec<String> {
     text.split(',')
-        .map(|w| w.trim().to_lowercase())
+        .map(|w| w.trim().to_owned())
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -231,9 +231,10 @@ pub async fn room(cmd: RoomCommand) -> anyhow::Result<()> {
             let display = name.unwrap_or_else(|| login.clone());
             let details = crate::core::calendars::RoomDetails {
                 capacity,
-                equipment: comma_words(&equipment),
+                equipment: comma_words(&equipment.to_lowercase()),
                 bookers: comma_words(&bookers),
             };
+            crate::core::calendars::valid_room_details(&details)?;
             with_calendars(&common, async |cals, _| {
                 cals.create_room(&login, &display, email.as_deref()).await?;
                 Ok(cals.set_room_details(&login, &details).await?)

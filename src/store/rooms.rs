@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 pub struct RoomDetails {
     /// Seats; 0 when not stated.
     pub capacity: i64,
-    /// Lower-case words, e.g. `projector`, `video`.
+    /// Words, e.g. `projector`, `video` (compared caselessly).
     pub equipment: Vec<String>,
     /// Department slugs or group logins whose members may book it; empty: everyone.
     pub bookers: Vec<String>,
@@ -15,7 +15,7 @@ pub struct RoomDetails {
 
 fn words(text: &str) -> Vec<String> {
     text.split(',')
-        .map(|w| w.trim().to_lowercase())
+        .map(|w| w.trim().to_owned())
         .filter(|w| !w.is_empty())
         .collect()
 }

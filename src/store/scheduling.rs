@@ -38,13 +38,6 @@ struct OwnedRow {
     schedule_tag: Option<String>,
 }
 
-#[derive(FromRow)]
-struct OwnerAndRow {
-    owner_id: i64,
-    #[sqlx(flatten)]
-    row: OwnedRow,
-}
-
 impl From<OwnedRow> for OwnedItem {
     fn from(r: OwnedRow) -> Self {
         OwnedItem {
@@ -190,17 +183,16 @@ impl ScheduleTx {
         Ok(row.map(Into::into))
     }
 
-    /// Every calendar object with this UID, each with the owner of its calendar.
-    pub async fn items_by_uid(&mut self, uid: &str) -> Result<Vec<(i64, OwnedItem)>, StoreError> {
-        let rows: Vec<OwnerAndRow> = sqlx::query_as(
-            "SELECT c.owner_id, i.collection_id, i.name, i.uid, i.etag, i.component, i.data, i.modified_at, \
-             i.schedule_tag FROM items i JOIN collections c ON c.id = i.collection_id \
-             WHERE c.kind = 'calendar' AND i.uid = $1 ORDER BY c.id LIMIT 100",
+    /// The owners of the calendars that hold an object with this UID.
+    pub async fn owners_of_uid(&mut self, uid: &str) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT c.owner_id FROM items i JOIN collections c ON c.id = i.collection_id \
+             WHERE c.kind = 'calendar' AND i.uid = $1 ORDER BY c.owner_id LIMIT 10000",
         )
         .bind(uid)
         .fetch_all(&mut *self.tx)
         .await?;
-        Ok(rows.into_iter().map(|r| (r.owner_id, r.row.into())).collect())
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// Records the use of an answer link; false when it was used before.

@@ -576,6 +576,7 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
             };
             let email = Some(get("email").trim()).filter(|e| !e.is_empty());
             let details = room_details(&get)?;
+            crate::core::calendars::valid_room_details(&details)?;
             let calendars = ctx.app.core.calendars(&v.actor);
             calendars.create_room(get("login"), name, email).await?;
             calendars.set_room_details(get("login"), &details).await?;
@@ -601,7 +602,7 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
 fn room_details<'a>(get: &impl Fn(&str) -> &'a str) -> Result<RoomDetails, Error> {
     let words = |text: &str| -> Vec<String> {
         text.split(',')
-            .map(|w| w.trim().to_lowercase())
+            .map(|w| w.trim().to_owned())
             .filter(|w| !w.is_empty())
             .collect()
     };
@@ -613,7 +614,7 @@ fn room_details<'a>(get: &impl Fn(&str) -> &'a str) -> Result<RoomDetails, Error
     };
     Ok(RoomDetails {
         capacity,
-        equipment: words(get("equipment")),
+        equipment: words(&get("equipment").to_lowercase()),
         bookers: words(get("bookers")),
     })
 }

@@ -467,6 +467,12 @@ pub fn update_event(
                 let comp = cal.components.get_mut(s.master as usize).ok_or(ComposeError::NoEvent)?;
                 rewrite(comp, lines, now)?;
                 apply_meeting(comp, fields.meeting.as_ref())?;
+                // Moved occurrences have the series' guests too.
+                for (id, _) in &s.overrides {
+                    if let Some(comp) = cal.components.get_mut(*id as usize) {
+                        apply_meeting(comp, fields.meeting.as_ref())?;
+                    }
+                }
             }
         }
         Some(at) => {

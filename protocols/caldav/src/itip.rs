@@ -191,7 +191,10 @@ pub fn meeting(data: &[u8]) -> Option<Meeting> {
 
 /// The properties whose change is news to attendees (when, how often, what, where, whether):
 /// a write that changes none of them, nor who attends, nor SEQUENCE, is no new REQUEST.
-const SIGNIFICANT: [ICalendarProperty; 11] = [
+const SIGNIFICANT: [ICalendarProperty; 14] = [
+    ICalendarProperty::Url,
+    ICalendarProperty::Attach,
+    ICalendarProperty::Conference,
     ICalendarProperty::Dtstart,
     ICalendarProperty::Dtend,
     ICalendarProperty::Duration,
@@ -220,23 +223,43 @@ fn significant_lines(cal: &ICalendar) -> Vec<Vec<String>> {
                     let _ = e.write_to(&mut line);
                     line
                 })
-                .chain(
-                    c.properties(&ICalendarProperty::Attendee)
-                        .filter_map(party)
-                        .map(|p| format!("ATTENDEE:{}", p.address)),
-                )
+                .chain(c.properties(&ICalendarProperty::Attendee).filter_map(|e| {
+                    let role = param_text(e, &ICalendarParameterName::Role).unwrap_or("REQ-PARTICIPANT");
+                    party(e).map(|p| format!("ATTENDEE;ROLE={role}:{}", p.address))
+                }))
                 .collect();
             lines.push(recurrence_key(cal, id).unwrap_or_default());
             lines.sort();
             Some(lines)
         })
         .collect();
+    // The zones' rules: redefining one moves the times that name it.
+    let mut zones: Vec<String> = cal
+        .components
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.component_type,
+                ICalendarComponentType::VTimezone | ICalendarComponentType::Standard | ICalendarComponentType::Daylight
+            )
+        })
+        .flat_map(|c| c.entries.iter())
+        .filter(|e| e.name != ICalendarProperty::LastModified)
+        .map(|e| {
+            let mut line = String::new();
+            let _ = e.write_to(&mut line);
+            line
+        })
+        .collect();
+    zones.sort();
+    out.push(zones);
     out.sort();
     out
 }
 
 /// Whether an organizer's new version `new` of `old` is news to its attendees: a change of
-/// time, recurrence, status, title, place, description or attendees (RFC 6638 §3.2.1.2 leaves
+/// time, recurrence, status, title, place, description, links, attachments, attendees or their
+/// roles, or of a time zone's rules (RFC 6638 §3.2.1.2 leaves
 /// "significant" to the server). Alarms, DTSTAMP, X- properties and delivery statuses are not;
 /// neither is text the server cannot parse (then it is news).
 pub fn significant_change(old: &[u8], new: &[u8]) -> bool {
@@ -285,6 +308,30 @@ pub fn organized_for(data: &[u8], organizer: &str, name: Option<&str>, sent_by: 
         }
     }
     Some(cal.to_string())
+}
+
+/// The SEQUENCE of an object's series (its component without RECURRENCE-ID; else the
+/// highest), to which a REPLY about the series is compared.
+pub fn series_sequence(data: &[u8]) -> i64 {
+    let Ok(cal) = parse_calendar(data) else {
+        return 0;
+    };
+    let sequence_of = |c: &calcard::icalendar::ICalendarComponent| {
+        c.property(&ICalendarProperty::Sequence)
+            .and_then(|e| e.values.first())
+            .and_then(ICalendarValue::as_integer)
+            .unwrap_or(0)
+    };
+    let comps: Vec<_> = scheduling_ids(&cal)
+        .into_iter()
+        .filter_map(|id| cal.component_by_id(id))
+        .collect();
+    comps
+        .iter()
+        .find(|c| !c.has_property(&ICalendarProperty::RecurrenceId))
+        .map(|c| sequence_of(c))
+        .or_else(|| comps.iter().map(|c| sequence_of(c)).max())
+        .unwrap_or(0)
 }
 
 /// An iTIP REPLY as it arrives from outside the company (iMIP): the ORGANIZER is optional,

@@ -60,6 +60,9 @@ pub struct Claims {
     /// Unix seconds after which the link no longer answers.
     #[serde(rename = "e")]
     pub expires: i64,
+    /// The SEQUENCE of the meeting the mail was about: a later version makes the link old.
+    #[serde(rename = "q")]
+    pub sequence: i64,
 }
 
 impl Claims {
@@ -157,6 +160,7 @@ mod tests {
             answer: "accept".into(),
             nonce: "n1".into(),
             expires: 2_000,
+            sequence: 0,
         }
     }
 
@@ -188,7 +192,14 @@ mod tests {
         );
         assert_eq!(l.verify(payload, 0), Err(LinkError::Invalid));
         assert_eq!(l.verify("%%%.%%%", 0), Err(LinkError::Invalid));
-        assert_eq!(l.verify(&"a".repeat(5000), 0), Err(LinkError::Invalid));
+        let long = format!("{payload}{}.{tag}", "A".repeat(MAX_TOKEN_CHARS));
+        assert_eq!(l.verify(&long, 0), Err(LinkError::Invalid));
+        // The tag, changed in its last character.
+        let mut bad_tag = tag.to_owned();
+        let last = if bad_tag.ends_with('A') { 'B' } else { 'A' };
+        bad_tag.pop();
+        bad_tag.push(last);
+        assert_eq!(l.verify(&format!("{payload}.{bad_tag}"), 0), Err(LinkError::Invalid));
         // Another server's key.
         let other = AnswerLinks::new("https://portico.example", &"cd".repeat(32)).unwrap();
         assert_eq!(other.verify(&token, 0), Err(LinkError::Invalid));
@@ -205,6 +216,10 @@ mod tests {
         assert_eq!(expiry(100, 50), 100 + GRACE_SECONDS);
         assert_eq!(expiry(100, 5_000), 5_000 + GRACE_SECONDS);
         assert_eq!(expiry(100, i64::MAX), 100 + MAX_LIFE_SECONDS + GRACE_SECONDS);
-        assert!(AnswerLinks::new("x", "short").is_none());
+        assert!(
+            AnswerLinks::new("x", "abcd").is_none(),
+            "a key of two bytes is too short"
+        );
+        assert!(AnswerLinks::new("x", "not hex").is_none());
     }
 }

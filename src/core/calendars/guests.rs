@@ -7,7 +7,9 @@
 //! ATTENDEE it answers for, anything else is refused and logged. A REPLY need not name the
 //! ORGANIZER (Exchange's do not): the meeting is then found by its UID among the calendars of
 //! organizers who invited that guest. A REPLY older than the meeting (a lower SEQUENCE, RFC
-//! 5546 §2.1.5) changes nothing.
+//! 5546 §2.1.5, compared on the series) changes nothing. Colleagues and rooms answer in their
+//! own calendars: a mail in their name is refused. A From address can be forged: the mail
+//! connector should pass only mail its MTA authenticated (DKIM/DMARC).
 //!
 //! Reading replies from a mailbox (IMAP) is the CRM mailbox connector's part: it hands each
 //! message to [`Calendars::mailed_reply`] as the system actor.
@@ -127,6 +129,12 @@ impl Calendars<'_> {
             .item_of_owner_by_uid(organizer.id, &claims.uid)
             .await?
             .ok_or_else(|| Error::new(crate::core::ErrorKind::NotFound, "this meeting no longer exists"))?;
+        let invited = itip::meeting(copy.item.data.as_bytes())
+            .filter(|m| is_address_of(&organizer, &m.organizer.address))
+            .is_some_and(|m| m.attendee(&claims.guest).is_some());
+        if !invited {
+            return Err(Error::forbidden_because("you are no longer invited to this meeting"));
+        }
         let object = caldav::validate_object(copy.item.data.as_bytes(), &[], &super::LIMITS).map_err(internal)?;
         Ok(LinkPage {
             summary: object.summary.unwrap_or_default(),
@@ -151,7 +159,8 @@ impl Calendars<'_> {
         if m.attendee(&claims.guest).is_none() {
             return Err(Error::forbidden_because("you are no longer invited to this meeting"));
         }
-        if m.cancelled {
+        // A link from a mail about an earlier version of the meeting: the newest mail has links.
+        if m.cancelled || itip::series_sequence(copy.item.data.as_bytes()) > claims.sequence {
             return Ok(GuestAnswer::Outdated);
         }
         if !tx.use_answer_link(&claims.nonce, &claims.answer).await? {
@@ -189,6 +198,13 @@ impl Calendars<'_> {
                 "the sender of this reply is not the attendee it answers for",
             ));
         }
+        // Colleagues and rooms answer in their own calendars; a mail cannot speak for them.
+        if self.store().principal_by_email(&sender).await?.is_some() {
+            tracing::warn!(sender = %sender, uid = %reply.uid, "refused a mailed REPLY in the name of a colleague or room");
+            return Err(Error::forbidden_because(
+                "colleagues and rooms answer in their own calendars, not by mail",
+            ));
+        }
         let mut tx = self.store().begin_scheduling().await?;
         let Some((organizer, copy, m)) = self.replied_meeting(&mut tx, &reply, &sender).await? else {
             tracing::warn!(sender = %sender, uid = %reply.uid, "a mailed REPLY answers no meeting of ours");
@@ -197,7 +213,8 @@ impl Calendars<'_> {
                 "this reply answers no meeting this server organizes for its sender",
             ));
         };
-        if m.cancelled || reply.sequence < m.sequence {
+        if m.cancelled || itip::series_sequence(calendar.as_bytes()) < itip::series_sequence(copy.item.data.as_bytes())
+        {
             return Ok(GuestAnswer::Outdated);
         }
         let answers = itip::answers(calendar.as_bytes(), &sender);
@@ -221,15 +238,8 @@ impl Calendars<'_> {
         let organizers = match &reply.organizer {
             Some(address) => self.principal_for(address).await?.into_iter().collect::<Vec<_>>(),
             None => {
-                let mut owners = Vec::new();
-                for (owner, _) in tx.items_by_uid(&reply.uid).await? {
-                    if owners.contains(&owner) {
-                        continue;
-                    }
-                    owners.push(owner);
-                }
                 let mut found = Vec::new();
-                for id in owners {
+                for id in tx.owners_of_uid(&reply.uid).await? {
                     if let Some(p) = self.store().principal_by_id(id).await? {
                         found.push(p);
                     }
@@ -237,6 +247,7 @@ impl Calendars<'_> {
                 found
             }
         };
+        let mut matches = Vec::new();
         for organizer in organizers
             .into_iter()
             .filter(|p| p.active && p.kind == PrincipalKind::User)
@@ -244,10 +255,15 @@ impl Calendars<'_> {
             if let Some((copy, m)) = self.organizers_copy(tx, &organizer, &reply.uid).await?
                 && m.attendee(guest).is_some()
             {
-                return Ok(Some((organizer, copy, m)));
+                matches.push((organizer, copy, m));
             }
         }
-        Ok(None)
+        // Two organizers of one UID inviting the same guest: the reply cannot say whose.
+        if matches.len() > 1 {
+            tracing::warn!(uid = %reply.uid, guest = %guest, "a mailed REPLY matches several organizers; refused");
+            return Ok(None);
+        }
+        Ok(matches.pop())
     }
 }
 
@@ -274,6 +290,9 @@ Content-Transfer-Encoding: base64\r\n\r\nQkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVQTFk
         let no_from = MAIL.replace("From: Guest <Guest@Example.org>\r\n", "");
         assert!(calendar_of(no_from.as_bytes()).is_err());
         assert!(calendar_of(b"").is_err());
-        assert!(calendar_of(&vec![b'a'; MAX_MAIL_BYTES + 1]).is_err());
+        let mut big = MAIL.as_bytes().to_vec();
+        big.resize(MAX_MAIL_BYTES + 1, b' ');
+        assert!(calendar_of(&big[..MAX_MAIL_BYTES]).is_ok(), "the size alone is fine");
+        assert!(calendar_of(&big).is_err());
     }
 }

@@ -48,7 +48,7 @@ pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};
 pub use outbox::FreeBusyAnswer;
-pub use rooms::FreeRoom;
+pub use rooms::{FreeRoom, valid_room_details};
 
 use crate::core::{Principal, PrincipalKind};
 

@@ -12,6 +12,23 @@ use super::{Calendars, Principal, PrincipalKind};
 const MAX_SEATS: i64 = 100_000;
 const MAX_EQUIPMENT: usize = 32;
 
+/// Refuses details no room has (for forms to check before they create the room).
+pub fn valid_room_details(details: &RoomDetails) -> Result<()> {
+    if !(0..=MAX_SEATS).contains(&details.capacity) {
+        return Err(Error::invalid(format!("a room has 0 to {MAX_SEATS} seats")));
+    }
+    if details.equipment.len() > MAX_EQUIPMENT || details.bookers.len() > MAX_EQUIPMENT {
+        return Err(Error::invalid(format!(
+            "at most {MAX_EQUIPMENT} equipment words and bookers"
+        )));
+    }
+    let odd = |w: &String| w.chars().count() > 100 || w.chars().any(char::is_control);
+    if details.equipment.iter().chain(&details.bookers).any(odd) {
+        return Err(Error::invalid("an equipment word or booker is too long"));
+    }
+    Ok(())
+}
+
 /// A room free for a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FreeRoom {

@@ -474,7 +474,12 @@ impl Calendars<'_> {
             let only = (*method == Method::Cancel && !m.cancelled).then_some(address.as_str());
             let msg = itip::message(stored.as_bytes(), *method, only).map_err(internal)?;
             let links = match method {
-                Method::Request => self.answer_urls(&c.owner, &m.uid, address, object.index.end),
+                Method::Request => self.answer_urls(
+                    &c.owner,
+                    (&m.uid, itip::series_sequence(stored.as_bytes())),
+                    address,
+                    object.index.end,
+                ),
                 _ => Vec::new(),
             };
             let out = Outgoing {
@@ -492,7 +497,13 @@ impl Calendars<'_> {
 
     /// The signed accept, tentative and decline links for `guest`'s invitation to the meeting
     /// `uid` ending at `ends`, when the server has a public address to link to.
-    fn answer_urls(&self, organizer: &Principal, uid: &str, guest: &str, ends: i64) -> Vec<(Reply, String)> {
+    fn answer_urls(
+        &self,
+        organizer: &Principal,
+        (uid, sequence): (&str, i64),
+        guest: &str,
+        ends: i64,
+    ) -> Vec<(Reply, String)> {
         let Some(links) = self.core.settings().answer_links.as_ref() else {
             return Vec::new();
         };
@@ -502,6 +513,7 @@ impl Calendars<'_> {
             .into_iter()
             .map(|reply| {
                 let claims = answer_links::Claims {
+                    sequence,
                     organizer: organizer.id,
                     uid: uid.to_owned(),
                     guest: guest.to_owned(),

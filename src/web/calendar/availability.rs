@@ -131,15 +131,17 @@ pub(super) async fn check(
     let grid_start = zone.midnight(day) + GRID_FIRST_HOUR * 3600;
     let from = start.max(crate::core::now());
     let until = from + SEARCH_DAYS * 86_400;
+    // The grid's day and the search ahead are read apart: the day may be long past.
     let rows = service
         .availability(
             &meeting,
-            grid_start.min(from),
-            until.max(grid_start + GRID_CELLS * CELL_SECONDS),
+            grid_start,
+            grid_start + GRID_CELLS * CELL_SECONDS,
             uid.as_deref(),
         )
         .await?;
-    let suggestion = next_free_slot(&rows, from, length, until, zone.tz).map(|at| {
+    let ahead = service.availability(&meeting, from, until, uid.as_deref()).await?;
+    let suggestion = next_free_slot(&ahead, from, length, until, zone.tz).map(|at| {
         let (s, e) = (zone.local(at), zone.local(at + length));
         Suggestion {
             label: format!("{} {}–{}", lang.date(s.date()), hhmm(s), hhmm(e)),

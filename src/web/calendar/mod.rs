@@ -1076,7 +1076,19 @@ async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<
         Ok(f) => f,
         Err(message) => return again(message),
     };
-    if form.contains_key("guests_shown") {
+    // Only the owner's own meetings (or events that are none yet) take a guest list; an
+    // invitation from someone else keeps theirs, whatever the form sent.
+    let organizes = || async {
+        let (series, _) = service.event_fields(&c, get("name"), &zone.floating).await?;
+        let owner = c.owner().email.as_deref().unwrap_or("");
+        Ok::<bool, Error>(
+            series
+                .meeting
+                .as_ref()
+                .is_none_or(|m| m.organizer.email.eq_ignore_ascii_case(owner)),
+        )
+    };
+    if form.contains_key("guests_shown") && organizes().await? {
         fields.meeting = match service.guest_list(&c, get("guests"), &ticked_rooms(form)).await {
             Ok(m) => Some(m),
             Err(e) => return again(shown_on_form(e)?),

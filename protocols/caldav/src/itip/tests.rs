@@ -287,3 +287,36 @@ fn a_grantees_meeting_becomes_the_owners_sent_by_the_grantee() {
         None
     );
 }
+
+#[test]
+fn roles_links_and_zone_rules_are_significant_too() {
+    let m = MEETING.as_bytes();
+    let chair = MEETING.replace("ATTENDEE;RSVP=TRUE;", "ATTENDEE;ROLE=CHAIR;RSVP=TRUE;");
+    assert!(significant_change(m, chair.as_bytes()));
+    let linked = MEETING.replace("SUMMARY:Plan\r\n", "SUMMARY:Plan\r\nURL:https://meet.example/plan\r\n");
+    assert!(significant_change(m, linked.as_bytes()));
+    let zone = |offset: &str| {
+        MEETING.replace(
+            "BEGIN:VEVENT",
+            &format!(
+                "BEGIN:VTIMEZONE\r\nTZID:Plant\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:{offset}\r\n\
+                 TZOFFSETTO:{offset}\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT"
+            ),
+        )
+    };
+    assert!(significant_change(zone("+0300").as_bytes(), zone("+0400").as_bytes()));
+    assert!(!significant_change(zone("+0300").as_bytes(), zone("+0300").as_bytes()));
+}
+
+#[test]
+fn the_series_sequence_is_the_masters() {
+    let moved = MEETING.replace(
+        "END:VEVENT\r\nEND:VCALENDAR",
+        "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:m1\r\nDTSTAMP:20261207T100000Z\r\nRECURRENCE-ID:20261217T090000Z\r\n\
+         DTSTART:20261217T100000Z\r\nDTEND:20261217T110000Z\r\nSEQUENCE:5\r\nORGANIZER:mailto:alice@example.com\r\n\
+         END:VEVENT\r\nEND:VCALENDAR",
+    );
+    assert_eq!(series_sequence(moved.as_bytes()), 2);
+    assert_eq!(meeting(moved.as_bytes()).unwrap().sequence, 5);
+    assert_eq!(series_sequence(b"garbage"), 0);
+}

@@ -73,7 +73,7 @@ impl FloatingZone {
         }) {
             return Err(TimezoneError("only a VTIMEZONE is allowed"));
         }
-        resolve_vtimezone(&cal, vtimezone)
+        resolve_vtimezone(&cal, vtimezone, &mut 1)
             .map(Self)
             .ok_or(TimezoneError("the VTIMEZONE has no usable TZID or offsets"))
     }
@@ -95,8 +95,9 @@ impl ZoneTable {
     /// and Windows names), otherwise its standard-time offset.
     pub(crate) fn build(cal: &ICalendar) -> Self {
         let mut zones = HashMap::new();
+        let mut searches = MAX_RULE_SEARCHES;
         for vtimezone in cal.timezones() {
-            if let (Some(id), Some(tz)) = (tzid(vtimezone), resolve_vtimezone(cal, vtimezone)) {
+            if let (Some(id), Some(tz)) = (tzid(vtimezone), resolve_vtimezone(cal, vtimezone, &mut searches)) {
                 zones.insert(id.to_owned(), tz);
             }
         }
@@ -122,12 +123,24 @@ pub(crate) fn tzid(vtimezone: &ICalendarComponent) -> Option<&str> {
         .and_then(ICalendarValue::as_text)
 }
 
-fn resolve_vtimezone(cal: &ICalendar, vtimezone: &ICalendarComponent) -> Option<Tz> {
+/// Most custom zones of one object matched by their rules (each match reads the IANA zones;
+/// more fall back to their standard offset, so that an object full of made-up zones costs
+/// little).
+const MAX_RULE_SEARCHES: usize = 4;
+
+fn resolve_vtimezone(cal: &ICalendar, vtimezone: &ICalendarComponent, searches: &mut usize) -> Option<Tz> {
     vtimezone
         .timezone()
         .map(|(_, tz)| tz)
         .filter(|tz| !tz.is_floating())
-        .or_else(|| rules(cal, vtimezone).and_then(|r| zone_following(&r)).map(Tz::Tz))
+        .or_else(|| {
+            let r = rules(cal, vtimezone)?;
+            if *searches == 0 {
+                return None;
+            }
+            *searches -= 1;
+            zone_following(&r).map(Tz::Tz)
+        })
         .or_else(|| standard_offset(cal, vtimezone))
 }
 
@@ -268,10 +281,10 @@ fn zone_following(r: &Rules) -> Option<chrono_tz::Tz> {
         return known;
     }
     let found = search(r);
-    if let Ok(mut m) = FOUND.lock() {
-        if m.len() >= 256 {
-            m.clear();
-        }
+    // Full: the rules seen first stay (a flood of made-up zones does not evict real ones).
+    if let Ok(mut m) = FOUND.lock()
+        && m.len() < 256
+    {
         m.insert(*r, found);
     }
     found
