@@ -64,6 +64,7 @@ settings-language-browser = As my browser
 settings-time-zone = Time zone
 settings-time-zone-hint = An IANA name such as Europe/Moscow; empty for UTC.
 settings-mail-invitations = Also send me colleagues' meeting invitations by e-mail
+settings-mail-reminders = Send me my calendar reminders (alarms) by e-mail
 settings-save = Save
 settings-saved = Your settings are saved.
 settings-app-passwords = App passwords

@@ -67,6 +67,7 @@ settings-language-browser = Как в браузере
 settings-time-zone = Часовой пояс
 settings-time-zone-hint = Имя IANA, например Europe/Moscow; пусто — UTC.
 settings-mail-invitations = Также присылать мне приглашения коллег на встречи по электронной почте
+settings-mail-reminders = Присылать напоминания моего календаря по электронной почте
 settings-save = Сохранить
 settings-saved = Настройки сохранены.
 settings-app-passwords = Пароли приложений

@@ -52,8 +52,15 @@ impl<'a> Account<'a> {
             locale: locale.map(str::to_owned),
             time_zone: time_zone.map(str::to_owned),
             mail_invitations: false,
+            mail_reminders: false,
         };
         Ok(self.core.store.set_user_settings(id, &settings).await?)
+    }
+
+    /// Whether the actor gets the alarms of their calendars by e-mail.
+    pub async fn set_mail_reminders(&self, on: bool) -> Result<()> {
+        let id = self.signed_in()?;
+        Ok(self.core.store.set_mail_reminders(id, on).await?)
     }
 
     /// Whether the actor also gets colleagues' meeting invitations by e-mail.

@@ -1,6 +1,7 @@
 //! Background and on-demand jobs: the LDAP / Active Directory directory sync, the blob
-//! cleanup of the document library, and sending the mail outbox.
+//! cleanup of the document library, sending the mail outbox, and queuing reminders.
 
 pub mod blob_cleanup;
 pub mod ldap;
 pub mod mail;
+pub mod reminders;

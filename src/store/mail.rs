@@ -53,6 +53,30 @@ impl ScheduleTx {
 }
 
 impl Store {
+    /// Queues a message unless one with its Message-ID was queued before (a reminder found
+    /// again after a restart); true when it was queued now.
+    pub async fn enqueue_mail_once(
+        &self,
+        message_id: &str,
+        sender: &str,
+        recipient: &str,
+        body: &str,
+    ) -> Result<bool, StoreError> {
+        let at = now();
+        let done = sqlx::query(
+            "INSERT INTO mail_outbox (message_id, sender, recipient, body, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (message_id) DO NOTHING",
+        )
+        .bind(message_id)
+        .bind(sender)
+        .bind(recipient)
+        .bind(body)
+        .bind(at)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Unsent messages whose next attempt is due, oldest first.
     pub async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StoreError> {
         Ok(sqlx::query_as(

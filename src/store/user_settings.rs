@@ -1,5 +1,5 @@
 //! The `user_settings` table: a user's language and time zone for the web UI, and whether
-//! they also get colleagues' meeting invitations by e-mail.
+//! they also get colleagues' meeting invitations and their own reminders by e-mail.
 
 use super::{Store, StoreError};
 
@@ -8,20 +8,25 @@ pub struct UserSettings {
     pub locale: Option<String>,
     pub time_zone: Option<String>,
     pub mail_invitations: bool,
+    pub mail_reminders: bool,
 }
 
 impl Store {
     pub async fn user_settings(&self, principal_id: i64) -> Result<UserSettings, StoreError> {
-        let row: Option<(Option<String>, Option<String>, i64)> =
-            sqlx::query_as("SELECT locale, time_zone, mail_invitations FROM user_settings WHERE principal_id = $1")
-                .bind(principal_id)
-                .fetch_optional(self.pool())
-                .await?;
+        let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(
+            "SELECT locale, time_zone, mail_invitations, mail_reminders FROM user_settings WHERE principal_id = $1",
+        )
+        .bind(principal_id)
+        .fetch_optional(self.pool())
+        .await?;
         Ok(
-            row.map_or_else(UserSettings::default, |(locale, time_zone, mail)| UserSettings {
-                locale,
-                time_zone,
-                mail_invitations: mail != 0,
+            row.map_or_else(UserSettings::default, |(locale, time_zone, mail, reminders)| {
+                UserSettings {
+                    locale,
+                    time_zone,
+                    mail_invitations: mail != 0,
+                    mail_reminders: reminders != 0,
+                }
             }),
         )
     }
@@ -39,7 +44,29 @@ impl Store {
         Ok(())
     }
 
-    /// The language and time zone (the e-mail choice is kept).
+    /// Whether the user gets their alarms by e-mail.
+    pub async fn set_mail_reminders(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO user_settings (principal_id, mail_reminders) VALUES ($1, $2) \
+             ON CONFLICT (principal_id) DO UPDATE SET mail_reminders = $2",
+        )
+        .bind(principal_id)
+        .bind(i64::from(on))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The users who get their alarms by e-mail.
+    pub async fn users_with_mail_reminders(&self) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT principal_id FROM user_settings WHERE mail_reminders <> 0 ORDER BY principal_id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The language and time zone (the e-mail choices are kept).
     pub async fn set_user_settings(&self, principal_id: i64, s: &UserSettings) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO user_settings (principal_id, locale, time_zone) VALUES ($1, $2, $3) \

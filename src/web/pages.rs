@@ -166,6 +166,7 @@ struct SettingsPage {
     locale: String,
     time_zone: String,
     mail_invitations: bool,
+    mail_reminders: bool,
     app_passwords: Vec<AppPasswordRow>,
     notice: Option<String>,
     error: Option<String>,
@@ -203,6 +204,7 @@ async fn settings_page(
         locale: settings.locale.unwrap_or_default(),
         time_zone: settings.time_zone.unwrap_or_default(),
         mail_invitations: settings.mail_invitations,
+        mail_reminders: settings.mail_reminders,
         app_passwords,
         notice,
         error,
@@ -237,11 +239,13 @@ pub async fn settings(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
         "" => {
             let account = ctx.app.core.account(&v.actor);
             let saved = match account.set_settings(field("locale"), field("time_zone")).await {
-                Ok(()) => {
-                    account
-                        .set_mail_invitations(fields.contains_key("mail_invitations"))
-                        .await
-                }
+                Ok(()) => match account
+                    .set_mail_invitations(fields.contains_key("mail_invitations"))
+                    .await
+                {
+                    Ok(()) => account.set_mail_reminders(fields.contains_key("mail_reminders")).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             match saved {

@@ -51,6 +51,7 @@ pub mod mkcol;
 pub mod object;
 mod recur;
 pub mod reduce;
+pub mod reminders;
 mod render;
 pub mod report;
 mod time;

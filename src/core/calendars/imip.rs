@@ -4,6 +4,8 @@
 //! here and queued with the message, so a resend after a crash (between the SMTP server's
 //! acceptance and our record of it) is recognisably the same mail.
 //!
+//! Reminders of a user's own alarms are plain mails ([`reminder`]).
+//!
 //! Texts are English for now; the guest's language is unknown (a per-guest choice would come
 //! from the directory of contacts, which the CRM issue brings).
 
@@ -86,6 +88,38 @@ pub fn compose(
     let body =
         String::from_utf8(message.formatted()).map_err(|_| Error::internal("an invitation's MIME is not ASCII"))?;
     Ok(Imip { message_id, body })
+}
+
+/// A reminder of the user's own event, as plain text (no iTIP: it changes nothing), with the
+/// Message-ID given (the reminder's own, see `reminders`).
+pub fn reminder(
+    from: &str,
+    to: &str,
+    message_id: &str,
+    summary: &str,
+    when: Option<&str>,
+    location: Option<&str>,
+) -> Result<String> {
+    let sender: lettre::Address = from.parse().map_err(|e| bad_address("smtp.from", e))?;
+    let recipient: lettre::Address = to.parse().map_err(|e| bad_address(to, e))?;
+    let clean = |t: &str| t.chars().filter(|c| !c.is_control()).take(200).collect::<String>();
+    let summary = clean(summary);
+    let mut text = format!("Reminder: \"{summary}\"");
+    if let Some(w) = when {
+        text.push_str(&format!("\nWhen: {}", clean(w)));
+    }
+    if let Some(l) = location {
+        text.push_str(&format!("\nWhere: {}", clean(l)));
+    }
+    text.push('\n');
+    let message = Message::builder()
+        .from(Mailbox::new(Some("Calendar".to_owned()), sender))
+        .to(Mailbox::new(None, recipient))
+        .subject(format!("Reminder: {summary}"))
+        .message_id(Some(message_id.to_owned()))
+        .singlepart(SinglePart::plain(text))
+        .map_err(|e| Error::internal(format!("composing a reminder: {e}")))?;
+    String::from_utf8(message.formatted()).map_err(|_| Error::internal("a reminder's MIME is not ASCII"))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! pages, events written from a form), `manage` (creating, changing and deleting
 //! calendars; grants, visibility, feeds, team calendars, rooms), `scheduling` (meetings
 //! delivered to attendees and rooms, and their replies: RFC 6638 implicit scheduling),
-//! `rooms` (seats, equipment, who may book, free rooms), `availability` (the free/busy grid of a meeting's people and rooms), `guests` and
+//! `reminders` (alarms mailed to those who asked), `rooms` (seats, equipment, who may book, free rooms), `availability` (the free/busy grid of a meeting's people and rooms), `guests` and
 //! `answer_links` (answers of guests outside the company, by signed link or
 //! mailed REPLY).
 
@@ -27,6 +27,7 @@ mod invitations;
 mod manage;
 mod objects;
 mod outbox;
+mod reminders;
 mod rooms;
 mod scheduling;
 
