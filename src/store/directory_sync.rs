@@ -229,7 +229,26 @@ impl Store {
                 }
             })?;
         }
-        for person in plan.create.iter().chain(plan.update.iter().map(|u| &u.person)) {
+        let people: Vec<&Person> = plan
+            .create
+            .iter()
+            .chain(plan.update.iter().map(|u| &u.person))
+            .collect();
+        // Their employee rows, many at a time (a first import makes thousands).
+        for chunk in people.chunks(200) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id IN ({}) \
+                 ON CONFLICT (principal_id) DO NOTHING",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for person in chunk {
+                q = q.bind(&person.external_id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for person in people {
             upsert_employee(&mut tx, person, &plan.fields, photos.get(&person.external_id)).await?;
         }
         for d in &plan.departments {
@@ -423,8 +442,8 @@ async fn ensure_departments(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), Stor
     Ok(())
 }
 
-/// Writes the employee record of a directory person; fields the directory does not own are
-/// left as they are.
+/// Writes the employee record of a directory person (the caller made the row); fields the
+/// directory does not own are left as they are.
 async fn upsert_employee(
     tx: &mut Tx,
     p: &Person,
@@ -433,13 +452,6 @@ async fn upsert_employee(
 ) -> Result<(), StoreError> {
     let department = p.department.as_ref().map(path_key);
     let manager = p.manager.as_ref().and_then(|m| m.external_id.clone());
-    sqlx::query(
-        "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id = $1 \
-         ON CONFLICT (principal_id) DO NOTHING",
-    )
-    .bind(&p.external_id)
-    .execute(&mut **tx)
-    .await?;
     sqlx::query(
         "UPDATE employees SET \
          given_name = CASE WHEN $1 = 1 THEN $2 ELSE given_name END, \
