@@ -9,7 +9,6 @@ mod common;
 
 use base64::Engine;
 use common::TestServer;
-use portico::config::SmtpConfig;
 use portico::core::Actor;
 use portico::core::calendars::GuestAnswer;
 
@@ -19,12 +18,7 @@ const UID: &str = "040000008200E00074C5B7101A82E0080000000010B5C4A7D3F1DA01-gues
 const PATH: &str = "/dav/calendars/alice/calendar/review.ics";
 
 async fn server() -> TestServer {
-    let s = TestServer::start_with(|c| {
-        c.smtp = Some(SmtpConfig {
-            url: "smtp://127.0.0.1:9".into(),
-            from: "calendar@example.test".into(),
-            timeout_seconds: 2,
-        });
+    let s = TestServer::start_with_smtp(|c| {
         c.server.public_url = "http://portico.test/".into();
     })
     .await;

@@ -22,7 +22,6 @@
 mod common;
 
 use common::{DAV, DavResponse, TestServer, multistatus};
-use portico::config::SmtpConfig;
 
 const CALDAV: &str = "urn:ietf:params:xml:ns:caldav";
 const ALICE: (&str, &str) = ("alice", "alice-pw");
@@ -41,14 +40,7 @@ const ICS: &str = "text/calendar; charset=utf-8";
 /// alice organizes, bob attends. `[smtp]` is configured (nothing listens there), so the server
 /// claims `calendar-auto-schedule` and Thunderbird leaves every invitation to it.
 async fn server() -> TestServer {
-    let s = TestServer::start_with(|c| {
-        c.smtp = Some(SmtpConfig {
-            url: "smtp://127.0.0.1:9".into(),
-            from: "calendar@example.test".into(),
-            timeout_seconds: 2,
-        })
-    })
-    .await;
+    let s = TestServer::start_with_smtp(|_| {}).await;
     for (login, pw) in [ALICE, BOB] {
         s.add_user(login, pw).await;
     }

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{TestServer, csrf, page, post_form};
-use portico::config::SmtpConfig;
 use portico::core::Actor;
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");
@@ -27,14 +26,7 @@ fn at(text: &str) -> i64 {
 
 #[tokio::test]
 async fn reminders_are_queued_once_for_those_who_ask() {
-    let s = TestServer::start_with(|c| {
-        c.smtp = Some(SmtpConfig {
-            url: "smtp://127.0.0.1:9".into(),
-            from: "calendar@example.test".into(),
-            timeout_seconds: 2,
-        })
-    })
-    .await;
+    let s = TestServer::start_with_smtp(|_| {}).await;
     s.add_user(ALICE.0, ALICE.1).await;
     s.add_user(BOB.0, BOB.1).await;
     for (who, uid) in [(ALICE, "a"), (BOB, "b")] {

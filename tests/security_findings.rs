@@ -556,9 +556,11 @@ async fn library_roots_cannot_be_locked_and_heads_break_locks() {
     let resp = lock(ALICE, "/docs/departments/sales/plan.txt").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let token = common::strip_angle(resp.headers()["lock-token"].to_str().unwrap());
+    // The time left, so a second may have passed since the lock was made.
+    let body = resp.text().await.unwrap();
     assert!(
-        resp.text().await.unwrap().contains("Second-3600"),
-        "Infinite is an hour at most"
+        body.contains("Second-3600") || body.contains("Second-3599"),
+        "Infinite is an hour at most: {body}"
     );
     assert_eq!(
         s.put_as(RYAN.0, RYAN.1, "/docs/departments/sales/plan.txt", "v2").await,

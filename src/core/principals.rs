@@ -182,19 +182,27 @@ impl<'a> Principals<'a> {
             .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("no group {group:?}")))
     }
 
-    /// The active people and rooms, for finding attendees (CalDAV principal-property-search):
-    /// the company directory every signed-in user may read.
-    pub async fn calendar_users(&self) -> Result<Vec<Principal>> {
+    /// Whether the actor may look people and rooms up: the system, and whoever may read the
+    /// DAV root (every signed-in user).
+    fn may_find_people(&self) -> Result<()> {
         let me = self.actor.principal();
-        if !self.actor.is_system()
-            && !crate::core::authz::can(
+        if self.actor.is_system()
+            || crate::core::authz::can(
                 me,
                 crate::core::authz::Action::Read,
                 crate::core::authz::Resource::DavRoot,
             )
         {
-            return Err(Error::forbidden());
+            Ok(())
+        } else {
+            Err(Error::forbidden())
         }
+    }
+
+    /// The active people and rooms, for finding attendees (CalDAV principal-property-search):
+    /// the company directory every signed-in user may read.
+    pub async fn calendar_users(&self) -> Result<Vec<Principal>> {
+        self.may_find_people()?;
         let mut out = self.store().list_principals(PrincipalKind::User).await?;
         out.extend(self.store().list_principals(PrincipalKind::Resource).await?);
         out.retain(|p| p.active);
@@ -203,16 +211,7 @@ impl<'a> Principals<'a> {
 
     /// One active person or room by login, as [`Principals::calendar_users`] lists them.
     pub async fn calendar_user(&self, login: &str) -> Result<Option<Principal>> {
-        let me = self.actor.principal();
-        if !self.actor.is_system()
-            && !crate::core::authz::can(
-                me,
-                crate::core::authz::Action::Read,
-                crate::core::authz::Resource::DavRoot,
-            )
-        {
-            return Err(Error::forbidden());
-        }
+        self.may_find_people()?;
         Ok(self
             .store()
             .principal_by_login(login)

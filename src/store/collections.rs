@@ -12,6 +12,40 @@ use super::dead_props::{self, PropTable};
 use super::documents::PropChange;
 use super::{DeadProp, Store, StoreError, is_unique_violation, now};
 
+/// The statement that stores an object (inserted, or replacing the one of its name), with
+/// `$values` for its VALUES (the twelve columns [`bind_item!`] binds, in order).
+macro_rules! item_upsert {
+    ($values:literal) => {
+        concat!(
+            "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, \
+             modified_at, size, schedule_tag) VALUES ",
+            $values,
+            " ON CONFLICT (collection_id, name) DO UPDATE SET uid = excluded.uid, etag = excluded.etag, \
+             component = excluded.component, data = excluded.data, time_start = excluded.time_start, \
+             time_end = excluded.time_end, is_oof = excluded.is_oof, modified_at = excluded.modified_at, \
+             size = excluded.size, schedule_tag = excluded.schedule_tag"
+        )
+    };
+}
+
+/// Binds an object's twelve columns of [`item_upsert!`] to `$q`.
+macro_rules! bind_item {
+    ($q:expr, $collection_id:expr, $item:expr, $at:expr) => {
+        $q.bind($collection_id)
+            .bind($item.name)
+            .bind($item.uid)
+            .bind($item.etag)
+            .bind($item.component)
+            .bind($item.data)
+            .bind($item.time_start)
+            .bind($item.time_end)
+            .bind(i64::from($item.is_oof))
+            .bind($at)
+            .bind(i64::try_from($item.data.len()).unwrap_or(i64::MAX))
+            .bind($item.schedule_tag)
+    };
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct Collection {
     pub id: i64,
@@ -400,29 +434,12 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
             let sql = format!(
-                "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, \
-                 modified_at, size, schedule_tag) VALUES {} ON CONFLICT (collection_id, name) DO UPDATE SET \
-                 uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
-                 time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-                 modified_at = excluded.modified_at, size = excluded.size, schedule_tag = excluded.schedule_tag \
-                 RETURNING id, name",
+                concat!(item_upsert!("{}"), " RETURNING id, name"),
                 placeholders(1, chunk.len(), 12)
             );
             let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
             for (item, _) in chunk {
-                q = q
-                    .bind(collection_id)
-                    .bind(item.name)
-                    .bind(item.uid)
-                    .bind(item.etag)
-                    .bind(item.component)
-                    .bind(item.data)
-                    .bind(item.time_start)
-                    .bind(item.time_end)
-                    .bind(i64::from(item.is_oof))
-                    .bind(at)
-                    .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
-                    .bind(item.schedule_tag);
+                q = bind_item!(q, collection_id, item, at);
             }
             let ids: std::collections::HashMap<String, i64> = q
                 .fetch_all(&mut *tx)
@@ -555,27 +572,13 @@ pub(super) async fn put_in(
         }
         record_change(tx, from.collection_id, from.name, seq, true).await?;
     }
-    let (item_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO items (collection_id, name, uid, etag, component, data, time_start, time_end, is_oof, modified_at, \
-         size, schedule_tag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (collection_id, name) \
-         DO UPDATE SET uid = excluded.uid, etag = excluded.etag, component = excluded.component, data = excluded.data, \
-         time_start = excluded.time_start, time_end = excluded.time_end, is_oof = excluded.is_oof, \
-         modified_at = excluded.modified_at, size = excluded.size, schedule_tag = excluded.schedule_tag RETURNING id",
-    )
-    .bind(collection_id)
-    .bind(item.name)
-    .bind(item.uid)
-    .bind(item.etag)
-    .bind(item.component)
-    .bind(item.data)
-    .bind(item.time_start)
-    .bind(item.time_end)
-    .bind(i64::from(item.is_oof))
-    .bind(now())
-    .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX))
-    .bind(item.schedule_tag)
-    .fetch_one(&mut **tx)
-    .await?;
+    let upsert = sqlx::query_as(concat!(
+        item_upsert!("($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
+        " RETURNING id"
+    ));
+    let (item_id,): (i64,) = bind_item!(upsert, collection_id, item, now())
+        .fetch_one(&mut **tx)
+        .await?;
     if current.is_some() {
         sqlx::query("DELETE FROM card_index WHERE item_id = $1")
             .bind(item_id)

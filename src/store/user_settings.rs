@@ -33,27 +33,32 @@ impl Store {
 
     /// Whether the user also gets colleagues' invitations by e-mail.
     pub async fn set_mail_invitations(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
-        sqlx::query(
+        self.set_mail_choice(
             "INSERT INTO user_settings (principal_id, mail_invitations) VALUES ($1, $2) \
              ON CONFLICT (principal_id) DO UPDATE SET mail_invitations = $2",
+            principal_id,
+            on,
         )
-        .bind(principal_id)
-        .bind(i64::from(on))
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Whether the user gets their alarms by e-mail.
     pub async fn set_mail_reminders(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
-        sqlx::query(
+        self.set_mail_choice(
             "INSERT INTO user_settings (principal_id, mail_reminders) VALUES ($1, $2) \
              ON CONFLICT (principal_id) DO UPDATE SET mail_reminders = $2",
+            principal_id,
+            on,
         )
-        .bind(principal_id)
-        .bind(i64::from(on))
-        .execute(self.pool())
-        .await?;
+        .await
+    }
+
+    async fn set_mail_choice(&self, upsert: &'static str, principal_id: i64, on: bool) -> Result<(), StoreError> {
+        sqlx::query(upsert)
+            .bind(principal_id)
+            .bind(i64::from(on))
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

@@ -24,6 +24,20 @@ impl TestServer {
         Self::start_with(|_| {}).await
     }
 
+    /// Starts a server with `[smtp]` towards a port nothing listens on (calendar@example.test
+    /// sends): mail is queued in the outbox, and stays there.
+    pub async fn start_with_smtp(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::start_with(|c| {
+            c.smtp = Some(portico::config::SmtpConfig {
+                url: "smtp://127.0.0.1:9".into(),
+                from: "calendar@example.test".into(),
+                timeout_seconds: 2,
+            });
+            adjust(c);
+        })
+        .await
+    }
+
     /// Starts a server whose config the caller may adjust first.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");

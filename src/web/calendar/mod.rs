@@ -807,6 +807,26 @@ fn form_again(
     }
 }
 
+/// The form as it was sent, again, with what is wrong (400); `(action, title key)`.
+fn refused(
+    form: &HashMap<String, String>,
+    calendars: &[CalendarRef],
+    v: &Visitor,
+    (action, title): (&'static str, &str),
+    rooms: Vec<RoomBox>,
+    message: String,
+) -> Result<Response<Body>, AppError> {
+    let f = form_again(form, calendars, v, action, rooms);
+    event_form_page(
+        v,
+        v.lang.t(title),
+        Some(f),
+        None,
+        Some(message),
+        StatusCode::BAD_REQUEST,
+    )
+}
+
 /// A refusal the form can show (bad values, a change made meanwhile), or the error.
 fn shown_on_form(e: Error) -> Result<String, AppError> {
     match e.kind {
@@ -825,17 +845,7 @@ async fn create(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Resul
     let zone = Zone::of(v);
     let calendars = shown_calendars(ctx, v).await?;
     let rooms = room_boxes(ctx, v, &[]).await?;
-    let again = |message: String| {
-        let f = form_again(form, &calendars, v, "/calendar/new", rooms);
-        event_form_page(
-            v,
-            lang.t("calendar-new"),
-            Some(f),
-            None,
-            Some(message),
-            StatusCode::BAD_REQUEST,
-        )
-    };
+    let again = |message: String| refused(form, &calendars, v, ("/calendar/new", "calendar-new"), rooms, message);
     let mut fields = match fields_from(form, lang) {
         Ok(f) => f,
         Err(message) => return again(message),
@@ -1062,14 +1072,13 @@ async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<
     let calendars = vec![c.clone()];
     let rooms = room_boxes(ctx, v, &[]).await?;
     let again = |message: String| {
-        let f = form_again(form, &calendars, v, "/calendar/event", rooms);
-        event_form_page(
+        refused(
+            form,
+            &calendars,
             v,
-            lang.t("calendar-edit"),
-            Some(f),
-            None,
-            Some(message),
-            StatusCode::BAD_REQUEST,
+            ("/calendar/event", "calendar-edit"),
+            rooms,
+            message,
         )
     };
     let mut fields = match fields_from(form, lang) {
