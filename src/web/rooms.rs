@@ -57,7 +57,7 @@ pub async fn free(ctx: &Ctx, actor: &Actor, method: &Method, query: Option<&str>
         .iter()
         .map(|r| {
             serde_json::json!({
-                "login": r.login, "name": r.name, "email": r.email,
+                "login": r.principal.login, "name": r.principal.display_name, "email": r.principal.email,
                 "capacity": (r.details.capacity > 0).then_some(r.details.capacity),
                 "equipment": r.details.equipment,
             })

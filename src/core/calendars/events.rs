@@ -15,15 +15,6 @@ use crate::core::{Error, ErrorKind, Principal, PrincipalKind, Result};
 /// Most people and rooms one form invites.
 const MAX_GUESTS: usize = 200;
 
-/// A room the event form offers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomChoice {
-    pub login: String,
-    pub name: String,
-    pub email: String,
-    pub details: crate::store::RoomDetails,
-}
-
 fn invitee(p: &Principal, email: &str) -> Invitee {
     Invitee {
         email: email.to_owned(),
@@ -127,25 +118,6 @@ impl Calendars<'_> {
                 .find(|o| at.is_none() || o.recurrence_id == at)
         })
         .await
-    }
-
-    /// The rooms that can be invited (those with an e-mail address, their calendar user
-    /// address), by name.
-    pub async fn rooms(&self) -> Result<Vec<RoomChoice>> {
-        let mut out: Vec<RoomChoice> = Vec::new();
-        for p in self.store().list_principals(PrincipalKind::Resource).await? {
-            let Some(email) = p.email.filter(|_| p.active) else {
-                continue;
-            };
-            out.push(RoomChoice {
-                details: self.store().room_details(p.id).await?,
-                email,
-                login: p.login,
-                name: p.display_name,
-            });
-        }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(out)
     }
 
     /// The event form's guest list for an event in `c`: `people` (colleagues by login or

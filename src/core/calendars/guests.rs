@@ -50,6 +50,10 @@ pub struct LinkPage {
     pub reply: Reply,
 }
 
+fn meeting_gone() -> Error {
+    Error::new(crate::core::ErrorKind::NotFound, "this meeting no longer exists")
+}
+
 fn link_refused(e: LinkError) -> Error {
     Error::forbidden_because(e.to_string())
 }
@@ -116,7 +120,7 @@ impl Calendars<'_> {
             .principal_by_id(claims.organizer)
             .await?
             .filter(|p| p.active && p.kind == PrincipalKind::User)
-            .ok_or_else(|| Error::new(crate::core::ErrorKind::NotFound, "this meeting no longer exists"))?;
+            .ok_or_else(meeting_gone)?;
         Ok((claims, reply, organizer))
     }
 
@@ -128,7 +132,7 @@ impl Calendars<'_> {
             .store()
             .item_of_owner_by_uid(organizer.id, &claims.uid)
             .await?
-            .ok_or_else(|| Error::new(crate::core::ErrorKind::NotFound, "this meeting no longer exists"))?;
+            .ok_or_else(meeting_gone)?;
         let invited = itip::meeting(copy.item.data.as_bytes())
             .filter(|m| is_address_of(&organizer, &m.organizer.address))
             .is_some_and(|m| m.attendee(&claims.guest).is_some());
@@ -151,10 +155,7 @@ impl Calendars<'_> {
         let (claims, reply, organizer) = self.link_claims(token).await?;
         let mut tx = self.store().begin_scheduling().await?;
         let Some((copy, m)) = self.organizers_copy(&mut tx, &organizer, &claims.uid).await? else {
-            return Err(Error::new(
-                crate::core::ErrorKind::NotFound,
-                "this meeting no longer exists",
-            ));
+            return Err(meeting_gone());
         };
         if m.attendee(&claims.guest).is_none() {
             return Err(Error::forbidden_because("you are no longer invited to this meeting"));

@@ -42,14 +42,14 @@ pub use crate::store::{
 };
 pub use answer_links::AnswerLinks;
 pub use availability::{Availability, MAX_RANGE_SECONDS, next_free_slot, published_free_busy_by_token};
-pub use events::{AgendaEntry, RoomChoice};
+pub use events::AgendaEntry;
 pub use guests::{GuestAnswer, LinkPage};
 pub use invitations::{Invitation, Reply};
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, read_changes};
 pub use outbox::FreeBusyAnswer;
-pub use rooms::{FreeRoom, valid_room_details};
+pub use rooms::{Room, valid_room_details};
 
 use crate::core::{Principal, PrincipalKind};
 

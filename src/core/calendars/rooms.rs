@@ -29,12 +29,10 @@ pub fn valid_room_details(details: &RoomDetails) -> Result<()> {
     Ok(())
 }
 
-/// A room free for a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreeRoom {
-    pub login: String,
-    pub name: String,
-    pub email: Option<String>,
+/// A meeting room and what it offers.
+#[derive(Debug, Clone)]
+pub struct Room {
+    pub principal: Principal,
     pub details: RoomDetails,
 }
 
@@ -95,35 +93,44 @@ impl Calendars<'_> {
     /// The rooms free in `[start, end)` with at least `people` seats (rooms whose seats are
     /// not stated count only when no number is asked) and all of `equipment`, that the actor
     /// may book, by name.
-    pub async fn free_rooms(&self, start: i64, end: i64, people: i64, equipment: &[String]) -> Result<Vec<FreeRoom>> {
+    pub async fn free_rooms(&self, start: i64, end: i64, people: i64, equipment: &[String]) -> Result<Vec<Room>> {
         if end <= start || end - start > super::MAX_RANGE_SECONDS {
             return Err(Error::invalid("the range must end after it starts, within 31 days"));
         }
         let me = self.me().clone();
         let mut out = Vec::new();
-        for room in self.store().list_principals(PrincipalKind::Resource).await? {
-            if !room.active {
-                continue;
-            }
-            let details = self.store().room_details(room.id).await?;
+        for room in self.rooms().await? {
+            let details = &room.details;
             let seats_ok = people <= 0 || details.capacity >= people;
             let has_all = equipment
                 .iter()
                 .all(|w| details.equipment.iter().any(|e| e.eq_ignore_ascii_case(w.trim())));
-            if !seats_ok || !has_all || !self.may_book(&me, &room).await? {
+            if !seats_ok || !has_all || !self.may_book(&me, &room.principal).await? {
                 continue;
             }
-            match self.busy_of(&room, start, end, None).await? {
-                Some(busy) if busy.is_empty() => out.push(FreeRoom {
-                    login: room.login,
-                    name: room.display_name,
-                    email: room.email,
-                    details,
-                }),
-                _ => {}
+            if self
+                .busy_of(&room.principal, start, end, None)
+                .await?
+                .is_some_and(|busy| busy.is_empty())
+            {
+                out.push(room);
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The active rooms with their details, by name.
+    pub async fn rooms(&self) -> Result<Vec<Room>> {
+        let mut out = Vec::new();
+        for principal in self.store().list_principals(PrincipalKind::Resource).await? {
+            if principal.active {
+                out.push(Room {
+                    details: self.store().room_details(principal.id).await?,
+                    principal,
+                });
+            }
+        }
+        out.sort_by(|a, b| a.principal.display_name.cmp(&b.principal.display_name));
         Ok(out)
     }
 }

@@ -48,7 +48,7 @@ use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result, urls};
-use crate::store::{Collection, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx};
+use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx};
 
 use super::answer_links;
 use super::invitations::Reply;
@@ -251,10 +251,7 @@ impl Calendars<'_> {
                 return Ok(Scheduled::Plain(None));
             };
             let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
-            let news = old.as_ref().is_none_or(|o| {
-                old_meeting.as_ref().is_none_or(|om| m.sequence > om.sequence)
-                    || itip::significant_change(o.data.as_bytes(), theirs.as_bytes())
-            });
+            let news = is_news(old.as_ref(), old_meeting.as_ref(), &m, &theirs);
             let mut written = self
                 .organize(c, name, &object, &theirs, &m, old_meeting.as_ref(), news, condition)
                 .await?;
@@ -266,12 +263,7 @@ impl Calendars<'_> {
                 return Ok(Scheduled::Plain(Some(new_tag())));
             }
             let old_meeting = old.as_ref().and_then(|o| itip::meeting(o.data.as_bytes()));
-            let news = match (&old, &old_meeting) {
-                (Some(o), Some(om)) => {
-                    m.sequence > om.sequence || itip::significant_change(o.data.as_bytes(), data.as_bytes())
-                }
-                _ => true,
-            };
+            let news = is_news(old.as_ref(), old_meeting.as_ref(), &m, data);
             return self
                 .organize(c, name, object, data, &m, old_meeting.as_ref(), news, condition)
                 .await
@@ -663,6 +655,15 @@ impl Calendars<'_> {
         self.reply(&mut tx, &m, &me.address, &answer, &declined).await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// Whether an organizer's write of `data` (the meeting `m`) over `old` is news to attendees:
+/// a first write, a higher SEQUENCE, or a change they care about (`itip::significant_change`).
+fn is_news(old: Option<&Item>, old_meeting: Option<&Meeting>, m: &Meeting, data: &str) -> bool {
+    match (old, old_meeting) {
+        (Some(o), Some(om)) => m.sequence > om.sequence || itip::significant_change(o.data.as_bytes(), data.as_bytes()),
+        _ => true,
     }
 }
 

@@ -81,7 +81,7 @@ pub(super) async fn check(
     } else {
         "calendar-edit"
     });
-    let rooms = room_boxes(ctx, v, &[]).await?;
+    let rooms = room_boxes(ctx, v).await?;
     let fields = match fields_from(&form, lang) {
         Ok(f) => f,
         Err(message) => {

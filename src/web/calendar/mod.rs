@@ -22,7 +22,7 @@ use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
 use crate::core::authz::Action;
-use crate::core::calendars::{CalendarRef, CalendarView};
+use crate::core::calendars::{CalendarRef, CalendarView, Room};
 use crate::core::{Error, ErrorKind};
 use crate::edge::body::{Body, full, read_limited};
 use crate::edge::error::AppError;
@@ -609,7 +609,7 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
     let chosen = query.get("cal").map_or("calendar", String::as_str);
     let (repeats, rrule_kept) = repeat_choices(lang, None);
     let iso = day.format("%Y-%m-%d").to_string();
-    let rooms = room_boxes(ctx, v, &[]).await?;
+    let rooms = room_boxes(ctx, v).await?;
     let form = EventForm {
         action: "/calendar/new",
         edits_guests: true,
@@ -640,15 +640,17 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
     event_form_page(v, lang.t("calendar-new"), Some(form), None, None, StatusCode::OK)
 }
 
-/// The rooms the form offers, those in `invited` (logins) ticked.
-async fn room_boxes(ctx: &Ctx, v: &Visitor, invited: &[String]) -> Result<Vec<RoomBox>, AppError> {
-    Ok(ctx
-        .app
-        .core
-        .calendars(&v.actor)
-        .rooms()
-        .await?
+/// The rooms the form offers, none ticked.
+async fn room_boxes(ctx: &Ctx, v: &Visitor) -> Result<Vec<RoomBox>, AppError> {
+    Ok(boxes_of(v, ctx.app.core.calendars(&v.actor).rooms().await?, &[]))
+}
+
+/// The rooms a meeting can invite (those with an e-mail address, their calendar user
+/// address) as the form shows them, those in `invited` (logins) ticked.
+fn boxes_of(v: &Visitor, rooms: Vec<Room>, invited: &[String]) -> Vec<RoomBox> {
+    rooms
         .into_iter()
+        .filter(|r| r.principal.email.is_some())
         .map(|r| {
             let mut about: Vec<String> = Vec::new();
             if r.details.capacity > 0 {
@@ -656,13 +658,13 @@ async fn room_boxes(ctx: &Ctx, v: &Visitor, invited: &[String]) -> Result<Vec<Ro
             }
             about.extend(r.details.equipment.iter().cloned());
             RoomBox {
-                checked: invited.contains(&r.login),
+                checked: invited.contains(&r.principal.login),
                 about: about.join(" · "),
-                login: r.login,
-                name: r.name,
+                login: r.principal.login,
+                name: r.principal.display_name,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The logins of the rooms ticked on a sent form (fields `room.{login}`).
@@ -844,7 +846,7 @@ async fn create(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Resul
     let lang = v.lang;
     let zone = Zone::of(v);
     let calendars = shown_calendars(ctx, v).await?;
-    let rooms = room_boxes(ctx, v, &[]).await?;
+    let rooms = room_boxes(ctx, v).await?;
     let again = |message: String| refused(form, &calendars, v, ("/calendar/new", "calendar-new"), rooms, message);
     let mut fields = match fields_from(form, lang) {
         Ok(f) => f,
@@ -946,14 +948,20 @@ async fn event_page(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> 
         .map(|m| m.attendees.as_slice())
         .unwrap_or_default();
     let all_rooms = ctx.app.core.calendars(&v.actor).rooms().await?;
+    let is_room = |r: &Room, email: &str| {
+        r.principal
+            .email
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email))
+    };
     let room_logins: Vec<String> = all_rooms
         .iter()
-        .filter(|r| invited.iter().any(|a| a.email.eq_ignore_ascii_case(&r.email)))
-        .map(|r| r.login.clone())
+        .filter(|r| invited.iter().any(|a| is_room(r, &a.email)))
+        .map(|r| r.principal.login.clone())
         .collect();
     let guests = invited
         .iter()
-        .filter(|a| !all_rooms.iter().any(|r| a.email.eq_ignore_ascii_case(&r.email)))
+        .filter(|a| !all_rooms.iter().any(|r| is_room(r, &a.email)))
         .map(|a| a.email.clone())
         .collect::<Vec<_>>()
         .join(", ");
@@ -968,7 +976,7 @@ async fn event_page(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> 
         action: "/calendar/event",
         edits_guests,
         guests,
-        rooms: room_boxes(ctx, v, &room_logins).await?,
+        rooms: boxes_of(v, all_rooms, &room_logins),
         answers,
         grid: None,
         calendars: writable_choices(&calendars, c.segment(), v.principal().id),
@@ -1070,7 +1078,7 @@ async fn save(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<
     let service = ctx.app.core.calendars(&v.actor);
     let c = service.calendar(&v.principal().login, get("cal"), Action::Read).await?;
     let calendars = vec![c.clone()];
-    let rooms = room_boxes(ctx, v, &[]).await?;
+    let rooms = room_boxes(ctx, v).await?;
     let again = |message: String| {
         refused(
             form,
