@@ -377,3 +377,123 @@ admin-ldap-users = User filter
 admin-ldap-starttls = STARTTLS
 admin-directory-sync-now = Sync now
 admin-directory-settings-hint = The settings come from the configuration file's [ldap] section. A sync runs in the background; reload this page for its result.
+
+directory-absences = Who is away
+directory-absences-from = First day
+directory-absences-days = Number of days
+directory-absences-show = Show
+directory-absences-navigation = Other periods
+directory-absences-earlier = ← Earlier
+directory-absences-later = Later →
+directory-absences-period = { $from } – { $to }
+directory-absences-none = Nobody is away in this period.
+directory-absences-away = Away
+directory-absences-bad-date = The first day must be a date such as 2030-08-12.
+directory-absences-bad-days = The number of days must be a whole number from 1 to 62.
+directory-birthdays-link = Birthdays
+directory-birthdays = { $count ->
+    [one] Birthdays today and tomorrow
+   *[other] Birthdays in the next { $count } days
+}
+directory-birthdays-none = No birthdays in the coming days.
+directory-birthday-today = today
+directory-birthday-tomorrow = tomorrow
+directory-birthday-in = { $count ->
+    [one] in { $count } day
+   *[other] in { $count } days
+}
+directory-date = Date
+directory-change = Change
+directory-changes = Staff changes
+directory-changes-period = { $count ->
+    [one] Hires, moves and departures of the last day.
+   *[other] Hires, moves and departures of the last { $count } days.
+}
+directory-changes-hint = They are recorded by the sync with the company directory (LDAP).
+directory-changes-none = No staff changes in this period.
+directory-change-hired = Joined the company
+directory-change-moved = Moved to { $department }
+directory-change-moved-out = Left their department
+directory-change-title = New position: { $title }
+directory-change-title-cleared = Position cleared
+directory-change-manager = New manager: { $name }
+directory-change-manager-other = Manager changed
+directory-change-renamed = Login changed from { $from } to { $to }
+directory-change-left = Left the company
+directory-change-returned = Came back to the company
+directory-change-other = Record updated
+
+calendar-grant-heading = Shared with
+calendar-grant-none = Not shared with anyone in particular; colleagues see what "What colleagues see" allows.
+calendar-grant-who = Share with
+calendar-grant-kind-user = User
+calendar-grant-kind-group = Group
+calendar-grant-kind-department = Department
+calendar-grant-name = Login, group name or department's short name (as in its library's address)
+calendar-grant-level = Access
+calendar-grant-read = Read
+calendar-grant-write = Read and change
+calendar-grant-add = Share
+calendar-grant-remove = Stop sharing
+calendar-grant-unknown = There is no such user, group or department: { $name }.
+calendar-grant-forbidden = That calendar is not yours to change.
+calendar-grant-bad-level = Choose read, or read and change.
+documents-grant-heading = Permissions
+documents-grant-hint = Beyond the library's own rules: what you give here holds for this folder and everything in it.
+documents-grant-none = Nobody has been given access to this folder in particular.
+documents-grant-who = Give access to
+documents-grant-kind-user = User
+documents-grant-kind-group = Group
+documents-grant-kind-department = Department
+documents-grant-name = Login, group name or department's short name (as in its library's address)
+documents-grant-level = Access
+documents-grant-read = Read
+documents-grant-write = Read and change
+documents-grant-manage = Manage (and give access)
+documents-grant-add = Give access
+documents-grant-remove = Remove
+documents-grant-unknown = There is no such user, group or department: { $name }.
+documents-grant-bad-level = Choose read, read and change, or manage.
+
+admin-ldap-test = Test connection
+admin-ldap-test-hint = A test connects with these settings, signs in with the bind account and counts the entries the user filter matches; it changes nothing and gives up after 10 seconds.
+admin-ldap-test-ok = Connected and signed in. The user filter matches { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+} ({ $ms } ms).
+admin-ldap-test-ok-at-least = Connected and signed in. The user filter matches at least { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+} (the count stops there; { $ms } ms).
+admin-ldap-test-config = The [ldap] settings are not valid: { $detail }
+admin-ldap-test-connect = Cannot connect to the directory server at { $url }: { $detail }
+admin-ldap-test-tls = The TLS connection to { $url } failed (check the certificate, tls_ca_file and the STARTTLS setting): { $detail }
+admin-ldap-test-timeout = The directory server did not answer within { $seconds } s.
+admin-ldap-test-lost = The directory server closed the connection or answered unexpectedly: { $detail }
+admin-ldap-test-credentials = The directory refused the bind as { $dn }: invalid credentials (check the bind DN and password).
+admin-ldap-test-bind = The directory refused the bind as { $dn } (result code { $code }: { $detail }).
+admin-ldap-test-base = The base DN { $base } does not exist, or the bind account may not read it.
+admin-ldap-test-filter = The directory refused the user filter { $filter }: { $detail }
+admin-ldap-test-search = The search for people failed (result code { $code }: { $detail }).
+admin-directory-last-pass = Last completed sync: { $kind }, { $when }
+admin-directory-pass-full = full
+admin-directory-pass-delta = changes only
+admin-directory-created = Created
+admin-directory-updated = Updated
+admin-directory-deactivated = Deactivated
+admin-directory-unchanged = Unchanged
+admin-directory-skipped = Skipped
+admin-directory-skipped-entries = Skipped entries
+admin-directory-entry = Entry
+admin-directory-reason = Reason
+admin-directory-skipped-more = { $count ->
+    [one] …and { $count } more skipped entry, not listed.
+   *[other] …and { $count } more skipped entries, not listed.
+}
+admin-directory-skip-missing-attribute = the attribute { $detail } is missing
+admin-directory-skip-invalid-value = the attribute { $detail } has a value that cannot be read
+admin-directory-skip-not-text = the attribute { $detail } is not text
+admin-directory-skip-invalid-login = the login “{ $detail }” is not usable (letters, digits, “.”, “_” and “-”, at most 64)
+admin-directory-skip-invalid-dn = the entry's DN cannot be read
+admin-directory-skip-duplicate-login = another entry has the same login “{ $detail }”
+admin-directory-skip-duplicate-id = another entry has the same external id { $detail }

@@ -385,3 +385,135 @@ admin-ldap-users = Фильтр пользователей
 admin-ldap-starttls = STARTTLS
 admin-directory-sync-now = Синхронизировать сейчас
 admin-directory-settings-hint = Настройки берутся из раздела [ldap] файла конфигурации. Синхронизация идёт в фоне; обновите страницу, чтобы увидеть результат.
+
+directory-absences = Кто отсутствует
+directory-absences-from = Первый день
+directory-absences-days = Число дней
+directory-absences-show = Показать
+directory-absences-navigation = Другие периоды
+directory-absences-earlier = ← Раньше
+directory-absences-later = Позже →
+directory-absences-period = { $from } – { $to }
+directory-absences-none = В этот период все на месте.
+directory-absences-away = Отсутствует
+directory-absences-bad-date = Первый день должен быть датой вида 2030-08-12.
+directory-absences-bad-days = Число дней должно быть целым числом от 1 до 62.
+directory-birthdays-link = Дни рождения
+directory-birthdays = { $count ->
+    [one] Дни рождения в ближайший { $count } день
+    [few] Дни рождения в ближайшие { $count } дня
+    [many] Дни рождения в ближайшие { $count } дней
+   *[other] Дни рождения в ближайшие { $count } дня
+}
+directory-birthdays-none = В ближайшие дни дней рождения нет.
+directory-birthday-today = сегодня
+directory-birthday-tomorrow = завтра
+directory-birthday-in = { $count ->
+    [one] через { $count } день
+    [few] через { $count } дня
+    [many] через { $count } дней
+   *[other] через { $count } дня
+}
+directory-date = Дата
+directory-change = Изменение
+directory-changes = Кадровые изменения
+directory-changes-period = { $count ->
+    [one] Приёмы, переводы и увольнения за последний { $count } день.
+    [few] Приёмы, переводы и увольнения за последние { $count } дня.
+    [many] Приёмы, переводы и увольнения за последние { $count } дней.
+   *[other] Приёмы, переводы и увольнения за последние { $count } дня.
+}
+directory-changes-hint = Их записывает синхронизация с каталогом компании (LDAP).
+directory-changes-none = За этот период кадровых изменений не было.
+directory-change-hired = Приём на работу
+directory-change-moved = Перевод в отдел «{ $department }»
+directory-change-moved-out = Выход из отдела
+directory-change-title = Новая должность: { $title }
+directory-change-title-cleared = Должность снята
+directory-change-manager = Новый руководитель: { $name }
+directory-change-manager-other = Смена руководителя
+directory-change-renamed = Смена логина: { $from } → { $to }
+directory-change-left = Увольнение
+directory-change-returned = Возвращение на работу
+directory-change-other = Изменение данных
+
+calendar-grant-heading = Кому открыт календарь
+calendar-grant-none = Отдельно никому не открыт; коллеги видят то, что разрешает «Что видят коллеги».
+calendar-grant-who = Кому
+calendar-grant-kind-user = Пользователь
+calendar-grant-kind-group = Группа
+calendar-grant-kind-department = Отдел
+calendar-grant-name = Логин, имя группы или краткое имя отдела (как в адресе его библиотеки)
+calendar-grant-level = Доступ
+calendar-grant-read = Чтение
+calendar-grant-write = Чтение и изменение
+calendar-grant-add = Открыть доступ
+calendar-grant-remove = Закрыть доступ
+calendar-grant-unknown = Нет такого пользователя, группы или отдела: { $name }.
+calendar-grant-forbidden = Этот календарь не ваш: изменить его нельзя.
+calendar-grant-bad-level = Выберите «Чтение» или «Чтение и изменение».
+documents-grant-heading = Права доступа
+documents-grant-hint = Сверх правил самой библиотеки: то, что вы дадите здесь, действует для этой папки и всего, что в ней.
+documents-grant-none = Отдельно доступ к этой папке никому не дан.
+documents-grant-who = Кому дать доступ
+documents-grant-kind-user = Пользователь
+documents-grant-kind-group = Группа
+documents-grant-kind-department = Отдел
+documents-grant-name = Логин, имя группы или краткое имя отдела (как в адресе его библиотеки)
+documents-grant-level = Доступ
+documents-grant-read = Чтение
+documents-grant-write = Чтение и изменение
+documents-grant-manage = Управление (и выдача доступа)
+documents-grant-add = Дать доступ
+documents-grant-remove = Убрать
+documents-grant-unknown = Нет такого пользователя, группы или отдела: { $name }.
+documents-grant-bad-level = Выберите «Чтение», «Чтение и изменение» или «Управление».
+
+admin-ldap-test = Проверить подключение
+admin-ldap-test-hint = Проверка подключается с этими настройками, входит под служебной учётной записью и считает записи, подходящие под фильтр пользователей; она ничего не меняет и сдаётся через 10 секунд.
+admin-ldap-test-ok = Подключение и вход выполнены. Под фильтр пользователей подходит { $count ->
+    [one] { $count } запись
+    [few] { $count } записи
+    [many] { $count } записей
+   *[other] { $count } записи
+} ({ $ms } мс).
+admin-ldap-test-ok-at-least = Подключение и вход выполнены. Под фильтр пользователей подходит не меньше { $count ->
+    [one] { $count } записи
+    [few] { $count } записей
+    [many] { $count } записей
+   *[other] { $count } записи
+} (дальше счёт не ведётся; { $ms } мс).
+admin-ldap-test-config = Настройки [ldap] неверны: { $detail }
+admin-ldap-test-connect = Не удаётся подключиться к серверу каталога { $url }: { $detail }
+admin-ldap-test-tls = Не удалось установить TLS-соединение с { $url } (проверьте сертификат, tls_ca_file и настройку STARTTLS): { $detail }
+admin-ldap-test-timeout = Сервер каталога не ответил за { $seconds } с.
+admin-ldap-test-lost = Сервер каталога закрыл соединение или ответил не так, как ожидалось: { $detail }
+admin-ldap-test-credentials = Каталог отклонил вход как { $dn }: неверные учётные данные (проверьте DN и пароль для входа).
+admin-ldap-test-bind = Каталог отклонил вход как { $dn } (код { $code }: { $detail }).
+admin-ldap-test-base = Базовый DN { $base } не существует или недоступен служебной учётной записи.
+admin-ldap-test-filter = Каталог отклонил фильтр пользователей { $filter }: { $detail }
+admin-ldap-test-search = Поиск сотрудников не удался (код { $code }: { $detail }).
+admin-directory-last-pass = Последняя завершённая синхронизация: { $kind }, { $when }
+admin-directory-pass-full = полная
+admin-directory-pass-delta = только изменения
+admin-directory-created = Создано
+admin-directory-updated = Обновлено
+admin-directory-deactivated = Отключено
+admin-directory-unchanged = Без изменений
+admin-directory-skipped = Пропущено
+admin-directory-skipped-entries = Пропущенные записи
+admin-directory-entry = Запись
+admin-directory-reason = Причина
+admin-directory-skipped-more = { $count ->
+    [one] …и ещё { $count } пропущенная запись, не показана.
+    [few] …и ещё { $count } пропущенные записи, не показаны.
+    [many] …и ещё { $count } пропущенных записей, не показаны.
+   *[other] …и ещё { $count } пропущенной записи, не показаны.
+}
+admin-directory-skip-missing-attribute = нет атрибута { $detail }
+admin-directory-skip-invalid-value = значение атрибута { $detail } не удаётся прочитать
+admin-directory-skip-not-text = атрибут { $detail } не является текстом
+admin-directory-skip-invalid-login = логин «{ $detail }» не подходит (буквы, цифры, «.», «_» и «-», не длиннее 64 символов)
+admin-directory-skip-invalid-dn = DN записи не удаётся прочитать
+admin-directory-skip-duplicate-login = у другой записи тот же логин «{ $detail }»
+admin-directory-skip-duplicate-id = у другой записи тот же внешний идентификатор { $detail }

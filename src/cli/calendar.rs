@@ -1,5 +1,5 @@
 //! `portico calendar …`: who sees a calendar and how (visibility mode, grants) and its
-//! secret ICS feed URL, from the command line until the web UI has them.
+//! secret ICS feed URL, from the command line (the web UI has them too).
 
 use anyhow::{Context, anyhow, bail};
 use clap::Subcommand;

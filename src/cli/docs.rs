@@ -1,5 +1,5 @@
 //! `portico docs …` and `portico group …`: folder permissions of the document library and
-//! the groups they can name, managed from the command line until the web UI has them.
+//! the groups they can name, managed from the command line (the web UI has them too).
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};

@@ -51,6 +51,8 @@ pub struct PassReport {
     pub full: bool,
     pub summary: ApplySummary,
     pub skipped: usize,
+    /// The entries left out, with their reasons (the status row keeps the first of them).
+    pub skipped_entries: Vec<ldap_sync::SkippedEntry>,
 }
 
 /// Why a sync pass changed nothing.
@@ -352,7 +354,12 @@ impl<'a> Directory<'a> {
     ) -> std::result::Result<PassReport, SyncError> {
         self.actor.require_admin()?;
         match self.sync_pass(source, config, full_sync_hours, force_full).await {
-            Ok(report) => Ok(report),
+            Ok(report) => {
+                if let Err(e) = self.record_pass(&report).await {
+                    tracing::error!(error = %e, "could not record the directory sync's figures");
+                }
+                Ok(report)
+            }
             Err(e) => {
                 if let Err(record) = self.store().record_directory_failure(LDAP_SOURCE, &e.to_string()).await {
                     tracing::error!(error = %record, "could not record the failed directory sync");
@@ -414,7 +421,56 @@ impl<'a> Directory<'a> {
             full: planned.full,
             summary,
             skipped: planned.skipped.len(),
+            skipped_entries: planned.skipped,
         })
+    }
+
+    /// Tests the directory `config` describes without changing anything: connects, binds and
+    /// counts the people the user filter matches, within ten seconds (administrators). The
+    /// inner result is the test's outcome.
+    pub async fn test_connection(
+        &self,
+        config: &LdapConfig,
+    ) -> Result<std::result::Result<ldap_sync::ProbeReport, ldap_sync::ProbeFailure>> {
+        self.actor.require_admin()?;
+        Ok(ldap_sync::test_connection(config).await)
+    }
+
+    /// The figures of the last completed sync pass, if one was recorded (administrators).
+    pub async fn last_pass(&self) -> Result<Option<LastPass>> {
+        self.actor.require_admin()?;
+        let Some(text) = self.store().directory_report(LDAP_SOURCE).await? else {
+            return Ok(None);
+        };
+        match serde_json::from_str(&text) {
+            Ok(last) => Ok(Some(last)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the directory sync's recorded figures cannot be read");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Keeps a completed pass's figures, and the first skipped entries with their reasons, in
+    /// the status row.
+    async fn record_pass(&self, report: &PassReport) -> Result<()> {
+        let last = LastPass {
+            at: crate::store::now(),
+            full: report.full,
+            created: report.summary.created,
+            updated: report.summary.updated,
+            deactivated: report.summary.deactivated,
+            unchanged: report.summary.unchanged,
+            skipped_total: report.skipped,
+            skipped: report
+                .skipped_entries
+                .iter()
+                .take(KEPT_SKIPS)
+                .map(SkippedNote::of)
+                .collect(),
+        };
+        let text = serde_json::to_string(&last).map_err(Error::internal)?;
+        Ok(self.store().record_directory_report(LDAP_SOURCE, &text).await?)
     }
 }
 
@@ -465,4 +521,76 @@ async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Re
         written: items.len(),
         removed: removed.len(),
     })
+}
+
+/// Skipped entries the status row keeps, with their reasons.
+const KEPT_SKIPS: usize = 50;
+
+/// What the last completed sync pass did, as the status row keeps it (JSON) for the
+/// administration page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LastPass {
+    /// When it was applied (Unix seconds).
+    pub at: i64,
+    pub full: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub deactivated: usize,
+    pub unchanged: usize,
+    /// Entries left out; the first fifty of them are in `skipped`.
+    pub skipped_total: usize,
+    pub skipped: Vec<SkippedNote>,
+}
+
+/// An entry a pass left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SkippedNote {
+    pub dn: String,
+    pub reason: SkipKind,
+    /// The attribute or login the reason names (empty if none).
+    pub detail: String,
+    /// The reason in the connector's words (English), for a reason this version does not know.
+    pub text: String,
+}
+
+/// Why an entry was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    MissingAttribute,
+    InvalidValue,
+    NotText,
+    InvalidLogin,
+    InvalidDn,
+    DuplicateLogin,
+    DuplicateExternalId,
+    /// A reason recorded by another version.
+    #[serde(other)]
+    Other,
+}
+
+impl SkippedNote {
+    fn of(entry: &ldap_sync::SkippedEntry) -> SkippedNote {
+        use ldap_sync::{MapError, SkipReason};
+        let (reason, detail) = match &entry.reason {
+            SkipReason::Unmappable { error } => match error {
+                MapError::MissingAttribute { attribute } => (SkipKind::MissingAttribute, attribute.clone()),
+                MapError::InvalidValue { attribute, .. } => (SkipKind::InvalidValue, attribute.clone()),
+                MapError::NotText { attribute } => (SkipKind::NotText, attribute.clone()),
+                MapError::InvalidLogin { login } => (SkipKind::InvalidLogin, login.clone()),
+                MapError::Dn(_) => (SkipKind::InvalidDn, String::new()),
+            },
+            SkipReason::DuplicateLogin { login } => (SkipKind::DuplicateLogin, login.clone()),
+            SkipReason::DuplicateExternalId => (
+                SkipKind::DuplicateExternalId,
+                entry.external_id.clone().unwrap_or_default(),
+            ),
+        };
+        SkippedNote {
+            dn: entry.dn.clone(),
+            reason,
+            detail,
+            text: entry.reason.to_string(),
+        }
+    }
 }

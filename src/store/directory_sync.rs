@@ -131,6 +131,28 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps the figures of a completed pass (JSON written by the directory service).
+    pub async fn record_directory_report(&self, source: &str, report: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO directory_sync (source, last_report) VALUES ($1, $2) \
+             ON CONFLICT (source) DO UPDATE SET last_report = excluded.last_report",
+        )
+        .bind(source)
+        .bind(report)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The figures of the last completed pass, as `record_directory_report` kept them.
+    pub async fn directory_report(&self, source: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT last_report FROM directory_sync WHERE source = $1")
+            .bind(source)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.and_then(|(report,)| report))
+    }
+
     /// Staff changes logged at or after `since`, oldest first.
     pub async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>, StoreError> {
         Ok(sqlx::query_as(

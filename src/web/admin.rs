@@ -4,9 +4,10 @@
 //! Active Directory), `/admin/groups` (groups and their members), `/admin/rooms`,
 //! `/admin/app-passwords` (any user's app passwords, to revoke; creating one stays with its
 //! owner) and `/admin/directory` (the LDAP settings with the secret masked, the last sync's
-//! result, and "sync now"). Each form posts back to its page with the session's CSRF token;
-//! a change to people or departments regenerates the directory address books at once, so
-//! CardDAV clients see it.
+//! result with its figures and skipped entries, "sync now", and "test connection", whose
+//! outcome is the answer to its post). Each form posts back to its page with the session's
+//! CSRF token; a change to people or departments regenerates the directory address books at
+//! once, so CardDAV clients see it.
 //! Users the directory sync manages keep what the directory owns (password, active state).
 
 use std::collections::HashMap;
@@ -15,9 +16,10 @@ use askama::Template;
 use fluent_templates::fluent_bundle::FluentValue;
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
+use ldap_sync::{ProbeFailure, ProbeReport};
 
 use crate::core::calendars::RoomDetails;
-use crate::core::directory::{EmployeeFields, NewEmployee};
+use crate::core::directory::{EmployeeFields, LastPass, NewEmployee, SkipKind, SkippedNote};
 use crate::core::principals::NewAccount;
 use crate::core::{Error, ErrorKind, PrincipalKind};
 use crate::edge::body::{Body, read_limited};
@@ -142,6 +144,21 @@ struct AppPasswordRow {
     used: String,
 }
 
+/// The directory sync's last completed pass, as the directory page shows it.
+struct LastPassView {
+    /// Which kind of pass, and when.
+    title: String,
+    facts: Vec<Fact>,
+    skipped: Vec<SkippedRow>,
+    /// How many skipped entries are not listed, in words (empty when all are).
+    more: String,
+}
+
+struct SkippedRow {
+    dn: String,
+    reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
@@ -162,6 +179,7 @@ struct AdminPage {
     app_passwords: Vec<AppPasswordRow>,
     /// Whether a directory (LDAP) is configured.
     directory: bool,
+    last_pass: Option<LastPassView>,
 }
 
 /// Everything below `/admin`.
@@ -186,6 +204,9 @@ pub async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, 
         Method::POST if section != Section::Status => {
             let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
             v.check_csrf(form.get("csrf").map(String::as_str))?;
+            if section == Section::Directory && form.get("action").map(String::as_str) == Some("test") {
+                return test_connection(ctx, &v, &query).await;
+            }
             match command(ctx, &v, section, &form).await {
                 Ok(()) => {
                     let back = match (section, form.get("login")) {
@@ -255,6 +276,7 @@ async fn render(
         owner: query.get("login").cloned().unwrap_or_default(),
         app_passwords: Vec::new(),
         directory: ctx.app.config.ldap.is_some(),
+        last_pass: None,
     };
     match section {
         Section::Status => {
@@ -393,6 +415,7 @@ async fn render(
                 ),
                 None => fact("admin-directory-sync", lang.t("admin-directory-never")),
             });
+            page.last_pass = directory.last_pass().await?.map(|last| last_pass_view(lang, last));
         }
         Section::Rooms => {
             let calendars = ctx.app.core.calendars(&v.actor);
@@ -415,6 +438,140 @@ async fn render(
     let mut resp = html(StatusCode::OK, &page)?;
     *resp.status_mut() = status;
     Ok(resp)
+}
+
+/// "Test connection": the test's outcome on the directory page, as the answer to the post
+/// (the test changes nothing, so there is nothing to redirect after).
+async fn test_connection(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Result<Response<Body>, AppError> {
+    let Some(config) = &ctx.app.config.ldap else {
+        let none = v.lang.t("admin-directory-none");
+        return render(
+            ctx,
+            v,
+            Section::Directory,
+            query,
+            None,
+            Some(none),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let outcome = ctx.app.core.directory(&v.actor).test_connection(config).await?;
+    let (notice, error) = match probe_text(v.lang, &outcome) {
+        Ok(text) => (Some(text), None),
+        Err(text) => (None, Some(text)),
+    };
+    render(ctx, v, Section::Directory, query, notice, error, StatusCode::OK).await
+}
+
+/// A connection test's outcome in words: `Ok` for a success (the page's notice), `Err` for a
+/// failure (its error). The bind password is in no message.
+fn probe_text(lang: Lang, outcome: &Result<ProbeReport, ProbeFailure>) -> Result<String, String> {
+    let text = |v: &str| FluentValue::from(v.to_owned());
+    let number = |n: u64| FluentValue::from(i64::try_from(n).unwrap_or(i64::MAX));
+    let failure = match outcome {
+        Ok(r) => {
+            let key = if r.complete {
+                "admin-ldap-test-ok"
+            } else {
+                "admin-ldap-test-ok-at-least"
+            };
+            let matched = u64::try_from(r.matched).unwrap_or(u64::MAX);
+            let ms = u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX);
+            return Ok(lang.t_args(key, &[("count", number(matched)), ("ms", number(ms))]));
+        }
+        Err(f) => f,
+    };
+    Err(match failure {
+        ProbeFailure::Config(e) => lang.t_args("admin-ldap-test-config", &[("detail", text(&e.to_string()))]),
+        ProbeFailure::Connect { url, detail } => lang.t_args(
+            "admin-ldap-test-connect",
+            &[("url", text(url)), ("detail", text(detail))],
+        ),
+        ProbeFailure::Tls { url, detail } => {
+            lang.t_args("admin-ldap-test-tls", &[("url", text(url)), ("detail", text(detail))])
+        }
+        ProbeFailure::Timeout { seconds } => lang.t_args("admin-ldap-test-timeout", &[("seconds", number(*seconds))]),
+        ProbeFailure::Lost { detail } => lang.t_args("admin-ldap-test-lost", &[("detail", text(detail))]),
+        ProbeFailure::InvalidCredentials { dn } => lang.t_args("admin-ldap-test-credentials", &[("dn", text(dn))]),
+        ProbeFailure::BindRefused { dn, code, message } => lang.t_args(
+            "admin-ldap-test-bind",
+            &[
+                ("dn", text(dn)),
+                ("code", number(u64::from(*code))),
+                ("detail", text(message)),
+            ],
+        ),
+        ProbeFailure::BaseNotFound { base } => lang.t_args("admin-ldap-test-base", &[("base", text(base))]),
+        ProbeFailure::InvalidFilter { filter, message } => lang.t_args(
+            "admin-ldap-test-filter",
+            &[("filter", text(filter)), ("detail", text(message))],
+        ),
+        ProbeFailure::Search { code, message } => lang.t_args(
+            "admin-ldap-test-search",
+            &[("code", number(u64::from(*code))), ("detail", text(message))],
+        ),
+    })
+}
+
+fn last_pass_view(lang: Lang, last: LastPass) -> LastPassView {
+    let fact = |key: &str, n: usize| Fact {
+        label: lang.t(key),
+        value: n.to_string(),
+    };
+    let kind = lang.t(if last.full {
+        "admin-directory-pass-full"
+    } else {
+        "admin-directory-pass-delta"
+    });
+    let unlisted = last.skipped_total.saturating_sub(last.skipped.len());
+    LastPassView {
+        title: lang.t_args(
+            "admin-directory-last-pass",
+            &[
+                ("kind", FluentValue::from(kind)),
+                ("when", FluentValue::from(date_time(lang, Some(last.at)))),
+            ],
+        ),
+        facts: vec![
+            fact("admin-directory-created", last.created),
+            fact("admin-directory-updated", last.updated),
+            fact("admin-directory-deactivated", last.deactivated),
+            fact("admin-directory-unchanged", last.unchanged),
+            fact("admin-directory-skipped", last.skipped_total),
+        ],
+        more: if unlisted == 0 {
+            String::new()
+        } else {
+            lang.t_count(
+                "admin-directory-skipped-more",
+                i64::try_from(unlisted).unwrap_or(i64::MAX),
+            )
+        },
+        skipped: last
+            .skipped
+            .into_iter()
+            .map(|note| SkippedRow {
+                reason: skip_reason(lang, &note),
+                dn: note.dn,
+            })
+            .collect(),
+    }
+}
+
+/// Why the sync left an entry out, in words.
+fn skip_reason(lang: Lang, note: &SkippedNote) -> String {
+    let key = match note.reason {
+        SkipKind::MissingAttribute => "admin-directory-skip-missing-attribute",
+        SkipKind::InvalidValue => "admin-directory-skip-invalid-value",
+        SkipKind::NotText => "admin-directory-skip-not-text",
+        SkipKind::InvalidLogin => "admin-directory-skip-invalid-login",
+        SkipKind::InvalidDn => "admin-directory-skip-invalid-dn",
+        SkipKind::DuplicateLogin => "admin-directory-skip-duplicate-login",
+        SkipKind::DuplicateExternalId => "admin-directory-skip-duplicate-id",
+        SkipKind::Other => return note.text.clone(),
+    };
+    lang.t_args(key, &[("detail", FluentValue::from(note.detail.as_str()))])
 }
 
 async fn department_rows(ctx: &Ctx, v: &Visitor) -> Result<Vec<DepartmentRow>, AppError> {

@@ -2,7 +2,8 @@
 //! e-mail, with a letter bar), `/directory?view=structure` (the company structure as a tree
 //! with heads), `/directory/{login}` (a profile with manager and reports) and
 //! `/directory/export.csv` and `/directory/export.vcf` (the same search as a spreadsheet or as
-//! vCards). Everything is read through
+//! vCards). The other views (`?view=absences`, `birthdays`, `changes`) live in
+//! [`super::directory_views`]. Everything is read through
 //! [`crate::core::directory`] as the signed-in visitor.
 
 use askama::Template;
@@ -14,12 +15,15 @@ use crate::core::directory::DirectoryEntry;
 use crate::edge::body::{Body, full};
 use crate::edge::error::AppError;
 
+use super::directory_views;
 use super::page::{Page, html};
 use super::pages::signed_in;
 
-/// What the visitor asked for: the search words and the letter.
+/// What the visitor asked for: the view, the search words and the letter.
 #[derive(Default)]
 struct Query {
+    /// `view=…`: empty for the list.
+    view: String,
     q: String,
     letter: Option<char>,
     /// `q` in lower case, and its digits: worked out once, not once per person.
@@ -32,6 +36,7 @@ impl Query {
         let mut out = Query::default();
         for (k, v) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
             match &*k {
+                "view" => out.view = v.trim().to_owned(),
                 "q" => out.q = v.trim().chars().take(200).collect(),
                 "letter" => out.letter = v.chars().next().map(|c| c.to_uppercase().next().unwrap_or(c)),
                 _ => {}
@@ -142,13 +147,14 @@ struct Link {
 }
 
 /// One department of the company structure, in tree order.
-struct Unit {
+pub(super) struct Unit {
     /// How deep below the top (0 for the company), at most 7 for the page's indentation.
-    depth: usize,
-    name: String,
+    pub(super) depth: usize,
+    pub(super) name: String,
     head: Option<Link>,
     people: i64,
-    slug: String,
+    /// Empty for a department without one.
+    pub(super) slug: String,
 }
 
 #[derive(Template)]
@@ -160,7 +166,7 @@ struct StructurePage {
 
 /// The departments as a tree, parents before their children (each level by name); a
 /// department whose parent is unknown is a top one.
-fn tree(departments: Vec<crate::core::directory::DepartmentRow>) -> Vec<Unit> {
+pub(super) fn tree(departments: Vec<crate::core::directory::DepartmentRow>) -> Vec<Unit> {
     let known: std::collections::HashSet<i64> = departments.iter().map(|d| d.id).collect();
     let mut children: std::collections::HashMap<Option<i64>, Vec<crate::core::directory::DepartmentRow>> =
         std::collections::HashMap::new();
@@ -207,8 +213,8 @@ struct ProfilePage {
     reports: Vec<Link>,
 }
 
-/// `/directory`, `/directory?view=structure`, `/directory/export.csv`, `/directory/export.vcf` and
-/// `/directory/{login}`.
+/// `/directory` (and its views: `?view=structure`, `absences`, `birthdays`, `changes`),
+/// `/directory/export.csv`, `/directory/export.vcf` and `/directory/{login}`.
 pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
     let v = match signed_in(ctx, req.headers(), &path).await? {
@@ -219,13 +225,22 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
         return Err(AppError::MethodNotAllowed { allow: "GET, HEAD" });
     }
     let query = Query::parse(req.uri().query());
-    if path == "/directory" && req.uri().query() == Some("view=structure") {
-        let units = tree(ctx.app.core.directory(&v.actor).departments().await?);
-        let page = StructurePage {
-            page: v.page("/directory", v.lang.t("directory-structure")),
-            units,
-        };
-        return html(StatusCode::OK, &page);
+    if path == "/directory" {
+        match query.view.as_str() {
+            "" => {}
+            "structure" => {
+                let units = tree(ctx.app.core.directory(&v.actor).departments().await?);
+                let page = StructurePage {
+                    page: v.page("/directory", v.lang.t("directory-structure")),
+                    units,
+                };
+                return html(StatusCode::OK, &page);
+            }
+            "absences" => return directory_views::absences(ctx, &v, req.uri().query()).await,
+            "birthdays" => return directory_views::birthdays(ctx, &v).await,
+            "changes" => return directory_views::changes(ctx, &v).await,
+            _ => return Err(AppError::NotFound),
+        }
     }
     let mut people = ctx.app.core.directory(&v.actor).people().await?;
     sort_people(&mut people);

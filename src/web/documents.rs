@@ -1,10 +1,11 @@
 //! The document library pages: `/documents/…` mirrors `/docs/…` (the WebDAV drive). A folder
 //! page lists what is in it (size, date, who holds a lock) with forms to upload files (a
 //! plain multipart form, several files at once), make a folder, rename, move and delete, and
-//! for those who manage the folder to lift locks; it also says how to map the folder as a
-//! network drive. A file page lists the file's versions, each to download or restore.
-//! Downloads are the drive's own URLs under `/docs/`. Every command goes through
-//! [`crate::core::documents`] as the visitor.
+//! for those who manage the folder to lift locks and to give colleagues, groups and
+//! departments access to it (the permissions list and its forms, which `/calendar/settings`
+//! shares for calendars); it also says how to map the folder as a network drive. A file page
+//! lists the file's versions, each to download or restore. Downloads are the drive's own
+//! URLs under `/docs/`. Every command goes through [`crate::core::documents`] as the visitor.
 //!
 //! An upload's form fields are read with `multer`, and each file streams into the blob store
 //! as it arrives (never whole in memory); the CSRF token must come before the files.
@@ -12,13 +13,17 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
 use futures_util::TryStreamExt;
 use http::{Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 
 use crate::blobs::BlobError;
 use crate::core::authz::Action;
-use crate::core::documents::{CopyMove, DocLock, DocTarget, Documents, Level, Located, PutFile, VirtualDir};
+use crate::core::documents::{
+    CopyMove, DocLock, DocTarget, Documents, Grantee, GranteeKind, Level, ListedGrant, Located, PutFile, VirtualDir,
+};
+use crate::core::principals::GranteeName;
 use crate::core::{Error, ErrorKind};
 use crate::edge::body::{Body, body_chunks, read_limited};
 use crate::edge::error::AppError;
@@ -96,7 +101,89 @@ struct FolderPage {
     can_manage: bool,
     quota: String,
     drive_url: String,
+    /// The grants set on the folder (for those who manage it).
+    grants: Vec<GrantRow>,
     error: Option<String>,
+}
+
+/// A grant as a permissions list shows it.
+pub(super) struct GrantRow {
+    /// The name and login, or a department's name.
+    pub(super) who: String,
+    /// User, group or department, in words.
+    pub(super) kind: String,
+    pub(super) level: String,
+    /// What the remove form sends back to name the grantee.
+    pub(super) key: String,
+}
+
+/// The rows of a permissions list, in the words of the page's messages (`prefix`:
+/// `calendar` or `documents`).
+pub(super) fn grant_rows(lang: Lang, prefix: &str, grants: &[ListedGrant]) -> Vec<GrantRow> {
+    grants
+        .iter()
+        .map(|g| {
+            let kind = match g.kind {
+                GranteeKind::User => "user",
+                GranteeKind::Group => "group",
+                GranteeKind::Department => "department",
+            };
+            let who = if g.kind == GranteeKind::Department || g.display_name == g.name || g.name.is_empty() {
+                g.display_name.clone()
+            } else {
+                format!("{} ({})", g.display_name, g.name)
+            };
+            GrantRow {
+                who,
+                kind: lang.t(&format!("{prefix}-grant-kind-{kind}")),
+                level: lang.t(&format!("{prefix}-grant-{}", g.level.as_str())),
+                key: match g.grantee {
+                    Grantee::Principal(id) => format!("p{id}"),
+                    Grantee::Department(id) => format!("d{id}"),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The grantee a remove form names by its row's `key`.
+pub(super) fn grantee_of_key(key: &str) -> Result<Grantee, Error> {
+    let parsed = match key.split_at_checked(1) {
+        Some(("p", id)) => id.parse().ok().map(Grantee::Principal),
+        Some(("d", id)) => id.parse().ok().map(Grantee::Department),
+        _ => None,
+    };
+    parsed.ok_or_else(|| Error::invalid("the form names no grant"))
+}
+
+/// The user, group or department a permissions form names: `who` is `user`, `group` or
+/// `department`, `name` a login or a department's short name (as in its library's address).
+/// An unknown one is refused with the page's message (`{prefix}-grant-unknown`).
+pub(super) async fn named_grantee(
+    ctx: &Ctx,
+    v: &Visitor,
+    prefix: &str,
+    who: &str,
+    name: &str,
+) -> Result<Grantee, Error> {
+    let name = name.trim();
+    let named = match who {
+        "user" => Some(GranteeName::User(name)),
+        "group" => Some(GranteeName::Group(name)),
+        "department" => Some(GranteeName::Department(name)),
+        _ => None,
+    };
+    let found = match named {
+        Some(named) => ctx.app.core.principals(&v.actor).grantee(named).await,
+        None => Err(Error::not_found()),
+    };
+    found.map_err(|e| match e.kind {
+        ErrorKind::NotFound => {
+            let name = FluentValue::from(name);
+            Error::invalid(v.lang.t_args(&format!("{prefix}-grant-unknown"), &[("name", name)]))
+        }
+        _ => e,
+    })
 }
 
 struct VersionRow {
@@ -152,7 +239,10 @@ pub async fn documents(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Bod
                 None => {
                     let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
                     v.check_csrf(form.get("csrf").map(String::as_str))?;
-                    command(&docs, &target, &form).await
+                    match form.get("action").map(String::as_str) {
+                        Some("grant" | "grant-remove") => grant_command(ctx, &v, &docs, &target, &form).await,
+                        _ => command(&docs, &target, &form).await,
+                    }
                 }
             };
             match outcome {
@@ -260,6 +350,7 @@ async fn virtual_page(
         can_manage: false,
         quota: String::new(),
         drive_url: format!("{origin}{}", drive_href(&segments, true)),
+        grants: Vec::new(),
         error: None,
     };
     html(StatusCode::OK, &page)
@@ -359,15 +450,22 @@ async fn show(
             ],
         )
     });
+    let can_manage = level.is_some_and(|l| l >= Level::Manage);
+    let grants = if can_manage {
+        grant_rows(lang, "documents", &docs.grants(target).await?)
+    } else {
+        Vec::new()
+    };
     let page = FolderPage {
         page: v.page("/documents", target.name().to_owned()),
         crumbs: crumbs(lang, &target.segments),
         rows,
         in_library: true,
         can_write,
-        can_manage: level.is_some_and(|l| l >= Level::Manage),
+        can_manage,
         quota,
         drive_url: format!("{origin}{}", drive_href(&target.segments, true)),
+        grants,
         error,
     };
     html(StatusCode::OK, &page)
@@ -456,6 +554,29 @@ async fn command(docs: &Documents<'_>, target: &DocTarget, form: &HashMap<String
         }
         _ => Err(Error::invalid("unknown command")),
     }
+}
+
+/// A permissions form on a folder: a grant given or changed (`grant`: `who`, `name`,
+/// `level`) or removed (`grant-remove`: `grantee`); answers where to go next.
+async fn grant_command(
+    ctx: &Ctx,
+    v: &Visitor,
+    docs: &Documents<'_>,
+    target: &DocTarget,
+    form: &HashMap<String, String>,
+) -> Result<String, Error> {
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    // Whether a name is known is for those who manage the folder to learn.
+    docs.require(target, Action::Manage).await?;
+    let (grantee, level) = if get("action") == "grant" {
+        let level = Level::parse(get("level")).ok_or_else(|| Error::invalid(v.lang.t("documents-grant-bad-level")))?;
+        let grantee = named_grantee(ctx, v, "documents", get("who"), get("name")).await?;
+        (grantee, Some(level))
+    } else {
+        (grantee_of_key(get("grantee"))?, None)
+    };
+    docs.set_grant(target, grantee, level).await?;
+    Ok(page_href(&target.segments, true))
 }
 
 /// A multipart upload into the folder `target`: `csrf` first, then any number of `file`s.

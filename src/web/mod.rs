@@ -5,8 +5,9 @@
 //!
 //! - [`page`]: the frame every page shares (user, language, navigation, CSRF, headers).
 //! - [`i18n`], [`assets`]: languages and the hashed style sheet.
-//! - [`login`], [`pages`], [`directory`], [`calendar`], [`documents`], [`admin`], [`devices`]:
-//!   sign-in and sign-out, and the pages; [`answer`]: guests' answer links (no account).
+//! - [`login`], [`pages`], [`directory`] (with [`directory_views`]: absences, birthdays, staff
+//!   changes), [`calendar`], [`documents`], [`admin`], [`devices`]: sign-in and sign-out, and
+//!   the pages; [`answer`]: guests' answer links (no account).
 //! - [`account`], [`favorites`], [`absences`], [`rooms`]: the JSON API.
 
 pub mod absences;
@@ -17,6 +18,7 @@ pub mod assets;
 pub mod calendar;
 pub mod devices;
 pub mod directory;
+pub mod directory_views;
 pub mod documents;
 pub mod favorites;
 pub mod i18n;

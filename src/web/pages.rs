@@ -3,7 +3,6 @@
 //! as the signed-in user; forms post back with the session's CSRF token.
 
 use askama::Template;
-use chrono::Datelike;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
@@ -14,6 +13,7 @@ use crate::edge::body::{Body, read_limited};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
 
+use super::directory_views::upcoming_birthdays;
 use super::page::{Page, Visitor, form_fields, html, visitor};
 
 const FORM_LIMIT: u64 = 16 * 1024;
@@ -91,20 +91,10 @@ pub async fn home(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, A
     let people = directory.people().await?;
     let today = today(&v);
     let week_end = today + chrono::Days::new(6);
-    let mut birthdays: Vec<(chrono::NaiveDate, String)> = people
-        .iter()
-        .filter_map(|p| {
-            let born = chrono::NaiveDate::parse_from_str(p.birthday.as_deref()?, "%Y-%m-%d").ok()?;
-            let this_year = chrono::NaiveDate::from_ymd_opt(today.year(), born.month(), born.day())?;
-            let next = if this_year < today {
-                chrono::NaiveDate::from_ymd_opt(today.year() + 1, born.month(), born.day())?
-            } else {
-                this_year
-            };
-            (next <= week_end).then(|| (next, p.display_name.clone()))
-        })
+    let birthdays = upcoming_birthdays(&people, today, week_end)
+        .into_iter()
+        .map(|(day, p)| (p.display_name.clone(), lang.date(day)))
         .collect();
-    birthdays.sort();
     let month_ago = chrono::Utc::now().timestamp() - 30 * 86_400;
     let changes = directory
         .staff_changes_since(month_ago)
@@ -146,7 +136,7 @@ pub async fn home(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, A
         greeting: lang.t_args("home-greeting", &[("name", FluentValue::from(name))]),
         today: lang.t_args("home-today", &[("date", FluentValue::from(lang.date(today)))]),
         people: lang.t_count("home-people", i64::try_from(people.len()).unwrap_or(i64::MAX)),
-        birthdays: birthdays.into_iter().map(|(d, n)| (n, lang.date(d))).collect(),
+        birthdays,
         changes,
         page: v.page("/", lang.t("home-title")),
     };

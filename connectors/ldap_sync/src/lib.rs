@@ -15,6 +15,8 @@
 //!   external id (`objectGUID` / `entryUUID`), so renames and moves update the same person.
 //! - [`bind_check`] checks a login (`user`, `DOMAIN\user`, `user@domain`) and password by
 //!   binding as the user's entry.
+//! - [`test_connection`] connects, binds and counts the people the user filter matches,
+//!   within ten seconds, and says which step failed ([`ProbeFailure`]).
 
 mod bind;
 mod config;
@@ -24,6 +26,7 @@ mod entry;
 mod pass;
 mod person;
 mod plan;
+mod probe;
 mod session;
 mod source;
 mod values;
@@ -40,6 +43,7 @@ pub use plan::{
     DeactivationLimitExceeded, DepartmentPlan, GroupPlan, LocalPerson, PersonUpdate, Plan, StaffChange, photo_sha256,
     plan,
 };
+pub use probe::{ProbeFailure, ProbeReport, test_connection};
 pub use session::DirectoryError;
 pub use source::{DirectorySource, Ldap3Source};
 pub use values::ValueError;

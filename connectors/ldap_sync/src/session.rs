@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ldap3::controls::{Control, PagedResults, RawControl};
-use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, SearchResult};
+use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, SearchOptions, SearchResult};
 use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -17,7 +17,8 @@ use crate::entry::RawEntry;
 const PAGED_RESULTS_OID: &str = "1.2.840.113556.1.4.319";
 /// LDAP result codes this crate tells apart.
 pub(crate) const RC_INVALID_CREDENTIALS: u32 = 49;
-const RC_NO_SUCH_OBJECT: u32 = 32;
+pub(crate) const RC_NO_SUCH_OBJECT: u32 = 32;
+const RC_SIZE_LIMIT_EXCEEDED: u32 = 4;
 
 /// Why talking to the directory failed. Any of these aborts the pass: nothing is returned,
 /// so nothing is applied.
@@ -169,6 +170,31 @@ impl<'s> Session<'s> {
             RC_NO_SUCH_OBJECT => Ok(None),
             code => Err(DirectoryError::Search {
                 base: dn.to_owned(),
+                filter: filter.to_owned(),
+                code,
+                message: result.text,
+            }),
+        }
+    }
+
+    /// Counts the entries matching `filter` under `base` (subtree) in one request without
+    /// paging, reading their DNs only and at most `limit` of them: `(count, complete)`. When a
+    /// size limit (`limit` or the server's own) ends the search, `complete` is false and the
+    /// count is a lower bound.
+    pub async fn count(&mut self, base: &str, filter: &str, limit: i32) -> Result<(usize, bool), DirectoryError> {
+        let seconds = i32::try_from(self.settings.timeout.as_secs()).unwrap_or(i32::MAX);
+        let SearchResult(found, result) = self
+            .ldap
+            .with_search_options(SearchOptions::new().sizelimit(limit).timelimit(seconds))
+            .with_timeout(self.settings.timeout)
+            .search(base, Scope::Subtree, filter, ["1.1"])
+            .await
+            .map_err(|e| self.op_error(e))?;
+        match result.rc {
+            0 => Ok((found.len(), true)),
+            RC_SIZE_LIMIT_EXCEEDED => Ok((found.len(), false)),
+            code => Err(DirectoryError::Search {
+                base: base.to_owned(),
                 filter: filter.to_owned(),
                 code,
                 message: result.text,

@@ -2,6 +2,7 @@
 //! visibility, grants and feeds; team calendars and meeting rooms.
 
 use crate::core::authz::Action;
+use crate::core::documents::{ListedGrant, listed_grant};
 use crate::core::{Error, ErrorKind, Result};
 use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, NewCollection, NewPrincipal, PropChange, Team,
@@ -193,6 +194,21 @@ impl Calendars<'_> {
             self.department_team(id, &slug).await?;
         }
         Ok(self.store().set_collection_grant(c.coll.id, grantee, level).await?)
+    }
+
+    /// The grants set on a calendar, each with whom it names; those who manage it may see
+    /// them (as they may set them).
+    pub async fn grants(&self, c: &CalendarRef) -> Result<Vec<ListedGrant>> {
+        if c.view != CalendarView::Owner {
+            return Err(Error::forbidden());
+        }
+        let mut out = Vec::new();
+        for g in self.store().collection_grants(c.coll.id).await? {
+            if let Some(listed) = listed_grant(self.store(), g.principal_id, g.department_id, g.level).await? {
+                out.push(listed);
+            }
+        }
+        Ok(out)
     }
 
     /// Creates (with `true`) or revokes the calendar's secret feed; answers the new token.

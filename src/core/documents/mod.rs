@@ -19,8 +19,8 @@ use dav::encode_href;
 
 use crate::blobs::BlobRef;
 use crate::core::authz::{Action, DocumentFacts, Library, Resource, can, document_level};
-use crate::core::{Actor, Core, Error, Result};
-use crate::store::{AccessLevel, DocGrant, Grantee, NewContent, Store};
+use crate::core::{Actor, Core, Error, PrincipalKind, Result};
+use crate::store::{AccessLevel, DocGrant, NewContent, Store};
 
 pub use cleanup::Cleanup;
 pub use locks::{LockGranted, LockRequest, Scope};
@@ -28,7 +28,7 @@ pub use read::{ListedNode, Listing, VirtualEntry};
 pub(crate) use write::check_preconditions;
 pub use write::{CopyMove, PutFile, Written};
 
-pub use crate::store::{AccessLevel as Level, DeadProp, DocLock, DocNode, DocVersion, PropChange};
+pub use crate::store::{AccessLevel as Level, DeadProp, DocLock, DocNode, DocVersion, Grantee, PropChange};
 
 /// The URL prefix of the library; lock roots in `DAV:error` bodies are hrefs below it.
 pub const PREFIX: &str = "/docs";
@@ -94,6 +94,64 @@ pub enum Located {
 pub fn href_of(path: &str, collection: bool) -> String {
     let segments: Vec<&str> = path.split('/').collect();
     format!("{PREFIX}{}", encode_href(&segments, collection))
+}
+
+/// What kind of grantee a listed grant names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GranteeKind {
+    User,
+    Group,
+    Department,
+}
+
+/// A grant set on a folder or a calendar, with whom it names, as those who manage it see it.
+#[derive(Debug, Clone)]
+pub struct ListedGrant {
+    pub grantee: Grantee,
+    pub kind: GranteeKind,
+    /// A user's or group's login, a department's slug (empty when it has none).
+    pub name: String,
+    /// Their display name; a department's name.
+    pub display_name: String,
+    pub level: AccessLevel,
+}
+
+/// A stored grant (a folder's or a calendar's) with whom it names; `None` when its grantee
+/// is gone or its level unknown.
+pub(crate) async fn listed_grant(
+    store: &Store,
+    principal_id: Option<i64>,
+    department_id: Option<i64>,
+    level: i64,
+) -> Result<Option<ListedGrant>> {
+    let Some(level) = AccessLevel::from_i64(level) else {
+        return Ok(None);
+    };
+    Ok(match (principal_id, department_id) {
+        (Some(id), _) => store.principal_by_id(id).await?.map(|p| ListedGrant {
+            grantee: Grantee::Principal(id),
+            kind: match p.kind {
+                PrincipalKind::Group => GranteeKind::Group,
+                PrincipalKind::User | PrincipalKind::Resource => GranteeKind::User,
+            },
+            name: p.login,
+            display_name: p.display_name,
+            level,
+        }),
+        (None, Some(id)) => {
+            let Some(display_name) = store.department_name(id).await? else {
+                return Ok(None);
+            };
+            Some(ListedGrant {
+                grantee: Grantee::Department(id),
+                kind: GranteeKind::Department,
+                name: store.department_slug(id).await?.unwrap_or_default(),
+                display_name,
+                level,
+            })
+        }
+        (None, None) => None,
+    })
 }
 
 /// The document library as one actor sees it.
@@ -177,6 +235,19 @@ impl<'a> Documents<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The grants set on the target itself (those on folders above it are inherited, and
+    /// listed there), each with whom it names; those who manage the folder may see them.
+    pub async fn grants(&self, target: &DocTarget) -> Result<Vec<ListedGrant>> {
+        self.require(target, Action::Manage).await?;
+        let mut out = Vec::new();
+        for g in self.store().doc_grants_on(&target.path).await? {
+            if let Some(listed) = listed_grant(self.store(), g.principal_id, g.department_id, g.level).await? {
+                out.push(listed);
+            }
+        }
+        Ok(out)
     }
 
     /// `blob` as new content written by the actor, keeping the configured number of versions.

@@ -3,9 +3,9 @@
 //! `/calendar/event` (an event: its details, and for those who may write it the form that
 //! changes or deletes it, the whole series or one occurrence) and `/calendar/colors.css`
 //! (the calendars' colours as a style sheet of our own origin, since the page policy allows
-//! no inline styles), and `/calendar/settings` (each own calendar's visibility and secret feed
-//! link, and the colleagues' calendars kept as favourites). Everything goes through
-//! [`crate::core::calendars`] as the visitor.
+//! no inline styles), and `/calendar/settings` (each own calendar's visibility, secret feed
+//! link and grants to colleagues, groups and departments, and the colleagues' calendars kept
+//! as favourites). Everything goes through [`crate::core::calendars`] as the visitor.
 //!
 //! Times are shown and entered in the visitor's time zone (UTC when they set none); the week
 //! starts on Monday in Russian and on Sunday in English.
@@ -22,12 +22,13 @@ use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
 use crate::core::authz::Action;
-use crate::core::calendars::{CalendarRef, CalendarView, Room};
+use crate::core::calendars::{AccessLevel, CalendarRef, CalendarView, Room};
 use crate::core::{Error, ErrorKind};
 use crate::edge::body::{Body, full, read_limited};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
 
+use super::documents::{GrantRow, grant_rows, grantee_of_key, named_grantee};
 use super::i18n::Lang;
 use super::page::{Page, Visitor, form_fields, html};
 use super::pages::signed_in;
@@ -239,8 +240,12 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
             v.check_csrf(form.get("csrf").map(String::as_str))?;
             match settings_command(ctx, &v, &form).await {
                 Ok(()) => Ok(redirect(StatusCode::SEE_OTHER, "/calendar/settings")),
-                Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::NotFound | ErrorKind::Forbidden) => {
+                Err(e) if matches!(e.kind, ErrorKind::Invalid | ErrorKind::NotFound) => {
                     settings_page(ctx, &v, &origin, Some(e.reason), StatusCode::BAD_REQUEST).await
+                }
+                Err(e) if e.kind == ErrorKind::Forbidden => {
+                    let message = v.lang.t("calendar-grant-forbidden");
+                    settings_page(ctx, &v, &origin, Some(message), StatusCode::FORBIDDEN).await
                 }
                 Err(e) => Err(e.into()),
             }
@@ -1229,10 +1234,13 @@ mod tests {
 }
 
 struct OwnRow {
+    /// The owner's login and the calendar's slug: what the forms name it by.
+    login: String,
     slug: String,
     name: String,
     visibility: String,
     feed: String,
+    grants: Vec<GrantRow>,
 }
 
 struct FavoriteRow {
@@ -1258,7 +1266,8 @@ const MODES: [(&str, &str); 4] = [
     ("all", "calendar-visibility-all"),
 ];
 
-/// `/calendar/settings`: each own calendar's visibility and feed link, and the favourites.
+/// `/calendar/settings`: each own calendar's visibility, feed link and grants, and the
+/// favourites.
 async fn settings_page(
     ctx: &Ctx,
     v: &Visitor,
@@ -1268,11 +1277,15 @@ async fn settings_page(
 ) -> Result<Response<Body>, AppError> {
     let lang = v.lang;
     let me = v.principal().id;
+    let service = ctx.app.core.calendars(&v.actor);
     let calendars = shown_calendars(ctx, v).await?;
-    let own = calendars
+    let mut own = Vec::new();
+    for c in calendars
         .iter()
         .filter(|c| c.view() == CalendarView::Owner && c.owner().id == me)
-        .map(|c| OwnRow {
+    {
+        own.push(OwnRow {
+            login: c.owner().login.clone(),
             slug: c.segment().to_owned(),
             name: calendar_label(c, me),
             visibility: c.collection().visibility.clone(),
@@ -1282,12 +1295,10 @@ async fn settings_page(
                 .as_ref()
                 .map(|t| format!("{origin}/ical/{t}.ics"))
                 .unwrap_or_default(),
-        })
-        .collect();
-    let favorites = ctx
-        .app
-        .core
-        .calendars(&v.actor)
+            grants: grant_rows(lang, "calendar", &service.grants(c).await?),
+        });
+    }
+    let favorites = service
         .favorites()
         .await?
         .iter()
@@ -1316,12 +1327,34 @@ async fn settings_page(
     Ok(resp)
 }
 
-/// A settings form: visibility, feed on or off, favourite added or removed.
+/// A settings form: visibility, feed on or off, a grant given, changed or removed (`login`
+/// names the calendar's owner, the visitor when absent), favourite added or removed.
 async fn settings_command(ctx: &Ctx, v: &Visitor, form: &HashMap<String, String>) -> Result<(), Error> {
     let get = |k: &str| form.get(k).map_or("", |s| s.trim());
     let calendars = ctx.app.core.calendars(&v.actor);
     let me = v.principal().login.clone();
     match get("action") {
+        "grant" | "grant-remove" => {
+            let owner = match get("login") {
+                "" => me.as_str(),
+                login => login,
+            };
+            let c = calendars.managed(owner, get("calendar")).await?;
+            let (grantee, level) = if get("action") == "grant" {
+                let level = match get("level") {
+                    "read" => AccessLevel::Read,
+                    "write" => AccessLevel::Write,
+                    _ => return Err(Error::invalid(v.lang.t("calendar-grant-bad-level"))),
+                };
+                (
+                    named_grantee(ctx, v, "calendar", get("who"), get("name")).await?,
+                    Some(level),
+                )
+            } else {
+                (grantee_of_key(get("grantee"))?, None)
+            };
+            calendars.set_grant(&c, grantee, level).await
+        }
         "visibility" => {
             let c = calendars.managed(&me, get("calendar")).await?;
             calendars.set_visibility(&c, get("mode")).await
