@@ -10,8 +10,10 @@
 # another free loopback port, and runs the steps of python/browser_suite.py in one headless
 # Chromium with a fresh profile: sign-in (a wrong password too), the directory's phone search
 # and a profile, Russian and back on /settings, /admin for an employee and for the
-# administrator, all main pages at 1280 px and at 375 px (nothing wider than the viewport, the
-# navigation usable), no CSP violation or console error in the browser log on any page. Each
+# administrator, uploads through the document page's script (its progress bar, a dropped file,
+# a refusal's message shown in the page), all main pages at 1280 px and at 375 px (nothing
+# wider than the viewport, the navigation usable), no CSP violation or console error in the
+# browser log on any page. Each
 # page is saved as a PNG in target/browser-screenshots/ (the old ones are removed first).
 # Prints one line per step, the screenshots, then a summary line.
 #

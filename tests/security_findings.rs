@@ -175,6 +175,20 @@ async fn active_documents_are_downloads_not_pages() {
     let disposition = resp.headers().get("content-disposition").unwrap().to_str().unwrap();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     assert_eq!(resp.text().await.unwrap(), SCRIPT);
+    // Pages allow `script-src 'self'`: a script or style sheet in the library must not be
+    // loadable by them, so it is served as bytes (which `nosniff` forbids running).
+    for (path, ctype) in [
+        ("/docs/users/alice/evil.js", "text/javascript"),
+        ("/docs/users/alice/evil.mjs", "application/javascript; charset=utf-8"),
+        ("/docs/users/alice/evil.css", "text/css"),
+    ] {
+        put_doc(&s, path, ctype, SCRIPT).await;
+        let resp = s.req_as(ALICE.0, ALICE.1, "GET", path).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        let h = resp.headers();
+        assert_eq!(h.get("content-type").unwrap(), "application/octet-stream", "{path}");
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+    }
     s.shutdown().await;
 }
 

@@ -1,7 +1,8 @@
 //! The document library pages over HTTP, in-process: browsing the libraries, uploading
 //! several files in one plain form, versions and restoring one, folders, renaming, moving
 //! and deleting, who holds a lock (and lifting it for those who manage), and the guards:
-//! CSRF, another user's drive, locks and quota.
+//! CSRF, another user's drive, locks and quota; the upload script's hashed path, caching and
+//! policy.
 
 mod common;
 
@@ -313,5 +314,87 @@ async fn the_pages_speak_russian() {
         html.contains("Загрузить файлы") && html.contains("Подключить как сетевой диск"),
         "{html}"
     );
+    s.shutdown().await;
+}
+
+/// The upload script (`static/upload.js`) is loaded by the folder pages the visitor may upload
+/// to, from a content-hashed path cached for a year, and the page's policy lets it run and post
+/// back (`script-src 'self'`, `connect-src 'self'`) without allowing anything inline.
+#[tokio::test]
+async fn the_upload_script_is_hashed_cached_and_allowed_by_the_policy() {
+    let s = server().await;
+    let cookie = s.sign_in(ALICE.0, ALICE.1).await;
+    let resp = s
+        .request("GET", "/documents/users/alice/")
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    let html = resp.text().await.unwrap();
+
+    // One script, by its hashed path, and nothing inline.
+    const SCRIPT: &str = include_str!("../static/upload.js");
+    let hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(SCRIPT.as_bytes()))
+    };
+    let path = format!("/static/upload.{}.js", &hash[..16]);
+    assert!(
+        html.contains(&format!("<script src=\"{path}\" defer></script>")),
+        "{html}"
+    );
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    assert!(!html.contains(" onclick=") && !html.contains(" onsubmit=") && !html.contains(" style="));
+    // The hooks it looks for; the progress bar is hidden until it runs.
+    assert!(
+        html.contains("id=\"upload-form\"") && html.contains("id=\"page-error\""),
+        "{html}"
+    );
+    let bar = html.find("<progress id=\"upload-progress\"").expect("a progress bar");
+    let bar = &html[bar..bar + html[bar..].find('>').expect("the end of the tag")];
+    assert!(
+        bar.contains("max=\"100\" value=\"0\"") && bar.ends_with(" hidden"),
+        "{bar}"
+    );
+
+    let js = s.request("GET", &path).send().await.unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    let h = js.headers().clone();
+    assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
+    assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(js.text().await.unwrap(), SCRIPT);
+    let head = s.request("HEAD", &path).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["content-length"], SCRIPT.len().to_string().as_str());
+
+    // Another hash is not the script, and the script is only to be read.
+    assert_eq!(
+        s.request("GET", "/static/upload.0000000000000000.js")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.request("POST", &path).send().await.unwrap().status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+
+    // Pages without the upload form do without the script.
+    let (st, root) = page(&s, &cookie, "/documents").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(!root.contains("<script"), "{root}");
     s.shutdown().await;
 }

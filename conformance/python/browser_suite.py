@@ -24,7 +24,8 @@ step failed.
 Adding a step: write a function `def name(b: Browser)` that asserts with `check(...)` (or
 raises Failure), decorate it with `@step("what it shows")`, and it runs in file order.
 Use b.sign_in(...), b.open(path), b.follow(element) (click a link or button and wait for
-the next page) and the small readers (b.h1(), b.nav(), b.rows(), ...).
+the next page), b.run_and_follow(script, *args) (the same after a script, e.g. one that
+dispatches an event) and the small readers (b.h1(), b.nav(), b.rows(), ...).
 """
 import base64
 import os
@@ -223,12 +224,20 @@ class Browser:
 
     def follow(self, element, label=None, expect_status=None):
         """Click a link or submit button and wait for the page it leads to."""
+        self._leads_on(element.click, lambda: f"clicking {describe(element)}", label, expect_status)
+
+    def run_and_follow(self, script, *args, label=None):
+        """Run a script in the page (one that dispatches an event, say) and wait for the page
+        the page's own handlers then lead to."""
+        self._leads_on(lambda: self.d.execute_script(script, *args), lambda: "running a script", label, None)
+
+    def _leads_on(self, act, what, label, expect_status):
         old = self.d.find_element(By.TAG_NAME, "html")
-        element.click()
+        act()
         try:
             WebDriverWait(self.d, WAIT, poll_frequency=0.05).until(lambda _: replaced(old))
         except TimeoutException:
-            raise Failure(f"clicking {describe(element)} on {self.path()} loaded no new page within {WAIT}s")
+            raise Failure(f"{what()} on {self.path()} loaded no new page within {WAIT}s")
         self._loaded(label or slug(self.path()), expect_status)
 
     def _loaded(self, label, expect_status):
@@ -756,6 +765,100 @@ def documents_restore(b):
     b.open(urllib.parse.quote(drive.replace("/documents/", "/docs/", 1) + name), "content")
     equal(b.text("body"), "first draft", "the file's content after restoring version 1")
 
+
+
+# Records the states of the upload form's progress bar (templates/documents.html,
+# static/upload.js) in sessionStorage, which outlives the navigation an upload ends with.
+PROGRESS_PROBE = """
+const bar = document.getElementById('upload-progress');
+const text = document.getElementById('upload-percent');
+const seen = [];
+const note = () => {
+  seen.push({hidden: bar.hidden, value: bar.value, max: bar.max, state: bar.dataset.state || '',
+             text: text.textContent});
+  sessionStorage.setItem('upload-progress', JSON.stringify(seen));
+};
+const watch = new MutationObserver(note);
+watch.observe(bar, {attributes: true});
+watch.observe(text, {childList: true, characterData: true, subtree: true});
+"""
+
+# Drops a file (arguments: content, name) onto the upload form, as a drag from the desktop would.
+DROP_FILE = """
+const dt = new DataTransfer();
+dt.items.add(new File([arguments[0]], arguments[1], {type: 'text/plain'}));
+document.getElementById('upload-form').dispatchEvent(
+  new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+"""
+
+
+def progress_seen(b, what):
+    """The progress bar's states PROGRESS_PROBE recorded: it was shown, and ended full and done."""
+    states = b.d.execute_script(
+        "const s = sessionStorage.getItem('upload-progress'); sessionStorage.removeItem('upload-progress');"
+        "return s ? JSON.parse(s) : [];"
+    )
+    check(states, f"{what}: the progress bar never changed")
+    check(any(not s["hidden"] for s in states), f"{what}: the progress bar was never shown: {states}")
+    last = states[-1]
+    equal(last["state"], "done", f"{what}: the progress bar's last state")
+    equal(last["value"], last["max"], f"{what}: the progress bar's last value")
+    check("100" in last["text"], f"{what}: the percentage last read {last['text']!r}")
+
+
+@step("upload with the page's script: a progress bar, a dropped file, a refusal's message in the page")
+def documents_upload_progress(b):
+    b.sign_in(EMPLOYEE, DEMO_PASSWORD)
+    drive = f"/documents/users/{EMPLOYEE}/"
+    b.open(drive, "my-drive")
+    check(b.all("script[src^='/static/upload.']"), "the folder page loads no upload script")
+    check(b.css("#upload-drop-hint").is_displayed(), "the drop hint is hidden: the upload script did not run")
+    check(not b.css("#upload-progress").is_displayed(), "the progress bar shows before any upload")
+    work = Path(PROFILE).parent / "uploads"
+    work.mkdir(parents=True, exist_ok=True)
+    stamp = int(time.time())
+
+    # Chosen in the field and sent with the button: the bar fills, then the folder page comes.
+    chosen = f"progress-{stamp}.txt"
+    (work / chosen).write_text("sent with a progress bar\n" * 2000, encoding="utf-8")
+    b.css("#upload-form input[type=file]").send_keys(str(work / chosen))
+    b.d.execute_script(PROGRESS_PROBE)
+    b.follow(b.css("#upload-form button[type=submit]", "upload button"), "uploaded-with-progress")
+    progress_seen(b, "the upload from the field")
+    equal(b.path(), drive, "where the upload led")
+    check(chosen in b.text("table.files"), f"{chosen} is not listed after uploading")
+
+    # Dropped onto the form.
+    dropped = f"dropped-{stamp}.txt"
+    b.d.execute_script(PROGRESS_PROBE)
+    b.run_and_follow(DROP_FILE, "dropped on the form", dropped, label="dropped")
+    progress_seen(b, "the dropped file")
+    equal(b.path(), drive, "where the drop led")
+    check(dropped in b.text("table.files"), f"{dropped} is not listed after dropping it")
+    b.open(urllib.parse.quote(drive.replace("/documents/", "/docs/", 1) + dropped), "dropped-content")
+    equal(b.text("body"), "dropped on the form", "the dropped file's content")
+
+    # A refused upload (a forged token) stays on the page and shows the server's message.
+    b.open(drive, "my-drive-again")
+    refused = f"refused-{stamp}.txt"
+    (work / refused).write_text("never stored", encoding="utf-8")
+    b.d.execute_script("document.querySelector('#upload-form input[name=csrf]').value = 'forged';")
+    b.css("#upload-form input[type=file]").send_keys(str(work / refused))
+    b.css("#upload-form button[type=submit]").click()
+    try:
+        WebDriverWait(b.d, WAIT, poll_frequency=0.05).until(lambda d: d.find_element(By.ID, "page-error").is_displayed())
+    except TimeoutException:
+        raise Failure(f"no error shown within {WAIT}s after a refused upload")
+    shown = b.text("#page-error")
+    en = T["en"]
+    check(shown in (en["documents-error-forbidden"], en["error-bad-form"]), f"the refusal's message: {shown!r}")
+    equal(b.path(), drive, "where a refused upload left the page")
+    check(not b.css("#upload-progress").is_displayed(), "the progress bar stays after a refusal")
+    check(b.css("#upload-form button[type=submit]").is_enabled(), "the upload button stays disabled after a refusal")
+    b.screenshot("upload-refused")
+    b.check_log(expect_status=403)
+    b.open(drive, "my-drive-after-refusal")
+    check(refused not in b.text("table.files"), f"{refused} was stored although refused")
 
 
 @step("as admin, create a department and an employee, who then is in the CardDAV directory book")

@@ -497,3 +497,38 @@ admin-directory-skip-invalid-login = the login “{ $detail }” is not usable (
 admin-directory-skip-invalid-dn = the entry's DN cannot be read
 admin-directory-skip-duplicate-login = another entry has the same login “{ $detail }”
 admin-directory-skip-duplicate-id = another entry has the same external id { $detail }
+
+documents-upload-drop = Or drop files onto this form.
+documents-upload-progress = Upload progress
+documents-upload-failed = The upload failed. Check the connection and try again.
+
+
+# Mail: invitations (iMIP), their answers and reminders (src/core/calendars/imip.rs).
+# { $title } is the event's summary; { $name } the organizer's name (in a reply, the
+# attendee's). The English answer labels are what guests' tools look for: keep them.
+mail-subject-invitation = Invitation: { $title }
+mail-subject-update = Updated invitation: { $title }
+mail-subject-cancellation = Cancelled: { $title }
+mail-subject-accepted = { $name } accepted: { $title }
+mail-subject-tentative = { $name } tentatively accepted: { $title }
+mail-subject-declined = { $name } declined: { $title }
+mail-subject-answered = { $name } answered: { $title }
+mail-subject-reminder = Reminder: { $title }
+mail-invitation = { $name } invites you to "{ $title }".
+mail-update = { $name } updated the invitation to "{ $title }".
+mail-cancellation = { $name } cancelled "{ $title }".
+mail-accepted = { $name } accepted the invitation to "{ $title }".
+mail-tentative = { $name } tentatively accepted the invitation to "{ $title }".
+mail-declined = { $name } declined the invitation to "{ $title }".
+mail-answered = { $name } answered "{ $title }".
+mail-reminder = Reminder: "{ $title }"
+mail-reminder-sender = Calendar
+mail-when = When: { $when }
+mail-where = Where: { $where }
+mail-date-time = { $date }, { $time }
+mail-your-answer = Your answer:
+mail-answer-accept = Accept
+mail-answer-tentative = Maybe
+mail-answer-decline = Decline
+mail-attached = The invitation is attached; your calendar application can add it and answer the organizer.
+mail-attached-too = The invitation is also attached for your calendar application.

@@ -517,3 +517,37 @@ admin-directory-skip-invalid-login = логин «{ $detail }» не подхо�
 admin-directory-skip-invalid-dn = DN записи не удаётся прочитать
 admin-directory-skip-duplicate-login = у другой записи тот же логин «{ $detail }»
 admin-directory-skip-duplicate-id = у другой записи тот же внешний идентификатор { $detail }
+
+documents-upload-drop = Или перетащите файлы на эту форму.
+documents-upload-progress = Ход загрузки
+documents-upload-failed = Загрузка не удалась. Проверьте подключение и попробуйте ещё раз.
+
+
+# Письма: приглашения (iMIP), ответы на них и напоминания (src/core/calendars/imip.rs).
+# { $title } — название события; { $name } — имя организатора (в ответе — участника).
+mail-subject-invitation = Приглашение: { $title }
+mail-subject-update = Обновлённое приглашение: { $title }
+mail-subject-cancellation = Отменено: { $title }
+mail-subject-accepted = { $name } принял(а) приглашение: { $title }
+mail-subject-tentative = { $name } ответил(а) «возможно»: { $title }
+mail-subject-declined = { $name } отклонил(а) приглашение: { $title }
+mail-subject-answered = { $name } ответил(а) на приглашение: { $title }
+mail-subject-reminder = Напоминание: { $title }
+mail-invitation = { $name } приглашает вас на встречу «{ $title }».
+mail-update = Встреча «{ $title }» изменена. Организатор: { $name }.
+mail-cancellation = Встреча «{ $title }» отменена. Организатор: { $name }.
+mail-accepted = { $name } принял(а) приглашение на встречу «{ $title }».
+mail-tentative = { $name }, возможно, придёт на встречу «{ $title }».
+mail-declined = { $name } отклонил(а) приглашение на встречу «{ $title }».
+mail-answered = { $name } ответил(а) на приглашение на встречу «{ $title }».
+mail-reminder = Напоминание: «{ $title }»
+mail-reminder-sender = Календарь
+mail-when = Когда: { $when }
+mail-where = Где: { $where }
+mail-date-time = { $date }, { $time }
+mail-your-answer = Ваш ответ:
+mail-answer-accept = Принять
+mail-answer-tentative = Возможно
+mail-answer-decline = Отклонить
+mail-attached = Приглашение приложено к письму: ваша программа-календарь может добавить его и ответить организатору.
+mail-attached-too = Приглашение также приложено к письму для вашей программы-календаря.

@@ -12,6 +12,7 @@
 //! - [`account`]: the actor's own settings (language, time zone).
 //! - [`auth`]: authentication (passwords, app passwords, sessions, throttling).
 //! - [`system`]: the status the administration shows.
+//! - [`i18n`]: the languages (Fluent catalogues) the web UI and mail speak.
 
 pub mod account;
 pub mod addressbooks;
@@ -21,6 +22,7 @@ pub mod calendars;
 pub mod directory;
 pub mod documents;
 mod error;
+pub mod i18n;
 pub mod outbox;
 pub mod principals;
 pub mod system;

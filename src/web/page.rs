@@ -1,7 +1,7 @@
 //! What every page shares: the signed-in user (from the session cookie only), the language,
 //! the navigation, the CSRF token of their forms, and the answer's headers — a strict
-//! Content-Security-Policy (no script at all, styles from our own origin), no caching of
-//! pages, no framing.
+//! Content-Security-Policy (scripts, styles and requests from our own origin only, nothing
+//! inline), no caching of pages, no framing.
 //!
 //! CSRF: a signed-in form carries a token derived from the session token (SHA-256 of a
 //! label and the token), so a page on another origin cannot know it. The sign-in and
@@ -21,9 +21,11 @@ use crate::edge::error::AppError;
 use super::assets;
 use super::i18n::Lang;
 
-/// The policy of every page: nothing but our own style sheet and images.
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                            frame-ancestors 'none'; base-uri 'none'";
+/// The policy of every page: nothing but our own style sheet, images and script files (the
+/// upload script of the document pages, which posts back to us: `connect-src`), and nothing
+/// inline.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+                            img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub struct NavItem {
     pub href: &'static str,
@@ -49,6 +51,11 @@ impl Page {
     /// A message with a count, in the language's plural form for it.
     pub fn t_count(&self, key: &str, count: &i64) -> String {
         self.lang.t_count(key, *count)
+    }
+
+    /// The hashed path of the upload script (`static/upload.js`), for the pages that load it.
+    pub fn upload_js(&self) -> &'static str {
+        assets::UPLOAD_JS_PATH.as_str()
     }
 }
 

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result};
 
+use super::imip::Reader;
 use super::{Calendars, PrincipalKind};
 
 /// Most reminders queued per pass (the rest come in the next).
@@ -36,13 +37,9 @@ impl Calendars<'_> {
             else {
                 continue;
             };
-            let tz = self
-                .store()
-                .user_settings(id)
-                .await?
-                .time_zone
-                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-                .unwrap_or(chrono_tz::UTC);
+            // Written in the user's language, times in their zone (else English, UTC).
+            let settings = self.store().user_settings(id).await?;
+            let reader = Reader::of(&[Some(&settings)]);
             for coll in self.store().collections_of(id, "calendar").await? {
                 for item in self.store().items_overlapping(coll.id, from, to).await? {
                     for due in caldav::reminders::alarms_due(item.data.as_bytes(), from, to, &utc) {
@@ -54,16 +51,12 @@ impl Calendars<'_> {
                             coll.id, item.uid, due.starts, due.alarm, due.at
                         );
                         let message_id = format!("<reminder-{}@portico>", hex::encode(&Sha256::digest(key)[..16]));
-                        let when = due
-                            .starts
-                            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-                            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string());
                         let body = super::imip::reminder(
-                            &sender,
-                            &email,
+                            (sender.as_str(), email.as_str()),
                             &message_id,
+                            &reader,
                             due.summary.as_deref().unwrap_or(""),
-                            when.as_deref(),
+                            due.starts,
                             due.location.as_deref(),
                         )?;
                         if self

@@ -48,9 +48,10 @@ use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result, urls};
-use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx};
+use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx, UserSettings};
 
 use super::answer_links;
+use super::imip::{self, Letter, Parties, Reader};
 use super::invitations::Reply;
 use super::objects::{LIMITS, Written, etag_of};
 use super::{CalendarRef, Calendars, Principal, PrincipalKind};
@@ -106,16 +107,6 @@ pub(super) enum Scheduled {
 /// A fresh Schedule-Tag.
 fn new_tag() -> String {
     crate::core::auth::random_token()
-}
-
-/// An iMIP mail to one guest.
-struct Outgoing<'a> {
-    to: &'a str,
-    method: Method,
-    summary: &'a str,
-    itip: &'a str,
-    /// The answer links of an invitation.
-    links: Vec<(Reply, String)>,
 }
 
 /// What a scheduling write owes one internal attendee.
@@ -440,9 +431,14 @@ impl Calendars<'_> {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
-                let summary = object.summary.as_deref().unwrap_or("");
-                self.mail_colleague(&mut tx, &c.owner, &t.principal, method, summary, &msg)
-                    .await?;
+                let letter = Letter {
+                    method,
+                    update: method == Method::Request && existing.is_some(),
+                    summary: object.summary.as_deref().unwrap_or(""),
+                    itip: &msg,
+                    links: Vec::new(),
+                };
+                self.mail_colleague(&mut tx, &c.owner, &t.principal, &letter).await?;
             }
         }
         for (address, p) in &removed {
@@ -457,9 +453,14 @@ impl Calendars<'_> {
             put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
             let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
             deliver(&mut tx, p, &m.uid, &msg).await?;
-            let summary = object.summary.as_deref().unwrap_or("");
-            self.mail_colleague(&mut tx, &c.owner, p, Method::Cancel, summary, &msg)
-                .await?;
+            let letter = Letter {
+                method: Method::Cancel,
+                update: false,
+                summary: object.summary.as_deref().unwrap_or(""),
+                itip: &msg,
+                links: Vec::new(),
+            };
+            self.mail_colleague(&mut tx, &c.owner, p, &letter).await?;
         }
         let summary = object.summary.as_deref().unwrap_or("");
         for (address, method) in &mail {
@@ -474,14 +475,15 @@ impl Calendars<'_> {
                 ),
                 _ => Vec::new(),
             };
-            let out = Outgoing {
-                to: address,
+            let letter = Letter {
                 method: *method,
+                // Invited before: an updated invitation.
+                update: *method == Method::Request && old.is_some_and(|o| o.attendee(address).is_some()),
                 summary,
                 itip: &msg,
                 links,
             };
-            self.mail(&mut tx, &c.owner, &out).await?;
+            self.mail(&mut tx, &c.owner, address, None, &letter).await?;
         }
         tx.commit().await?;
         Ok(written)
@@ -525,41 +527,47 @@ impl Calendars<'_> {
         tx: &mut ScheduleTx,
         organizer: &Principal,
         to: &Principal,
-        method: Method,
-        summary: &str,
-        itip: &str,
+        letter: &Letter<'_>,
     ) -> Result<()> {
         let Some(email) = to.email.as_deref() else {
             return Ok(());
         };
-        if self.core.settings().mail_from.is_none() || !self.store().user_settings(to.id).await?.mail_invitations {
+        if self.core.settings().mail_from.is_none() {
             return Ok(());
         }
-        let out = Outgoing {
-            to: email,
-            method,
-            summary,
-            itip,
-            links: Vec::new(),
-        };
-        self.mail(tx, organizer, &out).await
+        let settings = self.store().user_settings(to.id).await?;
+        if !settings.mail_invitations {
+            return Ok(());
+        }
+        self.mail(tx, organizer, email, Some(&settings), letter).await
     }
 
-    /// Queues an iMIP mail in the scheduling transaction.
-    async fn mail(&self, tx: &mut ScheduleTx, organizer: &Principal, out: &Outgoing<'_>) -> Result<()> {
+    /// Queues an iMIP mail to `to` in the scheduling transaction, written in the language and
+    /// time zone of the recipient's `settings` (a colleague's), else of the organizer's (a
+    /// guest outside the company has none), else in English with UTC times.
+    async fn mail(
+        &self,
+        tx: &mut ScheduleTx,
+        organizer: &Principal,
+        to: &str,
+        settings: Option<&UserSettings>,
+        letter: &Letter<'_>,
+    ) -> Result<()> {
         let Some(from) = self.core.settings().mail_from.as_deref() else {
             return Ok(());
         };
-        let mail = super::imip::compose(
+        let organizers = match settings {
+            Some(s) if Reader::settled_by(s) => None,
+            _ => Some(self.store().user_settings(organizer.id).await?),
+        };
+        let reader = Reader::of(&[settings, organizers.as_ref()]);
+        let parties = Parties {
             from,
-            (&organizer.display_name, organizer.email.as_deref()),
-            out.to,
-            out.method,
-            out.summary,
-            out.itip,
-            &out.links,
-        )?;
-        Ok(tx.enqueue_mail(&mail.message_id, from, out.to, &mail.body).await?)
+            person: (&organizer.display_name, organizer.email.as_deref()),
+            to,
+        };
+        let mail = imip::compose(&parties, &reader, letter)?;
+        Ok(tx.enqueue_mail(&mail.message_id, from, to, &mail.body).await?)
     }
 
     /// An attendee's answers (`answers`, from their copy `data`) applied to the organizer's
@@ -607,15 +615,15 @@ impl Calendars<'_> {
             if !guests.is_empty() {
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 let summary = indexed(&item.data)?.summary.unwrap_or_default();
+                let letter = Letter {
+                    method: Method::Cancel,
+                    update: false,
+                    summary: &summary,
+                    itip: &msg,
+                    links: Vec::new(),
+                };
                 for g in &guests {
-                    let out = Outgoing {
-                        to: &g.address,
-                        method: Method::Cancel,
-                        summary: &summary,
-                        itip: &msg,
-                        links: Vec::new(),
-                    };
-                    self.mail(&mut tx, owner, &out).await?;
+                    self.mail(&mut tx, owner, &g.address, None, &letter).await?;
                 }
             }
             for t in &targets {
@@ -631,8 +639,14 @@ impl Calendars<'_> {
                 let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
                 let summary = indexed(&item.data)?.summary.unwrap_or_default();
-                self.mail_colleague(&mut tx, owner, &t.principal, Method::Cancel, &summary, &msg)
-                    .await?;
+                let letter = Letter {
+                    method: Method::Cancel,
+                    update: false,
+                    summary: &summary,
+                    itip: &msg,
+                    links: Vec::new(),
+                };
+                self.mail_colleague(&mut tx, owner, &t.principal, &letter).await?;
             }
             tx.commit().await?;
             return Ok(true);

@@ -123,7 +123,7 @@ pub async fn send_blob(
     let h = resp.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(v) = HeaderValue::from_str(content_type) {
+    if let Ok(v) = HeaderValue::from_str(served_type(content_type)) {
         h.insert(header::CONTENT_TYPE, v);
     }
     if let Ok(v) = HeaderValue::from_str(&disposition(content_type, name)) {
@@ -165,6 +165,40 @@ const PASSIVE_TYPES: [&str; 9] = [
     "text/plain",
     "text/csv",
 ];
+
+/// Script and style sheet types a page of this origin could load with `<script src>` or
+/// `<link rel=stylesheet>` (the pages allow `script-src 'self'`): such files are served as
+/// `application/octet-stream`, which a browser refuses to run or apply under `nosniff`.
+/// The stored type stays what the client gave (PROPFIND's `getcontenttype`).
+const ACTIVE_SUBRESOURCE_TYPES: [&str; 17] = [
+    "application/ecmascript",
+    "application/javascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+    "text/css",
+];
+
+/// The Content-Type a file is served with: its own, unless a page could run or apply it.
+fn served_type(content_type: &str) -> &str {
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if ACTIVE_SUBRESOURCE_TYPES.contains(&media.as_str()) {
+        "application/octet-stream"
+    } else {
+        content_type
+    }
+}
 
 /// `inline` for passive types, `attachment` for everything else, with the file's name
 /// (RFC 6266: an ASCII `filename` and the exact `filename*` in UTF-8).
@@ -294,6 +328,15 @@ mod tests {
             choose_range(Some("bytes=0-"), 0),
             Err(AppError::RangeNotSatisfiable { size: 0 })
         ));
+    }
+
+    #[test]
+    fn scripts_and_style_sheets_are_served_as_bytes() {
+        for t in ["text/javascript", "Application/JavaScript; charset=utf-8", "text/css"] {
+            assert_eq!(served_type(t), "application/octet-stream", "{t}");
+        }
+        assert_eq!(served_type("text/plain; charset=utf-8"), "text/plain; charset=utf-8");
+        assert_eq!(served_type("image/png"), "image/png");
     }
 
     #[test]
