@@ -14,17 +14,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
 use carddav::{DirectoryPerson, VcardVersion, directory_card};
-use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, SyncPass, plan};
+use futures_util::{StreamExt, TryStreamExt};
+use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, Plan, SyncPass, plan};
 
 use crate::blobs::BlobError;
 use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
-use crate::store::{ApplySummary, Collection, NewCollection, NewDepartment, NewItem, NewPrincipal, Store, StoreError};
+use crate::store::{
+    ApplySummary, CardsWrite, Collection, IndexedCard, NewCollection, NewDepartment, NewItem, NewPrincipal, Store,
+    StoreError,
+};
 pub use crate::store::{DepartmentRow, DirectoryEntry, EmployeeFields, StaffChangeRow};
 
 /// The login of the system principal that owns the directory books.
 const OWNER: &str = "_directory";
 const DIRECTORY: &str = "directory";
 const DEPT_PREFIX: &str = "dept-";
+/// Photos a sync stores at once: each write waits on its own fsync, so a few overlap.
+const PHOTO_WRITERS: usize = 8;
 /// The collection kind of address books.
 pub const ADDRESSBOOK: &str = "addressbook";
 /// The status-row key of the configured directory.
@@ -277,28 +283,82 @@ impl<'a> Directory<'a> {
             }
             everyone.insert(name, (p.uid, card));
         }
-        let mut total = Refresh::default();
-        let book = self
-            .ensure_book(owner.id, DIRECTORY, &format!("{company} directory"))
-            .await?;
-        let r = sync_book(store, &book, &everyone).await?;
-        total.written += r.written;
-        total.removed += r.removed;
-        let mut live: Vec<String> = vec![DIRECTORY.into()];
+        let mut books: Vec<(Collection, &Cards)> = vec![(
+            self.ensure_book(owner.id, DIRECTORY, &format!("{company} directory"))
+                .await?,
+            &everyone,
+        )];
         for (slug, (name, cards)) in &departments {
             let book = self
                 .ensure_book(owner.id, &format!("{DEPT_PREFIX}{slug}"), name)
                 .await?;
-            let r = sync_book(store, &book, cards).await?;
-            total.written += r.written;
-            total.removed += r.removed;
-            live.push(book.slug);
+            books.push((book, cards));
         }
+        let mut changes = Vec::new();
+        for (book, cards) in &books {
+            changes.push(book_changes(store, book, cards).await?);
+        }
+        // A card is indexed once, though the directory book and a department's both hold it.
+        let mut index: HashMap<&str, Vec<(&'static str, String)>> = HashMap::new();
+        for change in &changes {
+            for (name, _, _, text) in &change.written {
+                index
+                    .entry(name.as_str())
+                    .or_insert_with(|| carddav::index_values(text.as_bytes()));
+            }
+        }
+        let items: Vec<Vec<IndexedCard<'_>>> = changes
+            .iter()
+            .map(|change| {
+                change
+                    .written
+                    .iter()
+                    .map(|(name, uid, etag, text)| {
+                        (
+                            NewItem {
+                                schedule_tag: None,
+                                name,
+                                uid,
+                                etag,
+                                component: "VCARD",
+                                data: text,
+                                time_start: 0,
+                                time_end: 0,
+                                is_oof: false,
+                            },
+                            index.get(name.as_str()).cloned().unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let removed: Vec<Vec<&str>> = changes
+            .iter()
+            .map(|c| c.removed.iter().map(String::as_str).collect())
+            .collect();
+        let writes: Vec<CardsWrite<'_>> = changes
+            .iter()
+            .zip(&items)
+            .zip(&removed)
+            .map(|((change, items), removed)| CardsWrite {
+                collection_id: change.collection_id,
+                written: items,
+                removed,
+            })
+            .collect();
+        // Every book's changes in one transaction: a sync killed here leaves the books as
+        // they were, never half rewritten.
+        store.replace_cards(&writes).await?;
+        let total = Refresh {
+            written: writes.iter().map(|w| w.written.len()).sum(),
+            removed: writes.iter().map(|w| w.removed.len()).sum(),
+        };
+        let live: Vec<&str> = books.iter().map(|(b, _)| b.slug.as_str()).collect();
         for stale in store
             .collections_of(owner.id, ADDRESSBOOK)
             .await?
             .into_iter()
-            .filter(|b| !live.contains(&b.slug))
+            .filter(|b| !live.contains(&b.slug.as_str()))
         {
             store.delete_collection(stale.id).await?;
         }
@@ -403,18 +463,7 @@ impl<'a> Directory<'a> {
         let local = store.directory_people().await?;
         let planned = plan(&local, &pass);
         planned.check_deactivation_limit(&local, config.max_deactivate_percent)?;
-        let mut photos = HashMap::new();
-        for person in planned.create.iter().chain(planned.update.iter().map(|u| &u.person)) {
-            if let Some(photo) = &person.photo {
-                let chunk: std::result::Result<Bytes, BlobError> = Ok(Bytes::copy_from_slice(photo));
-                let blob = self
-                    .core
-                    .blobs
-                    .put(Box::pin(futures_util::stream::iter([chunk])), 16 * 1024 * 1024)
-                    .await?;
-                photos.insert(person.external_id.clone(), blob.sha256);
-            }
-        }
+        let photos = self.store_photos(&planned).await?;
         let summary = store.apply_directory_plan(LDAP_SOURCE, &planned, &photos).await?;
         self.refresh_books().await?;
         Ok(PassReport {
@@ -423,6 +472,47 @@ impl<'a> Directory<'a> {
             skipped: planned.skipped.len(),
             skipped_entries: planned.skipped,
         })
+    }
+
+    /// Stores the photos of the people a plan creates or updates, each distinct picture once
+    /// and several at a time (each is a file made durable on its own); answers each person's
+    /// blob digest by external id.
+    async fn store_photos(&self, planned: &Plan) -> std::result::Result<HashMap<String, String>, BlobError> {
+        let mut by_picture: HashMap<&[u8], Vec<&str>> = HashMap::new();
+        for person in planned.create.iter().chain(planned.update.iter().map(|u| &u.person)) {
+            if let Some(photo) = &person.photo {
+                by_picture
+                    .entry(photo.as_slice())
+                    .or_default()
+                    .push(&person.external_id);
+            }
+        }
+        // Owned, so that the writes' futures borrow nothing but the blob store.
+        let pictures: Vec<(Bytes, Vec<String>)> = by_picture
+            .into_iter()
+            .map(|(picture, people)| {
+                (
+                    Bytes::copy_from_slice(picture),
+                    people.into_iter().map(str::to_owned).collect(),
+                )
+            })
+            .collect();
+        let blobs = &self.core.blobs;
+        let stored: Vec<(Vec<String>, String)> = futures_util::stream::iter(pictures)
+            .map(|(picture, people)| async move {
+                let chunk: std::result::Result<Bytes, BlobError> = Ok(picture);
+                let blob = blobs
+                    .put(Box::pin(futures_util::stream::iter([chunk])), 16 * 1024 * 1024)
+                    .await?;
+                Ok::<_, BlobError>((people, blob.sha256))
+            })
+            .buffer_unordered(PHOTO_WRITERS)
+            .try_collect()
+            .await?;
+        Ok(stored
+            .into_iter()
+            .flat_map(|(people, sha)| people.into_iter().map(move |p| (p, sha.clone())))
+            .collect())
     }
 
     /// Tests the directory `config` describes without changing anything: connects, binds and
@@ -474,8 +564,15 @@ impl<'a> Directory<'a> {
     }
 }
 
-/// Makes one book hold exactly `cards` (name → vCard): writes what differs, removes the rest.
-async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Refresh> {
+/// What makes one book hold exactly `cards` (name → vCard): the cards that differ (name, uid,
+/// new ETag, text) and the names to remove.
+struct BookChanges<'c> {
+    collection_id: i64,
+    written: Vec<(&'c String, &'c String, String, &'c String)>,
+    removed: Vec<String>,
+}
+
+async fn book_changes<'c>(store: &Store, book: &Collection, cards: &'c Cards) -> Result<BookChanges<'c>> {
     let existing: HashMap<String, String> = store
         .item_metas(book.id)
         .await?
@@ -485,41 +582,15 @@ async fn sync_book(store: &Store, book: &Collection, cards: &Cards) -> Result<Re
     let mut written = Vec::new();
     for (name, (uid, text)) in cards {
         let etag = crate::core::calendars::etag_of(text.as_bytes());
-        if existing.get(name) == Some(&etag) {
-            continue;
+        if existing.get(name) != Some(&etag) {
+            written.push((name, uid, etag, text));
         }
-        written.push((name, uid, etag, text));
     }
-    let removed: Vec<&str> = existing
-        .keys()
-        .filter(|n| !cards.contains_key(*n))
-        .map(String::as_str)
-        .collect();
-    let items: Vec<(NewItem<'_>, Vec<(&'static str, String)>)> = written
-        .iter()
-        .map(|(name, uid, etag, text)| {
-            (
-                NewItem {
-                    schedule_tag: None,
-                    name,
-                    uid,
-                    etag,
-                    component: "VCARD",
-                    data: text,
-                    time_start: 0,
-                    time_end: 0,
-                    is_oof: false,
-                },
-                carddav::index_values(text.as_bytes()),
-            )
-        })
-        .collect();
-    // All of the book's changes in one transaction: a sync killed here leaves the book as it
-    // was, never half rewritten.
-    store.replace_cards(book.id, &items, &removed).await?;
-    Ok(Refresh {
-        written: items.len(),
-        removed: removed.len(),
+    let removed = existing.into_keys().filter(|n| !cards.contains_key(n)).collect();
+    Ok(BookChanges {
+        collection_id: book.id,
+        written,
+        removed,
     })
 }
 

@@ -10,7 +10,18 @@ use sqlx::FromRow;
 
 use super::dead_props::{self, PropTable};
 use super::documents::PropChange;
-use super::{DeadProp, Store, StoreError, is_unique_violation, now};
+use super::{DeadProp, Dialect, Store, StoreError, is_unique_violation, now};
+
+/// A card to store with its index values (property, value).
+pub type IndexedCard<'a> = (NewItem<'a>, Vec<(&'static str, String)>);
+
+/// One book's share of [`Store::replace_cards`]: the cards to store (each with its index
+/// values) and the names to delete.
+pub struct CardsWrite<'a> {
+    pub collection_id: i64,
+    pub written: &'a [IndexedCard<'a>],
+    pub removed: &'a [&'a str],
+}
 
 /// The statement that stores an object (inserted, or replacing the one of its name), with
 /// `$values` for its VALUES (the twelve columns [`bind_item!`] binds, in order).
@@ -393,56 +404,73 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Replaces a directory book's cards in one transaction: each of `removed` is deleted and
-    /// each of `written` (a card and its index values) is stored. Readers see the book as it
-    /// was or as it is, never half rewritten. The directory writes thousands of cards at once,
-    /// so this is done in multi-row statements ([`BULK_VALUES`]), under one step of the
-    /// book's sequence; the cards are named by their UID, so no other card can hold one's UID.
-    pub async fn replace_cards(
-        &self,
-        collection_id: i64,
-        written: &[(NewItem<'_>, Vec<(&'static str, String)>)],
-        removed: &[&str],
-    ) -> Result<(), StoreError> {
-        if written.is_empty() && removed.is_empty() {
+    /// Replaces directory books' cards in one transaction: in each book, each of `removed` is
+    /// deleted and each of `written` (a card and its index values) is stored. Readers see the
+    /// books as they were or as they are, never half rewritten. The directory writes thousands
+    /// of cards at once, so this is done in multi-row statements ([`BULK_VALUES`]), under one
+    /// step of each book's sequence; the cards are named by their UID, so no other card can
+    /// hold one's UID.
+    pub async fn replace_cards(&self, books: &[CardsWrite<'_>]) -> Result<(), StoreError> {
+        let books: Vec<&CardsWrite<'_>> = books
+            .iter()
+            .filter(|b| !b.written.is_empty() || !b.removed.is_empty())
+            .collect();
+        if books.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        let seq = bump_seq(&mut tx, collection_id).await?;
-        for chunk in removed.chunks(bulk_rows(4)) {
+        for book in books {
+            self.replace_book_cards(&mut tx, book).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn replace_book_cards(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        book: &CardsWrite<'_>,
+    ) -> Result<(), StoreError> {
+        let collection_id = book.collection_id;
+        let seq = bump_seq(tx, collection_id).await?;
+        for chunk in book.removed.chunks(bulk_rows(4)) {
+            let mut p = Params::new(self.dialect);
             let sql = format!(
-                "DELETE FROM items WHERE collection_id = $1 AND name IN ({})",
-                placeholders(2, chunk.len(), 1)
+                "DELETE FROM items WHERE collection_id = {} AND name IN ({})",
+                p.one(),
+                p.rows(chunk.len(), 1)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(collection_id);
             for name in chunk {
                 q = q.bind(*name);
             }
-            q.execute(&mut *tx).await?;
-            record_changes(&mut tx, collection_id, chunk.iter().copied(), seq, true).await?;
+            q.execute(&mut **tx).await?;
+            record_changes(tx, self.dialect, collection_id, chunk.iter().copied(), seq, true).await?;
         }
         let at = now();
-        for chunk in written.chunks(bulk_rows(12)) {
+        for chunk in book.written.chunks(bulk_rows(12)) {
             // The index rows of the cards replaced go first (an upsert keeps the item's id).
+            let mut p = Params::new(self.dialect);
             let sql = format!(
-                "DELETE FROM card_index WHERE item_id IN (SELECT id FROM items WHERE collection_id = $1 AND name IN ({}))",
-                placeholders(2, chunk.len(), 1)
+                "DELETE FROM card_index WHERE item_id IN (SELECT id FROM items WHERE collection_id = {} AND name IN ({}))",
+                p.one(),
+                p.rows(chunk.len(), 1)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(collection_id);
             for (item, _) in chunk {
                 q = q.bind(item.name);
             }
-            q.execute(&mut *tx).await?;
+            q.execute(&mut **tx).await?;
             let sql = format!(
                 concat!(item_upsert!("{}"), " RETURNING id, name"),
-                placeholders(1, chunk.len(), 12)
+                Params::new(self.dialect).rows(chunk.len(), 12)
             );
             let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
             for (item, _) in chunk {
                 q = bind_item!(q, collection_id, item, at);
             }
             let ids: std::collections::HashMap<String, i64> = q
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(|(id, n)| (n, id))
@@ -457,16 +485,17 @@ impl Store {
             for part in rows.chunks(bulk_rows(4)) {
                 let sql = format!(
                     "INSERT INTO card_index (item_id, collection_id, prop, value) VALUES {}",
-                    placeholders(1, part.len(), 4)
+                    Params::new(self.dialect).rows(part.len(), 4)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (id, prop, value) in part {
                     q = q.bind(*id).bind(collection_id).bind(*prop).bind(*value);
                 }
-                q.execute(&mut *tx).await?;
+                q.execute(&mut **tx).await?;
             }
             record_changes(
-                &mut tx,
+                tx,
+                self.dialect,
                 collection_id,
                 chunk.iter().map(|(item, _)| item.name),
                 seq,
@@ -474,7 +503,6 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -623,41 +651,69 @@ pub(super) async fn bump_seq(tx: &mut sqlx::Transaction<'_, sqlx::Any>, collecti
     Ok(seq)
 }
 
-/// Bound values per multi-row statement of [`Store::replace_cards`]: far below the limits of
-/// SQLite (32,766) and PostgreSQL (65,535), and small enough that sqlx's binding, whose cost
-/// grows with the square of the values of a statement, stays cheap (measured: 1,200 values a
-/// statement spent a quarter of a directory import looking up parameter names).
-const BULK_VALUES: usize = 240;
+/// Bound values per multi-row statement of [`Store::replace_cards`] and the directory's bulk
+/// writes: far below the limits of SQLite (32,766) and PostgreSQL (65,535). On SQLite the
+/// placeholders are anonymous ([`Params`]): sqlx looks a numbered one up by name, a linear
+/// search per value, which made 1,200 numbered values a statement spend a quarter of a
+/// directory import there.
+const BULK_VALUES: usize = 960;
 
 /// Rows of `width` values per multi-row statement.
-const fn bulk_rows(width: usize) -> usize {
+pub(super) const fn bulk_rows(width: usize) -> usize {
     BULK_VALUES / width
 }
 
-/// `($first, …), (…)`: `rows` groups of `width` numbered placeholders (one group without
-/// parentheses when `width` is 1, for `IN (…)` lists). Only placeholders: every value is bound,
-/// so the statements built with it are safe from injection.
-fn placeholders(first: usize, rows: usize, width: usize) -> String {
-    let mut out = String::new();
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        let group: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
-        if width == 1 {
-            out.push_str(&group[0]);
-        } else {
-            out.push('(');
-            out.push_str(&group.join(", "));
-            out.push(')');
+/// The placeholders of a statement built at run time, handed out in the order the values are
+/// bound: `$1, $2, …` on PostgreSQL, `?` on SQLite (see [`BULK_VALUES`]). Only placeholders:
+/// every value is bound, so the statements built with it are safe from injection.
+pub(super) struct Params {
+    sqlite: bool,
+    next: usize,
+}
+
+impl Params {
+    pub(super) fn new(dialect: Dialect) -> Params {
+        Params {
+            sqlite: dialect == Dialect::Sqlite,
+            next: 1,
         }
     }
-    out
+
+    /// The next placeholder.
+    pub(super) fn one(&mut self) -> String {
+        if self.sqlite {
+            "?".to_owned()
+        } else {
+            self.next += 1;
+            format!("${}", self.next - 1)
+        }
+    }
+
+    /// `(…), (…)`: `rows` groups of `width` placeholders (one group without parentheses when
+    /// `width` is 1, for `IN (…)` lists).
+    pub(super) fn rows(&mut self, rows: usize, width: usize) -> String {
+        let mut out = String::new();
+        for r in 0..rows {
+            if r > 0 {
+                out.push_str(", ");
+            }
+            let group: Vec<String> = (0..width).map(|_| self.one()).collect();
+            if width == 1 {
+                out.push_str(&group.join(""));
+            } else {
+                out.push('(');
+                out.push_str(&group.join(", "));
+                out.push(')');
+            }
+        }
+        out
+    }
 }
 
 /// [`record_change`] for many objects in one statement.
 async fn record_changes<'n>(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    dialect: Dialect,
     collection_id: i64,
     names: impl Iterator<Item = &'n str>,
     seq: i64,
@@ -670,7 +726,7 @@ async fn record_changes<'n>(
     let sql = format!(
         "INSERT INTO item_changes (collection_id, name, seq, deleted) VALUES {} \
          ON CONFLICT (collection_id, name) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted",
-        placeholders(1, names.len(), 4)
+        Params::new(dialect).rows(names.len(), 4)
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for name in names {

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use ldap_sync::{DepartmentPath, LocalPerson, Person, Plan, StaffChange, SyncedFields};
 use sqlx::FromRow;
 
-use super::{Store, StoreError, now, slugify};
+use super::collections::{Params, bulk_rows};
+use super::{Dialect, Store, StoreError, now, slugify};
 
 const PATH_SEP: char = '\u{1f}';
 
@@ -205,31 +206,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for person in &plan.create {
-            let inserted = sqlx::query(
-                "INSERT INTO principals (kind, login, display_name, email, is_admin, active, source, created_at, \
-                 external_id, dn) VALUES ('user', $1, $2, $3, 0, $4, 'ldap', $5, $6, $7)",
-            )
-            .bind(&person.login)
-            .bind(&person.display_name)
-            .bind(&person.email)
-            .bind(i64::from(person.active))
-            .bind(t)
-            .bind(&person.external_id)
-            .bind(&person.dn)
-            .execute(&mut *tx)
-            .await;
-            if let Err(e) = inserted {
-                return Err(if super::is_unique_violation(&e) {
-                    StoreError::Conflict(format!(
-                        "the directory user {:?} has the login of an existing local account; rename one of them",
-                        person.login
-                    ))
-                } else {
-                    e.into()
-                });
-            }
-        }
+        insert_people(&mut tx, self.dialect(), &plan.create, t).await?;
         for update in &plan.update {
             let p = &update.person;
             sqlx::query(
@@ -251,13 +228,32 @@ impl Store {
                 }
             })?;
         }
-        let people: Vec<&Person> = plan
-            .create
-            .iter()
-            .chain(plan.update.iter().map(|u| &u.person))
+        // Every directory principal's id by external id, read once: the employee rows, managers
+        // and group memberships below refer to them by id, many rows a statement.
+        let ids: HashMap<String, i64> =
+            sqlx::query_as::<_, (String, i64)>("SELECT external_id, id FROM principals WHERE external_id IS NOT NULL")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let departments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT path, id FROM departments WHERE path IS NOT NULL")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
             .collect();
-        // Their employee rows, many at a time (a first import makes thousands).
-        for chunk in people.chunks(200) {
+        insert_employees(
+            &mut tx,
+            self.dialect(),
+            &plan.create,
+            &plan.fields,
+            photos,
+            &ids,
+            &departments,
+        )
+        .await?;
+        // People updated: their employee rows may predate the sync (a local account taken
+        // over), so each is made if missing and then updated field by field.
+        for chunk in plan.update.chunks(200) {
             let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id IN ({}) \
@@ -265,12 +261,13 @@ impl Store {
                 list.join(", ")
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for person in chunk {
-                q = q.bind(&person.external_id);
+            for update in chunk {
+                q = q.bind(&update.person.external_id);
             }
             q.execute(&mut *tx).await?;
         }
-        for person in people {
+        for update in &plan.update {
+            let person = &update.person;
             upsert_employee(&mut tx, person, &plan.fields, photos.get(&person.external_id)).await?;
         }
         for d in &plan.departments {
@@ -284,7 +281,7 @@ impl Store {
                 .await?;
             }
         }
-        apply_groups(&mut tx, plan, t).await?;
+        apply_groups(&mut tx, self.dialect(), plan, t, &ids).await?;
         let mut logged = 0;
         for (external_id, change) in plan.staff_changes() {
             if first_import && matches!(change, StaffChange::Hired) {
@@ -330,7 +327,13 @@ impl Store {
 /// Directory groups become group principals (login `group name`, made unique) whose
 /// memberships are exactly the directory's: nested groups give their people to the parent.
 /// On a full pass, directory groups that are gone lose their members.
-async fn apply_groups(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), StoreError> {
+async fn apply_groups(
+    tx: &mut Tx,
+    dialect: Dialect,
+    plan: &Plan,
+    t: i64,
+    ids: &HashMap<String, i64>,
+) -> Result<(), StoreError> {
     let by_id: HashMap<&str, &ldap_sync::Group> =
         plan.groups.upsert.iter().map(|g| (g.external_id.as_str(), g)).collect();
     for group in &plan.groups.upsert {
@@ -391,15 +394,20 @@ async fn apply_groups(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), StoreError
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        for member in people {
-            sqlx::query(
-                "INSERT INTO memberships (group_id, member_id) SELECT $1, id FROM principals WHERE external_id = $2 \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(member)
-            .execute(&mut **tx)
-            .await?;
+        // Members the directory names but Portico does not know (filtered out, skipped) are left out.
+        let mut members: Vec<i64> = people.iter().filter_map(|m| ids.get(*m).copied()).collect();
+        members.sort_unstable();
+        members.dedup();
+        for chunk in members.chunks(bulk_rows(2)) {
+            let sql = format!(
+                "INSERT INTO memberships (group_id, member_id) VALUES {}",
+                Params::new(dialect).rows(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for member in chunk {
+                q = q.bind(id).bind(*member);
+            }
+            q.execute(&mut **tx).await?;
         }
     }
     if plan.full && plan.groups.remove_unlisted {
@@ -419,6 +427,115 @@ async fn apply_groups(tx: &mut Tx, plan: &Plan, t: i64) -> Result<(), StoreError
                 .execute(&mut **tx)
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// Inserts the principals of the people a pass creates, many rows a statement. A login that
+/// an existing account holds is named in the refusal (looked up first: after a failed
+/// statement PostgreSQL accepts nothing more in the transaction).
+async fn insert_people(tx: &mut Tx, dialect: Dialect, people: &[Person], t: i64) -> Result<(), StoreError> {
+    for chunk in people.chunks(bulk_rows(7)) {
+        let sql = format!(
+            "SELECT login FROM principals WHERE login IN ({})",
+            Params::new(dialect).rows(chunk.len(), 1)
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql));
+        for person in chunk {
+            q = q.bind(&person.login);
+        }
+        if let Some((login,)) = q.fetch_optional(&mut **tx).await? {
+            return Err(taken(&login));
+        }
+        let mut p = Params::new(dialect);
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|_| {
+                let values: Vec<String> = (0..7).map(|_| p.one()).collect();
+                format!("('user', {}, 0, 'ldap')", values.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO principals (kind, login, display_name, email, active, created_at, external_id, dn, \
+             is_admin, source) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for person in chunk {
+            q = q
+                .bind(&person.login)
+                .bind(&person.display_name)
+                .bind(&person.email)
+                .bind(i64::from(person.active))
+                .bind(t)
+                .bind(&person.external_id)
+                .bind(&person.dn);
+        }
+        if let Err(e) = q.execute(&mut **tx).await {
+            return Err(if super::is_unique_violation(&e) {
+                StoreError::Conflict(format!("a directory user has the login of an existing account: {e}"))
+            } else {
+                e.into()
+            });
+        }
+    }
+    Ok(())
+}
+
+fn taken(login: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "the directory user {login:?} has the login of an existing local account; rename one of them"
+    ))
+}
+
+/// The employee rows of the people a pass creates, with every field the directory owns
+/// (those it does not own start empty), many rows a statement.
+async fn insert_employees(
+    tx: &mut Tx,
+    dialect: Dialect,
+    people: &[Person],
+    fields: &SyncedFields,
+    photos: &HashMap<String, String>,
+    ids: &HashMap<String, i64>,
+    departments: &HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    fn owned<T>(owns: bool, value: Option<T>) -> Option<T> {
+        value.filter(|_| owns)
+    }
+    for chunk in people.chunks(bulk_rows(11)) {
+        let sql = format!(
+            "INSERT INTO employees (principal_id, given_name, surname, phone, mobile, title, department_id, \
+             manager_id, birthday, hire_date, photo_sha256) VALUES {}",
+            Params::new(dialect).rows(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in chunk {
+            let id = ids
+                .get(&p.external_id)
+                .copied()
+                .ok_or_else(|| StoreError::Conflict(format!("the directory user {:?} was not stored", p.login)))?;
+            let department = p
+                .department
+                .as_ref()
+                .and_then(|d| departments.get(&path_key(d)).copied());
+            let manager = p
+                .manager
+                .as_ref()
+                .and_then(|m| m.external_id.as_ref())
+                .and_then(|m| ids.get(m).copied());
+            q = q
+                .bind(id)
+                .bind(owned(fields.given_name, p.given_name.as_deref()))
+                .bind(owned(fields.surname, p.surname.as_deref()))
+                .bind(owned(fields.phone, p.phone.as_deref()))
+                .bind(owned(fields.mobile, p.mobile.as_deref()))
+                .bind(owned(fields.title, p.title.as_deref()))
+                .bind(owned(fields.department, department))
+                .bind(owned(fields.manager, manager))
+                .bind(owned(fields.birthday, p.birthday.as_deref()))
+                .bind(owned(fields.hire_date, p.hire_date.as_deref()))
+                .bind(owned(fields.photo, photos.get(&p.external_id).map(String::as_str)));
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

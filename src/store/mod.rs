@@ -31,8 +31,8 @@ mod user_settings;
 
 pub use app_passwords::AppPassword;
 pub use collections::{
-    Absence, Change, Collection, CollectionGrant, CollectionUpdate, Item, ItemCondition, ItemMeta, ItemPutOutcome,
-    MovedFrom, NewCollection, NewItem,
+    Absence, CardsWrite, Change, Collection, CollectionGrant, CollectionUpdate, IndexedCard, Item, ItemCondition,
+    ItemMeta, ItemPutOutcome, MovedFrom, NewCollection, NewItem,
 };
 pub use directory::{DepartmentRow, DirectoryEntry, EmployeeFields, NewDepartment, slugify};
 pub use directory_sync::{ApplySummary, DirectoryState, StaffChangeRow};
