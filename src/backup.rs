@@ -7,9 +7,12 @@
 //! entry are accepted (no other paths, no links), every blob's SHA-256 must match its name,
 //! and the manifest's counts must match what was read; on any error the new directory is
 //! removed again. The tar format comes from the `tar` crate.
+//!
+//! Both report their progress through a [`Progress`] (on stderr, when it is enabled).
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -38,14 +41,144 @@ pub enum BackupError {
     NotEmpty(PathBuf),
 }
 
+/// How often at most a [`Progress`] prints a line.
+const PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// What a backup or a restore tells about its stored files on stderr when it is enabled: the
+/// totals when it starts, then a line at most once a second as bytes are copied, e.g.
+/// `backup: 1,234 of 5,678 stored files, 120.0 of 560.3 MiB`, and a summary when it is done.
+/// Nothing goes to stdout. Writing to stderr never fails the job (errors are ignored).
+#[derive(Debug)]
+pub struct Progress {
+    verb: &'static str,
+    enabled: bool,
+    started: Instant,
+    last: Instant,
+    files: u64,
+    bytes: u64,
+    total_files: u64,
+    total_bytes: u64,
+}
+
+impl Progress {
+    /// A reporter whose lines start with `verb` (`backup`, `restore`); silent unless `enabled`.
+    pub fn new(verb: &'static str, enabled: bool) -> Progress {
+        let now = Instant::now();
+        Progress {
+            verb,
+            enabled,
+            started: now,
+            last: now,
+            files: 0,
+            bytes: 0,
+            total_files: 0,
+            total_bytes: 0,
+        }
+    }
+
+    /// A reporter that prints nothing.
+    pub fn silent() -> Progress {
+        Progress::new("", false)
+    }
+
+    /// Prints `verb: text` (when enabled).
+    pub fn note(&self, text: &str) {
+        self.print(&format!("{}: {text}", self.verb));
+    }
+
+    /// The totals are known: prints the first line.
+    fn start(&mut self, files: u64, bytes: u64) {
+        (self.total_files, self.total_bytes) = (files, bytes);
+        self.last = Instant::now();
+        self.print(&self.line());
+    }
+
+    fn add_bytes(&mut self, n: u64) {
+        self.bytes += n;
+        self.tick();
+    }
+
+    fn file_done(&mut self) {
+        self.files += 1;
+        self.tick();
+    }
+
+    fn tick(&mut self) {
+        if self.enabled && self.last.elapsed() >= PROGRESS_INTERVAL {
+            self.last = Instant::now();
+            self.print(&self.line());
+        }
+    }
+
+    /// Prints the summary.
+    fn finish(&self) {
+        self.print(&format!(
+            "{}: done, {} stored files, {} MiB, in {:.1} s",
+            self.verb,
+            thousands(self.files),
+            mib(self.bytes),
+            self.started.elapsed().as_secs_f64()
+        ));
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{}: {} of {} stored files, {} of {} MiB",
+            self.verb,
+            thousands(self.files),
+            thousands(self.total_files),
+            mib(self.bytes),
+            mib(self.total_bytes)
+        )
+    }
+
+    fn print(&self, text: &str) {
+        if self.enabled {
+            let _ = writeln!(io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes as MiB with one decimal (and thousands separators).
+fn mib(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10).saturating_add(512 * 1024) / (1024 * 1024);
+    format!("{}.{}", thousands(tenths / 10), tenths % 10)
+}
+
+/// A reader that counts what it reads into a [`Progress`].
+struct Counted<'a, R> {
+    inner: R,
+    progress: &'a mut Progress,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add_bytes(n as u64);
+        Ok(n)
+    }
+}
+
 /// Writes the archive at `out` (through a temp file renamed at the end): the manifest, the
-/// database file `db` and each blob `(digest, path)`; `progress(done, total)` is called as
-/// blobs are written.
+/// database file `db` and each blob `(digest, path)`, reporting the blobs to `progress`.
 pub fn write_archive(
     out: &Path,
     db: &Path,
     blobs: &[(String, PathBuf)],
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<Manifest, BackupError> {
     let temp = out.with_extension("partial");
     let result = (|| {
@@ -70,9 +203,18 @@ pub fn write_archive(
         header.set_cksum();
         tar.append_data(&mut header, "manifest.json", text.as_slice())?;
         tar.append_path_with_name(db, "portico.db")?;
-        for (i, (sha, path)) in blobs.iter().enumerate() {
-            tar.append_path_with_name(path, blob_entry(sha))?;
-            progress(i + 1, blobs.len());
+        progress.start(manifest.blobs, blob_bytes);
+        for (sha, path) in blobs {
+            let file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            let mut header = tar::Header::new_gnu();
+            header.set_metadata_in_mode(&meta, tar::HeaderMode::Deterministic);
+            let content = Counted {
+                inner: file.take(meta.len()),
+                progress: &mut *progress,
+            };
+            tar.append_data(&mut header, blob_entry(sha), content)?;
+            progress.file_done();
         }
         let mut inner = tar.into_inner()?;
         inner.flush()?;
@@ -82,6 +224,7 @@ pub fn write_archive(
     match result {
         Ok(m) => {
             std::fs::rename(&temp, out)?;
+            progress.finish();
             Ok(m)
         }
         Err(e) => {
@@ -108,20 +251,23 @@ fn blob_digest(name: &str) -> Option<&str> {
     valid.then_some(hex)
 }
 
-/// Restores `archive` into `data_dir` (created; it must not hold anything yet).
-pub fn restore(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Manifest, BackupError> {
+/// Restores `archive` into `data_dir` (created; it must not hold anything yet), reporting the
+/// blobs to `progress`.
+pub fn restore(archive: &Path, data_dir: &Path, progress: &mut Progress) -> Result<Manifest, BackupError> {
     if data_dir.exists() && std::fs::read_dir(data_dir)?.next().is_some() {
         return Err(BackupError::NotEmpty(data_dir.to_owned()));
     }
     std::fs::create_dir_all(data_dir)?;
     let result = restore_into(archive, data_dir, progress);
-    if result.is_err() {
+    if result.is_ok() {
+        progress.finish();
+    } else {
         let _ = std::fs::remove_dir_all(data_dir);
     }
     result
 }
 
-fn restore_into(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Manifest, BackupError> {
+fn restore_into(archive: &Path, data_dir: &Path, progress: &mut Progress) -> Result<Manifest, BackupError> {
     let mut tar = tar::Archive::new(io::BufReader::new(std::fs::File::open(archive)?));
     let mut manifest: Option<Manifest> = None;
     let (mut database, mut blobs, mut bytes) = (false, 0u64, 0u64);
@@ -143,6 +289,7 @@ fn restore_into(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u
                 if m.format != FORMAT {
                     return Err(BackupError::NotABackup(format!("format {:?}", m.format)));
                 }
+                progress.start(m.blobs, m.blob_bytes);
                 manifest = Some(m);
             }
             "portico.db" => {
@@ -170,13 +317,14 @@ fn restore_into(archive: &Path, data_dir: &Path, progress: &mut dyn FnMut(u64, u
                     hasher.update(&buf[..n]);
                     out.write_all(&buf[..n])?;
                     bytes += n as u64;
+                    progress.add_bytes(n as u64);
                 }
                 out.sync_all()?;
                 if hex::encode(hasher.finalize()) != sha {
                     return Err(BackupError::Damaged(format!("blob {sha} does not match its content")));
                 }
                 blobs += 1;
-                progress(blobs, manifest.as_ref().map_or(0, |m| m.blobs));
+                progress.file_done();
             }
         }
     }
@@ -198,6 +346,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn progress_numbers_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234), "1,234");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(mib(0), "0.0");
+        assert_eq!(mib(300_000), "0.3");
+        assert_eq!(mib(120 * 1024 * 1024), "120.0");
+        assert_eq!(mib(2_000 * 1024 * 1024 + 512 * 1024), "2,000.5");
+        let mut p = Progress::new("backup", false);
+        p.start(5_678, 560 * 1024 * 1024);
+        p.add_bytes(120 * 1024 * 1024);
+        for _ in 0..1_234 {
+            p.file_done();
+        }
+        assert_eq!(p.line(), "backup: 1,234 of 5,678 stored files, 120.0 of 560.0 MiB");
+    }
+
+    #[test]
     fn only_blob_paths_are_blob_entries() {
         let sha = "ab".repeat(32);
         assert_eq!(blob_digest(&blob_entry(&sha)), Some(sha.as_str()));
@@ -215,30 +382,30 @@ mod tests {
         std::fs::write(&blob, b"content").unwrap();
         let sha = hex::encode(Sha256::digest(b"content"));
         let archive = dir.path().join("backup.tar");
-        let m = write_archive(&archive, &db, &[(sha.clone(), blob.clone())], &mut |_, _| {}).unwrap();
+        let m = write_archive(&archive, &db, &[(sha.clone(), blob.clone())], &mut Progress::silent()).unwrap();
         assert_eq!((m.blobs, m.blob_bytes), (1, 7));
         let good = dir.path().join("restored");
-        restore(&archive, &good, &mut |_, _| {}).unwrap();
+        restore(&archive, &good, &mut Progress::silent()).unwrap();
         assert_eq!(std::fs::read(good.join("portico.db")).unwrap(), b"database");
         assert_eq!(std::fs::read(good.join(blob_entry(&sha))).unwrap(), b"content");
         // Into a directory that holds something: refused.
         assert!(matches!(
-            restore(&archive, &good, &mut |_, _| {}),
+            restore(&archive, &good, &mut Progress::silent()),
             Err(BackupError::NotEmpty(_))
         ));
         // A blob whose content does not match its name: refused, and nothing is left.
         std::fs::write(&blob, b"tampered").unwrap();
         let bad = dir.path().join("bad.tar");
-        write_archive(&bad, &db, &[(sha, blob)], &mut |_, _| {}).unwrap();
+        write_archive(&bad, &db, &[(sha, blob)], &mut Progress::silent()).unwrap();
         let target = dir.path().join("from-bad");
         assert!(matches!(
-            restore(&bad, &target, &mut |_, _| {}),
+            restore(&bad, &target, &mut Progress::silent()),
             Err(BackupError::Damaged(_))
         ));
         assert!(!target.exists());
         // Not a tar at all.
         let junk = dir.path().join("junk");
         std::fs::write(&junk, b"not an archive").unwrap();
-        assert!(restore(&junk, &dir.path().join("from-junk"), &mut |_, _| {}).is_err());
+        assert!(restore(&junk, &dir.path().join("from-junk"), &mut Progress::silent()).is_err());
     }
 }

@@ -82,8 +82,19 @@ pub enum Command {
 pub struct BackupArgs {
     /// The backup archive.
     pub file: PathBuf,
+    /// Report progress on stderr (the default when stderr is a terminal).
+    #[arg(long)]
+    pub progress: bool,
     #[command(flatten)]
     pub common: Common,
+}
+
+impl BackupArgs {
+    /// The progress reporter the flag and stderr ask for.
+    fn reporter(&self, verb: &'static str) -> crate::backup::Progress {
+        use std::io::IsTerminal;
+        crate::backup::Progress::new(verb, self.progress || std::io::stderr().is_terminal())
+    }
 }
 
 #[derive(Args)]
@@ -227,15 +238,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup(args) => {
             let app = App::open(load_config(&args.common, None)?).await?;
-            eprintln!("backing up into {}…", args.file.display());
-            let mut last = std::time::Instant::now();
-            let mut report = |done: usize, total: usize| {
-                if done == total || last.elapsed() >= std::time::Duration::from_secs(1) {
-                    eprintln!("  stored files: {done} of {total}");
-                    last = std::time::Instant::now();
-                }
-            };
-            let result = crate::core::system::backup(&app.core, &Actor::system(), &args.file, &mut report).await;
+            let progress = args.reporter("backup");
+            progress.note(&format!("writing {}", args.file.display()));
+            let result = crate::core::system::backup(&app.core, &Actor::system(), &args.file, progress).await;
             app.core.close().await;
             let m = result?;
             println!(
@@ -252,14 +257,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("restore writes an SQLite data directory; with PostgreSQL restore the dump with pg_restore");
             }
             let data = config.storage.data_dir.clone();
-            eprintln!("restoring {} into {}…", args.file.display(), data.display());
-            let mut last = std::time::Instant::now();
-            let manifest = crate::backup::restore(&args.file, &data, &mut |done, total| {
-                if done == total || last.elapsed() >= std::time::Duration::from_secs(1) {
-                    eprintln!("  stored files: {done} of {total}");
-                    last = std::time::Instant::now();
-                }
-            })?;
+            let mut progress = args.reporter("restore");
+            progress.note(&format!("reading {} into {}", args.file.display(), data.display()));
+            let manifest = crate::backup::restore(&args.file, &data, &mut progress)?;
             // Opening it applies any newer migrations and proves the database reads.
             let app = App::open(config).await?;
             app.core.close().await;

@@ -44,14 +44,14 @@ pub async fn status(core: &Core, actor: &Actor) -> Result<Status> {
 
 /// Writes a backup of the SQLite database and every blob it refers to into `archive`, while
 /// the server may go on serving: the database is snapshotted in one transaction first (`VACUUM
-/// INTO`), then the blobs that snapshot refers to are copied (blobs never change, and the blob
-/// cleanup leaves a blob alone for an hour after its last reference is gone).
-/// `progress(done, total)` follows the blobs.
+/// INTO`), then the blobs that snapshot refers to are copied (blobs never change, and each was
+/// stored before the snapshot; one deleted since and removed by a blob cleanup meanwhile fails
+/// the backup). `progress` follows the blobs as they are copied.
 pub async fn backup(
     core: &Core,
     actor: &Actor,
     archive: &std::path::Path,
-    progress: &mut (dyn FnMut(usize, usize) + Send),
+    progress: crate::backup::Progress,
 ) -> Result<crate::backup::Manifest> {
     actor.require_admin()?;
     let snapshot = archive.with_extension("db-snapshot");
@@ -71,17 +71,13 @@ pub async fn backup(
             blobs.push((sha, path));
         }
         let (archive, snapshot) = (archive.to_owned(), snapshot.clone());
-        let mut done = Vec::new();
         let written = tokio::task::spawn_blocking(move || {
-            let m = crate::backup::write_archive(&archive, &snapshot, &blobs, &mut |d, t| done.push((d, t)));
-            (m, done)
+            let mut progress = progress;
+            crate::backup::write_archive(&archive, &snapshot, &blobs, &mut progress)
         })
         .await
         .map_err(crate::core::Error::internal)?;
-        for (d, t) in written.1 {
-            progress(d, t);
-        }
-        written.0.map_err(crate::core::Error::internal)
+        written.map_err(crate::core::Error::internal)
     }
     .await;
     for leftover in ["", "-wal", "-shm"] {

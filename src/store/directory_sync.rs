@@ -236,11 +236,12 @@ impl Store {
                 .await?
                 .into_iter()
                 .collect();
-        let departments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT path, id FROM departments WHERE path IS NOT NULL")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+        let departments: HashMap<String, i64> =
+            sqlx::query_as::<_, (String, i64)>("SELECT path, id FROM departments WHERE path IS NOT NULL")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
         insert_employees(
             &mut tx,
             self.dialect(),
