@@ -315,6 +315,10 @@ def main():
             f"{meta['budget']} s (at least one) per workload and server")
     blocks = [head, t.render(), ans.render(), lt.render(), ft.render(), pt.render(), rt.render(),
               "Targets (reported, not asserted):\n" + "\n".join(targets)]
+    if meta.get("ldap_table", "").strip():
+        blocks.append("First directory sync (9; conformance/bench/ldap-sync: `portico sync-ldap --full` into an "
+                      "empty data directory against an `ldapsearch` dump of the same OpenLDAP, alternating, "
+                      "medians with each run in brackets):\n" + meta["ldap_table"].strip())
     if notes or footnotes:
         blocks.append("Notes:\n" + "\n".join("  - " + n for n in notes + footnotes))
     dur = " ".join(f"{k[9:]} {v} s" for k, v in meta.items() if k.startswith("duration_"))

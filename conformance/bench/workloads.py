@@ -358,11 +358,17 @@ PAGES = [
     ("/directory?q=555+30", "directory, phone search"),
     ("/directory?letter=P", "directory, letter"),
     ("/directory/{user}", "profile"),
+    ("/directory?view=structure", "company structure"),
+    ("/directory?view=absences", "absence chart, everyone"),
+    ("/directory?view=birthdays", "birthdays"),
+    ("/directory?view=changes", "staff changes"),
+    ("/calendar/settings", "calendar settings"),
     ("/documents/", "documents"),
     ("/documents/departments/sales/", "department library"),
     ("/settings", "settings"),
 ]
-ADMIN_PAGES = [("/admin", "admin status"), ("/admin/users", "admin users"), ("/admin/departments", "admin departments")]
+ADMIN_PAGES = [("/admin", "admin status"), ("/admin/users", "admin users"), ("/admin/departments", "admin departments"),
+               ("/admin/groups", "admin groups"), ("/admin/rooms", "admin rooms"), ("/admin/directory", "admin directory")]
 
 
 def pages(a):
