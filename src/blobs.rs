@@ -27,6 +27,16 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+/// A blob set aside by [`BlobStore::set_aside`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetAside {
+    /// Its last write (or reuse).
+    pub modified: SystemTime,
+    pub size: u64,
+    /// When it was moved aside: by an earlier cleanup, or just now.
+    pub since: SystemTime,
+}
+
 /// A stored blob: the hex SHA-256 of its content and its length.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobRef {
@@ -59,9 +69,10 @@ pub trait BlobStore: Send + Sync {
     /// The digests of the blobs last written or reused before `before`, and of those a
     /// cleanup set aside and did not finish with (it stopped, or the process died).
     fn candidates(&self, before: SystemTime) -> BoxFuture<'_, Result<Vec<String>, BlobError>>;
-    /// Moves a blob out of reach of new writes; answers its modification time and size, or
-    /// `None` when it is gone. A blob set aside already stays so.
-    fn set_aside<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<Option<(SystemTime, u64)>, BlobError>>;
+    /// Moves a blob out of reach of new writes; answers its modification time, size and since
+    /// when it is set aside, or `None` when it is gone. A blob set aside already stays so (and
+    /// keeps its time of being set aside).
+    fn set_aside<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<Option<SetAside>, BlobError>>;
     /// Brings a blob set aside back (something refers to it after all); nothing to do for a
     /// blob that is not set aside.
     fn put_back<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<(), BlobError>>;
@@ -276,7 +287,7 @@ impl BlobStore for FsBlobStore {
         })
     }
 
-    fn set_aside<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<Option<(SystemTime, u64)>, BlobError>> {
+    fn set_aside<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<Option<SetAside>, BlobError>> {
         Box::pin(async move {
             let (Some(path), Some(aside)) = (self.path_of(sha256), self.trash_of(sha256)) else {
                 return Ok(None);
@@ -287,7 +298,13 @@ impl BlobStore for FsBlobStore {
                 Err(e) => return Err(e.into()),
             }
             match tokio::fs::metadata(&aside).await {
-                Ok(meta) => Ok(Some((meta.modified()?, meta.len()))),
+                // A rename sets the inode's change time (ctime), not its modification time:
+                // the change time says since when it is set aside.
+                Ok(meta) => Ok(Some(SetAside {
+                    modified: meta.modified()?,
+                    size: meta.len(),
+                    since: changed_at(&meta),
+                })),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(e.into()),
             }
@@ -330,6 +347,14 @@ impl BlobStore for FsBlobStore {
             }
         })
     }
+}
+
+/// The inode's change time (the last rename, for a blob set aside).
+fn changed_at(meta: &std::fs::Metadata) -> SystemTime {
+    use std::os::unix::fs::MetadataExt;
+    let secs = u64::try_from(meta.ctime()).unwrap_or(0);
+    let nanos = u32::try_from(meta.ctime_nsec()).unwrap_or(0);
+    SystemTime::UNIX_EPOCH + std::time::Duration::new(secs, nanos)
 }
 
 #[cfg(test)]
@@ -470,7 +495,7 @@ mod tests {
         assert_eq!(store.candidates(an_hour_ago).await.unwrap(), vec![blob.sha256.clone()]);
         assert_eq!(put_text(&store, "old").await, blob);
         assert!(store.candidates(an_hour_ago).await.unwrap().is_empty());
-        let (modified, size) = store.set_aside(&blob.sha256).await.unwrap().unwrap();
+        let SetAside { modified, size, .. } = store.set_aside(&blob.sha256).await.unwrap().unwrap();
         assert!(modified > an_hour_ago);
         assert_eq!(size, 3);
         store.put_back(&blob.sha256).await.unwrap();

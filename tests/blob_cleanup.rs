@@ -198,3 +198,39 @@ async fn only_administrators_clean_up() {
     assert_eq!(err.kind, portico::core::ErrorKind::Forbidden);
     s.shutdown().await;
 }
+
+/// The grace counts from when nothing refers to a blob any more, not from its last write: a
+/// file written long ago and deleted now keeps its content for the grace, set aside and still
+/// readable (a backup that copies the blobs after a database dump taken before the delete
+/// still finds it, docs/operations.md).
+#[tokio::test]
+async fn an_old_blob_outlives_its_last_reference_by_the_grace() {
+    let s = TestServer::start().await;
+    s.add_user(A.0, A.1).await;
+    let path = "/docs/users/alice/old.txt";
+    assert_eq!(s.put_as(A.0, A.1, path, "written long ago").await, 201);
+    let node = s.app.store.doc_node("users/alice/old.txt").await.unwrap().unwrap();
+    let sha = node.blob_sha256.unwrap();
+    let file = s.app.blobs.local_path(&sha).unwrap();
+    let long_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    assert_eq!(delete(&s, path).await, 204);
+
+    let grace = Duration::from_secs(2);
+    for _ in 0..2 {
+        let done = clean(&s, grace).await;
+        assert_eq!((done.removed, done.set_aside), (0, 1), "{done:?}");
+        assert!(s.app.blobs.open(&sha).await.is_ok(), "readable while set aside");
+    }
+    tokio::time::sleep(grace + Duration::from_millis(300)).await;
+    let done = clean(&s, grace).await;
+    assert_eq!((done.removed, done.set_aside), (1, 0), "{done:?}");
+    assert!(s.app.blobs.open(&sha).await.is_err());
+    assert_eq!(disk_use(&blob_root(&s)).0, 0);
+    s.shutdown().await;
+}

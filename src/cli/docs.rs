@@ -183,8 +183,8 @@ pub async fn docs(cmd: DocsCommand) -> anyhow::Result<()> {
             app.core.close().await;
             let done = done?;
             println!(
-                "examined {} stored contents, removed {} ({} bytes freed)",
-                done.examined, done.removed, done.freed_bytes
+                "examined {} stored contents, removed {} ({} bytes freed), {} set aside until the grace has passed",
+                done.examined, done.removed, done.freed_bytes, done.set_aside
             );
         }
         DocsCommand::Grants { path, common } => {

@@ -28,6 +28,7 @@ pub fn spawn_schedule(app: Arc<App>) {
                 Ok(done) => tracing::info!(
                     examined = done.examined,
                     removed = done.removed,
+                    set_aside = done.set_aside,
                     freed_bytes = done.freed_bytes,
                     "blob cleanup"
                 ),

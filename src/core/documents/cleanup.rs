@@ -5,7 +5,10 @@
 //! than a grace period may belong to a write still in flight and is left alone. For an older
 //! one nothing refers to, the cleanup sets it aside (see [`crate::blobs`]), reads its time
 //! again (a write that reused it meanwhile has just set it), asks the database a second time,
-//! and only then deletes it; anything else puts it back. A cleanup that dies part way leaves
+//! and keeps it set aside — still readable — until the grace has passed once more since then;
+//! a later cleanup that finds it still unreferenced deletes it; anything else puts it back.
+//! So a blob outlives its last reference by at least the grace, which is what a backup that
+//! copies the blobs after a database dump needs (docs/operations.md). A cleanup that dies part way leaves
 //! blobs set aside, which the next one finishes (putting back what is referenced), and a
 //! reader finds a blob set aside too, so nothing is lost either way.
 
@@ -19,6 +22,8 @@ use crate::core::{Error, Result};
 pub struct Cleanup {
     /// Blobs old enough to be looked at.
     pub examined: u64,
+    /// Blobs nothing refers to, set aside until the grace has passed again.
+    pub set_aside: u64,
     /// Blobs deleted, and their bytes.
     pub removed: u64,
     pub freed_bytes: u64,
@@ -39,16 +44,23 @@ impl Documents<'_> {
                 blobs.put_back(&sha256).await.map_err(Error::internal)?;
                 continue;
             }
-            let Some((modified, size)) = blobs.set_aside(&sha256).await.map_err(Error::internal)? else {
+            let Some(aside) = blobs.set_aside(&sha256).await.map_err(Error::internal)? else {
                 continue;
             };
-            if modified >= before || self.store().blob_referenced(&sha256).await? {
+            if aside.modified >= before || self.store().blob_referenced(&sha256).await? {
                 blobs.put_back(&sha256).await.map_err(Error::internal)?;
+                continue;
+            }
+            // The grace counts again from when nothing referred to it any more (at the latest,
+            // when it was set aside): a backup copying the blobs after a database dump taken
+            // before the file was deleted still finds it. Set aside, it stays readable.
+            if aside.since.checked_add(grace).is_none_or(|due| due > SystemTime::now()) {
+                done.set_aside += 1;
                 continue;
             }
             blobs.discard(&sha256).await.map_err(Error::internal)?;
             done.removed += 1;
-            done.freed_bytes += size;
+            done.freed_bytes += aside.size;
         }
         Ok(done)
     }
