@@ -1,7 +1,8 @@
 //! Directory sync end to end: a real OpenLDAP (`conformance/slapd.sh`, started by the test
 //! command) with a generated company; a full pass, ten changes made over LDAP, a delta pass
 //! that applies exactly those (and logs them as staff changes), a full pass that finds the
-//! deleted account; and a failing directory that leaves the data as it was.
+//! deleted account; a failing directory that leaves the data as it was; and `portico
+//! sync-ldap --progress`, which reports the phases on stderr and keeps the summary last.
 //!
 //! Needs `PORTICO_TEST_LDAP_*` (see conformance/slapd.sh); under `CI=true` their absence fails.
 
@@ -414,4 +415,93 @@ async fn directory_people_sign_in_with_their_domain_password() {
         .unwrap();
     assert_eq!(web.status().as_u16(), 303, "web login with the domain password");
     s.shutdown().await;
+}
+
+/// `portico sync-ldap` as a script runs it: with `--progress` the phases go to stderr as they
+/// begin, and without it (stderr is a pipe here) nothing but the start line; either way the
+/// last line of the output is the summary the benchmark and the crash suite read.
+#[test]
+fn sync_ldap_reports_its_phases_on_stderr_when_asked() {
+    let Some(e) = env() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("portico.toml");
+    let ou_base = format!("ou=People,{}", e.base);
+    std::fs::write(
+        &conf,
+        format!(
+            "[ldap]\nurl = {:?}\nbind_dn = {:?}\nbind_password = {:?}\nbase_dn = {:?}\nflavor = \"openldap\"\n\
+             department_source = \"ou\"\ndepartment_ou_base = {ou_base:?}\n\
+             disabled = {{ kind = \"equals\", attribute = \"employeeType\", value = \"disabled\" }}\n",
+            e.url, e.bind_dn, e.bind_password, e.base
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let sync = |progress: bool| {
+        let mut args = vec![
+            "sync-ldap",
+            "--full",
+            "--config",
+            conf.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ];
+        if progress {
+            args.push("--progress");
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(&args)
+            .env_remove("PORTICO_DATABASE__URL")
+            .output()
+            .expect("run portico");
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert!(out.status.success(), "{stderr}");
+        (stdout, stderr)
+    };
+
+    // The first import, with --progress.
+    let (stdout, stderr) = sync(true);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("sync-ldap: ")).collect();
+    let at = |prefix: &str| {
+        notes
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} in {stderr}"))
+    };
+    let reading = at("sync-ldap: reading the directory…");
+    let read = at("sync-ldap: reading the directory… ");
+    let applying = at("sync-ldap: applying ");
+    let books = at("sync-ldap: writing the address books…");
+    assert!(
+        reading < read && read < applying && applying < books,
+        "in order: {stderr}"
+    );
+    assert!(notes[read].ends_with(" entries"), "{stderr}");
+    assert!(
+        notes[applying].ends_with(" created, 0 updated, 0 deactivated…"),
+        "a first import only creates: {stderr}"
+    );
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("sync-ldap:")),
+        "stdout only has the summary: {stdout}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("full pass: ") && last.ends_with(" s"),
+        "the summary is the last line: {stdout}"
+    );
+    assert!(last.contains(" created, 0 updated, 0 deactivated, "), "{stdout}");
+
+    // Again, without: no phases. (The other tests change the directory meanwhile, so the
+    // figures are not known.)
+    let (stdout, stderr) = sync(false);
+    assert!(
+        !stderr.contains("sync-ldap: "),
+        "no phases unless asked or on a terminal: {stderr}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("full pass: ") && last.ends_with(" s"), "{stdout}");
 }

@@ -2,7 +2,9 @@
 //! (how many entries the user filter matches, a refused bind, a missing base DN, a server that
 //! cannot be reached or does not answer) within its ten seconds, never shows the bind password,
 //! and is for administrators only; after a sync started from the page, the page shows the
-//! pass's figures and the entries it skipped, with their reasons.
+//! pass's figures and the entries it skipped, with their reasons. While a pass runs (held by a
+//! fake directory), the page shows its phase and refreshes itself, and a second pass ("sync
+//! now", the scheduled job, the service) is refused at once without being recorded as failed.
 //!
 //! The tests against a directory need `PORTICO_TEST_LDAP_*` (see conformance/slapd.sh); without
 //! them they skip, and under `CI=true` their absence fails. They add entries of their own:
@@ -12,14 +14,17 @@
 mod common;
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{ADMIN_PASSWORD, TestServer, csrf, page, post_form};
 use ldap_sync::{DepartmentSource, DisabledRule, Flavor, LdapConfig, Secret};
 use ldap3::{LdapConnAsync, Mod};
-use portico::core::directory::LastPass;
+use portico::core::directory::{LastPass, SyncError, SyncPhase};
 use portico::core::{Actor, ErrorKind};
+use portico::jobs::ldap::JobError;
 use reqwest::StatusCode;
+use tokio::sync::Notify;
 
 const EMP: (&str, &str) = ("emma", "emma-pw");
 
@@ -414,4 +419,202 @@ async fn after_a_sync_the_page_shows_its_figures_and_the_skipped_entries() {
     s.shutdown().await;
     remove(&mut ldap, &ours).await;
     ldap.unbind().await.ok();
+}
+
+/// The page's self-refresh while a sync runs.
+const REFRESH: &str = r#"<meta http-equiv="refresh" content="2">"#;
+
+/// A directory whose full pass tells the test it has begun, then waits until the test lets it
+/// go, and answers with two people.
+struct HeldDirectory {
+    reading: Notify,
+    release: Notify,
+}
+
+impl HeldDirectory {
+    fn new() -> HeldDirectory {
+        HeldDirectory {
+            reading: Notify::new(),
+            release: Notify::new(),
+        }
+    }
+}
+
+impl ldap_sync::DirectorySource for HeldDirectory {
+    async fn full_pass(&self) -> Result<ldap_sync::Snapshot, ldap_sync::DirectoryError> {
+        self.reading.notify_one();
+        self.release.notified().await;
+        Ok(ldap_sync::Snapshot {
+            people: vec![held_person("ann", "Ann Archer"), held_person("leo", "Leo Long")],
+            groups: Vec::new(),
+            org_units: Vec::new(),
+            skipped: Vec::new(),
+            fields: ldap_sync::SyncedFields::all(),
+            cursor: ldap_sync::Cursor::OpenLdap {
+                scope: "test".into(),
+                server: "fake".into(),
+                since: "20300101000000Z".into(),
+            },
+        })
+    }
+
+    async fn delta_pass(&self, _: &ldap_sync::Cursor) -> Result<ldap_sync::DeltaOutcome, ldap_sync::DirectoryError> {
+        Ok(ldap_sync::DeltaOutcome::NeedsFullResync(
+            ldap_sync::ResyncReason::ScopeChanged,
+        ))
+    }
+}
+
+fn held_person(login: &str, name: &str) -> ldap_sync::Person {
+    ldap_sync::Person {
+        external_id: format!("id-{login}"),
+        dn: format!("uid={login},ou=People,dc=corp,dc=test"),
+        login: login.into(),
+        given_name: None,
+        surname: None,
+        display_name: name.into(),
+        email: Some(format!("{login}@corp.test")),
+        phone: None,
+        mobile: None,
+        title: None,
+        department: ldap_sync::DepartmentPath::new(vec!["Board".to_owned()]),
+        manager: None,
+        photo: None,
+        birthday: None,
+        hire_date: None,
+        active: true,
+        groups: Vec::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_is_refused_while_one_runs_and_the_page_follows_it() {
+    // Configured (so the page offers "sync now") towards a port nothing listens on; the first
+    // pass reads the held directory instead.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = ldap_config(
+        &format!("ldap://127.0.0.1:{closed}"),
+        "cn=portico,ou=Services,dc=corp,dc=test",
+        "never-shown-pw",
+        "dc=corp,dc=test",
+        None,
+    );
+    let in_server = config.clone();
+    let s = TestServer::start_with(move |c| c.ldap = Some(in_server)).await;
+    let (cookie, token) = admin(&s).await;
+    let (_, idle) = page(&s, &cookie, "/admin/directory").await;
+    assert!(
+        !idle.contains(REFRESH) && !idle.contains("Sync running since"),
+        "{idle}"
+    );
+
+    // The first pass, watched as the command line watches it, is held while it reads.
+    let system = Actor::system();
+    let held = Arc::new(HeldDirectory::new());
+    let phases: Arc<Mutex<Vec<SyncPhase>>> = Arc::default();
+    let seen = phases.clone();
+    let claim = s
+        .app
+        .core
+        .directory(&system)
+        .claim_sync()
+        .unwrap()
+        .expect("no pass runs yet")
+        .observed(move |phase| seen.lock().unwrap().push(phase));
+    let first = {
+        let (app, held, config) = (s.app.clone(), held.clone(), config.clone());
+        tokio::spawn(async move {
+            let system = Actor::system();
+            app.core
+                .directory(&system)
+                .sync_claimed(&claim, &*held, &config, 24, true)
+                .await
+        })
+    };
+    tokio::time::timeout(Duration::from_secs(30), held.reading.notified())
+        .await
+        .expect("the first pass reads the directory");
+
+    let (st, html) = page(&s, &cookie, "/admin/directory").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.contains(REFRESH),
+        "the page refreshes itself while the pass runs: {html}"
+    );
+    assert!(
+        html.contains("Sync running since ") && html.contains(" UTC — reading the directory</p>"),
+        "{html}"
+    );
+
+    // "Sync now" says that a pass runs, and starts none.
+    let (st, _, html) = post_form(&s, &cookie, "/admin/directory", &[("csrf", &token), ("action", "sync")]).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("A directory sync is already running"), "{html}");
+    assert!(html.contains(REFRESH), "{html}");
+    // The scheduled job's tick is skipped, and another caller of the service refused, at once.
+    let skipped = portico::jobs::ldap::run(&s.app, false).await.expect_err("a pass runs");
+    assert!(matches!(skipped, JobError::Sync(SyncError::Busy)), "{skipped}");
+    let other = HeldDirectory::new();
+    let refused = tokio::time::timeout(
+        Duration::from_secs(10),
+        s.app.core.directory(&system).sync(&other, &config, 24, true),
+    )
+    .await
+    .expect("refused at once")
+    .expect_err("a pass runs");
+    assert!(matches!(refused, SyncError::Busy), "{refused}");
+    let status = s
+        .app
+        .store
+        .directory_state(portico::jobs::ldap::SOURCE)
+        .await
+        .unwrap()
+        .and_then(|state| state.last_status);
+    assert_ne!(status.as_deref(), Some("failed"), "a refused pass is not a failed one");
+
+    held.release.notify_one();
+    let report = tokio::time::timeout(Duration::from_secs(60), first)
+        .await
+        .expect("the first pass ends")
+        .expect("its task")
+        .expect("the first pass");
+    assert_eq!(report.summary.created, 2, "{:?}", report.summary);
+    assert_eq!(
+        *phases.lock().unwrap(),
+        [
+            SyncPhase::Reading { entries: None },
+            SyncPhase::Reading { entries: Some(2) },
+            SyncPhase::Applying {
+                created: 2,
+                updated: 0,
+                deactivated: 0,
+            },
+            SyncPhase::WritingBooks,
+        ],
+        "the phases in order (no photos to store)"
+    );
+
+    // Done: the last result as before, and no more refreshing.
+    let (st, html) = page(&s, &cookie, "/admin/directory").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        !html.contains(REFRESH) && !html.contains("Sync running since"),
+        "{html}"
+    );
+    assert!(html.contains("Last completed sync: full, "), "{html}");
+    assert!(html.contains("<dt>Created</dt><dd>2</dd>"), "{html}");
+
+    // A pass that fails gives the claim back too (nothing listens on the configured port).
+    let failed = portico::jobs::ldap::run(&s.app, true)
+        .await
+        .expect_err("nothing listens");
+    assert!(!matches!(failed, JobError::Sync(SyncError::Busy)), "{failed}");
+    let directory = s.app.core.directory(&system);
+    assert_eq!(directory.sync_progress().unwrap(), None);
+    assert!(directory.claim_sync().unwrap().is_some(), "free again");
+    s.shutdown().await;
 }

@@ -376,7 +376,7 @@ admin-ldap-flavor = Kind
 admin-ldap-users = User filter
 admin-ldap-starttls = STARTTLS
 admin-directory-sync-now = Sync now
-admin-directory-settings-hint = The settings come from the configuration file's [ldap] section. A sync runs in the background; reload this page for its result.
+admin-directory-settings-hint = The settings come from the configuration file's [ldap] section. A sync runs in the background; this page follows it until it ends.
 
 directory-absences = Who is away
 directory-absences-from = First day
@@ -532,3 +532,42 @@ mail-answer-tentative = Maybe
 mail-answer-decline = Decline
 mail-attached = The invitation is attached; your calendar application can add it and answer the organizer.
 mail-attached-too = The invitation is also attached for your calendar application.
+
+admin-directory-progress-running = Sync running since { $since } — { $phase }
+admin-directory-progress-reading = reading the directory
+admin-directory-progress-read = reading the directory ({ $count ->
+    [one] { $count } entry read
+   *[other] { $count } entries read
+})
+admin-directory-progress-photos = storing { $count ->
+    [one] { $count } photo
+   *[other] { $count } photos
+}
+admin-directory-progress-applying = applying the changes: { $created } created, { $updated } updated, { $deactivated } deactivated
+admin-directory-progress-books = writing the address books
+admin-directory-progress-busy = A directory sync is already running; this page shows where it is and refreshes itself until it is done.
+
+rooms-title = Free rooms
+rooms-find = Find rooms
+rooms-find-free = Find a free room
+rooms-date = Day
+rooms-people = People
+rooms-equipment = Equipment
+rooms-midnight-hint = An end of 00:00 is midnight at the end of the day.
+rooms-free = Free rooms
+rooms-none = There are no meeting rooms yet.
+rooms-none-free = No room you may book is free then.
+rooms-room = Room
+rooms-seats = Seats
+rooms-book = Book
+rooms-no-address = has no address to invite
+rooms-not-stated = not stated
+rooms-no-equipment = none
+rooms-unavailable = Not available
+rooms-reason-busy = busy
+rooms-reason-not-yours = you may not book it
+rooms-reason-too-small = too small
+rooms-reason-seats-unknown = seats not stated
+rooms-reason-equipment = lacks equipment
+rooms-bad-range = The end must be after the start.
+rooms-bad-people = Enter the number of people as a whole number from 0 to 100000.

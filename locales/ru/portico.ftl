@@ -384,7 +384,7 @@ admin-ldap-flavor = Тип
 admin-ldap-users = Фильтр пользователей
 admin-ldap-starttls = STARTTLS
 admin-directory-sync-now = Синхронизировать сейчас
-admin-directory-settings-hint = Настройки берутся из раздела [ldap] файла конфигурации. Синхронизация идёт в фоне; обновите страницу, чтобы увидеть результат.
+admin-directory-settings-hint = Настройки берутся из раздела [ldap] файла конфигурации. Синхронизация идёт в фоне; страница следит за ней до конца.
 
 directory-absences = Кто отсутствует
 directory-absences-from = Первый день
@@ -551,3 +551,46 @@ mail-answer-tentative = Возможно
 mail-answer-decline = Отклонить
 mail-attached = Приглашение приложено к письму: ваша программа-календарь может добавить его и ответить организатору.
 mail-attached-too = Приглашение также приложено к письму для вашей программы-календаря.
+
+admin-directory-progress-running = Синхронизация идёт с { $since } — { $phase }
+admin-directory-progress-reading = чтение каталога
+admin-directory-progress-read = чтение каталога ({ $count ->
+    [one] прочитана { $count } запись
+    [few] прочитаны { $count } записи
+    [many] прочитано { $count } записей
+   *[other] прочитано { $count } записи
+})
+admin-directory-progress-photos = сохранение { $count ->
+    [one] { $count } фотографии
+    [few] { $count } фотографий
+    [many] { $count } фотографий
+   *[other] { $count } фотографии
+}
+admin-directory-progress-applying = применение изменений: создано { $created }, изменено { $updated }, отключено { $deactivated }
+admin-directory-progress-books = запись адресных книг
+admin-directory-progress-busy = Синхронизация каталога уже идёт; эта страница показывает, на каком она этапе, и обновляется сама, пока синхронизация не закончится.
+
+rooms-title = Свободные переговорные
+rooms-find = Найти
+rooms-find-free = Найти свободную переговорную
+rooms-date = День
+rooms-people = Сколько человек
+rooms-equipment = Оборудование
+rooms-midnight-hint = Окончание 00:00 — это полночь в конце дня.
+rooms-free = Свободны
+rooms-none = Переговорных пока нет.
+rooms-none-free = В это время нет свободных переговорных, которые вы можете забронировать.
+rooms-room = Переговорная
+rooms-seats = Места
+rooms-book = Забронировать
+rooms-no-address = нет адреса для приглашения
+rooms-not-stated = не указано
+rooms-no-equipment = нет
+rooms-unavailable = Недоступны
+rooms-reason-busy = занята
+rooms-reason-not-yours = вам нельзя её бронировать
+rooms-reason-too-small = мало мест
+rooms-reason-seats-unknown = число мест не указано
+rooms-reason-equipment = нет нужного оборудования
+rooms-bad-range = Окончание должно быть позже начала.
+rooms-bad-people = Укажите число человек — целое число от 0 до 100000.

@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::app::App;
 use crate::config::Config;
 use crate::core::auth::random_token;
+use crate::core::directory::{SyncError, SyncPhase};
 use crate::core::principals::NewAccount;
 use crate::core::{Actor, PrincipalKind};
 
@@ -150,8 +151,34 @@ pub struct SyncLdapArgs {
     /// Read every entry (finds deleted accounts), not only the changes since the last pass.
     #[arg(long)]
     pub full: bool,
+    /// Report the phases on stderr as they begin (the default when stderr is a terminal).
+    #[arg(long)]
+    pub progress: bool,
     #[command(flatten)]
     pub common: Common,
+}
+
+impl SyncLdapArgs {
+    /// The progress reporter the flag and stderr ask for.
+    fn reporter(&self) -> crate::backup::Progress {
+        use std::io::IsTerminal;
+        crate::backup::Progress::new("sync-ldap", self.progress || std::io::stderr().is_terminal())
+    }
+}
+
+/// A sync phase as `sync-ldap` reports it on stderr (after `sync-ldap: `).
+fn phase_line(phase: SyncPhase) -> String {
+    match phase {
+        SyncPhase::Reading { entries: None } => "reading the directory…".to_owned(),
+        SyncPhase::Reading { entries: Some(n) } => format!("reading the directory… {n} entries"),
+        SyncPhase::StoringPhotos { photos } => format!("storing {photos} photos…"),
+        SyncPhase::Applying {
+            created,
+            updated,
+            deactivated,
+        } => format!("applying {created} created, {updated} updated, {deactivated} deactivated…"),
+        SyncPhase::WritingBooks => "writing the address books…".to_owned(),
+    }
 }
 
 #[derive(Args)]
@@ -220,7 +247,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "syncing the directory ({} pass)…",
                 if args.full { "full" } else { "delta or due full" }
             );
-            let result = crate::jobs::ldap::run(&app, args.full).await;
+            let progress = args.reporter();
+            // A new process runs no other pass: the claim is free.
+            let claim = app
+                .core
+                .directory(&Actor::system())
+                .claim_sync()?
+                .ok_or(SyncError::Busy)?
+                .observed(move |phase| progress.note(&phase_line(phase)));
+            let result = crate::jobs::ldap::run_claimed(&app, &claim, args.full).await;
             app.core.close().await;
             let r = result?;
             println!(

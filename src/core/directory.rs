@@ -9,8 +9,14 @@
 //! stored ([`ldap_sync::plan`]), stores photos in the blob store and applies the plan in one
 //! transaction; a directory that is unreachable, refuses the bind or breaks mid-pass changes
 //! nothing, and the failure is recorded.
+//!
+//! A process runs one pass at a time: a pass holds the [`SyncClaim`] ([`Directory::claim_sync`]),
+//! which keeps its phase in memory for the administration page and tells it to an observer
+//! (the command line prints it); a second pass asked for meanwhile is refused
+//! ([`SyncError::Busy`]).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use carddav::{DirectoryPerson, VcardVersion, directory_card};
@@ -61,9 +67,79 @@ pub struct PassReport {
     pub skipped_entries: Vec<ldap_sync::SkippedEntry>,
 }
 
+/// Where a running sync pass is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncPhase {
+    /// Reading the directory; how many person entries were read, once the read is done (the
+    /// connector answers a pass as a whole).
+    Reading { entries: Option<usize> },
+    /// Storing the distinct photos of the people created or updated.
+    StoringPhotos { photos: usize },
+    /// Applying the planned changes in one transaction.
+    Applying {
+        created: usize,
+        updated: usize,
+        deactivated: usize,
+    },
+    /// Regenerating the directory address books.
+    WritingBooks,
+}
+
+/// The pass this process is running: since when (Unix seconds) and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncProgress {
+    pub started_at: i64,
+    pub phase: SyncPhase,
+}
+
+/// The pass running in this process, if any (held by [`Core`], in memory only: a
+/// `portico sync-ldap` beside a server is another process, with its own).
+#[derive(Default)]
+pub(crate) struct SyncMonitor(Mutex<Option<SyncProgress>>);
+
+impl SyncMonitor {
+    fn running(&self) -> MutexGuard<'_, Option<SyncProgress>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The right to run this process's sync pass, and where the pass notes its phases: made by
+/// [`Directory::claim_sync`] and given back when dropped, so a pass that fails, panics or is
+/// cancelled frees it too. Use it with the [`Core`] that made it.
+pub struct SyncClaim {
+    monitor: Arc<SyncMonitor>,
+    observer: Option<Box<dyn Fn(SyncPhase) + Send + Sync>>,
+}
+
+impl SyncClaim {
+    /// Also tells `observer` each phase as it begins (the command line prints them).
+    pub fn observed(mut self, observer: impl Fn(SyncPhase) + Send + Sync + 'static) -> SyncClaim {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    fn enter(&self, phase: SyncPhase) {
+        if let Some(running) = self.monitor.running().as_mut() {
+            running.phase = phase;
+        }
+        if let Some(observer) = &self.observer {
+            observer(phase);
+        }
+    }
+}
+
+impl Drop for SyncClaim {
+    fn drop(&mut self) {
+        *self.monitor.running() = None;
+    }
+}
+
 /// Why a sync pass changed nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
+    /// This process runs a pass already; nothing is recorded.
+    #[error("a directory sync is already running")]
+    Busy,
     #[error("directory: {0}")]
     Directory(#[from] ldap_sync::DirectoryError),
     #[error(transparent)]
@@ -403,8 +479,35 @@ impl<'a> Directory<'a> {
         Some((mime.to_owned(), bytes))
     }
 
-    /// Runs one sync pass from `source` and applies it, then refreshes the books; on failure
-    /// nothing changes and the status row records the error.
+    /// Claims this process's sync pass (administrators): `None` while another pass runs.
+    pub fn claim_sync(&self) -> Result<Option<SyncClaim>> {
+        self.actor.require_admin()?;
+        let monitor = &self.core.directory_sync;
+        {
+            let mut running = monitor.running();
+            if running.is_some() {
+                return Ok(None);
+            }
+            *running = Some(SyncProgress {
+                started_at: crate::store::now(),
+                phase: SyncPhase::Reading { entries: None },
+            });
+        }
+        Ok(Some(SyncClaim {
+            monitor: Arc::clone(monitor),
+            observer: None,
+        }))
+    }
+
+    /// The pass this process is running, if any (administrators).
+    pub fn sync_progress(&self) -> Result<Option<SyncProgress>> {
+        self.actor.require_admin()?;
+        Ok(*self.core.directory_sync.running())
+    }
+
+    /// Runs one sync pass from `source` and applies it, then refreshes the books, unless a
+    /// pass runs already ([`SyncError::Busy`]); on failure nothing changes and the status row
+    /// records the error.
     pub async fn sync(
         &self,
         source: &impl DirectorySource,
@@ -412,8 +515,23 @@ impl<'a> Directory<'a> {
         full_sync_hours: u64,
         force_full: bool,
     ) -> std::result::Result<PassReport, SyncError> {
+        let claim = self.claim_sync()?.ok_or(SyncError::Busy)?;
+        self.sync_claimed(&claim, source, config, full_sync_hours, force_full)
+            .await
+    }
+
+    /// [`Directory::sync`] under a claim already made (the page claims before it answers, the
+    /// pass runs after).
+    pub async fn sync_claimed(
+        &self,
+        claim: &SyncClaim,
+        source: &impl DirectorySource,
+        config: &LdapConfig,
+        full_sync_hours: u64,
+        force_full: bool,
+    ) -> std::result::Result<PassReport, SyncError> {
         self.actor.require_admin()?;
-        match self.sync_pass(source, config, full_sync_hours, force_full).await {
+        match self.sync_pass(claim, source, config, full_sync_hours, force_full).await {
             Ok(report) => {
                 if let Err(e) = self.record_pass(&report).await {
                     tracing::error!(error = %e, "could not record the directory sync's figures");
@@ -437,6 +555,7 @@ impl<'a> Directory<'a> {
 
     async fn sync_pass(
         &self,
+        claim: &SyncClaim,
         source: &impl DirectorySource,
         config: &LdapConfig,
         full_sync_hours: u64,
@@ -450,6 +569,7 @@ impl<'a> Directory<'a> {
             .and_then(|s| s.last_full_at)
             .is_none_or(|at| crate::store::now().saturating_sub(at) >= full_every);
         let cursor = state.and_then(|s| s.cursor).and_then(|c| Cursor::decode(&c).ok());
+        claim.enter(SyncPhase::Reading { entries: None });
         let pass = match cursor {
             Some(cursor) if !force_full && !full_due => match source.delta_pass(&cursor).await? {
                 DeltaOutcome::Changes(delta) => SyncPass::Delta(delta),
@@ -460,11 +580,20 @@ impl<'a> Directory<'a> {
             },
             _ => SyncPass::Full(source.full_pass().await?),
         };
+        claim.enter(SyncPhase::Reading {
+            entries: Some(pass.people().len() + pass.skipped().len()),
+        });
         let local = store.directory_people().await?;
         let planned = plan(&local, &pass);
         planned.check_deactivation_limit(&local, config.max_deactivate_percent)?;
-        let photos = self.store_photos(&planned).await?;
+        let photos = self.store_photos(claim, &planned).await?;
+        claim.enter(SyncPhase::Applying {
+            created: planned.create.len(),
+            updated: planned.update.len(),
+            deactivated: planned.deactivate.len(),
+        });
         let summary = store.apply_directory_plan(LDAP_SOURCE, &planned, &photos).await?;
+        claim.enter(SyncPhase::WritingBooks);
         self.refresh_books().await?;
         Ok(PassReport {
             full: planned.full,
@@ -477,7 +606,11 @@ impl<'a> Directory<'a> {
     /// Stores the photos of the people a plan creates or updates, each distinct picture once
     /// and several at a time (each is a file made durable on its own); answers each person's
     /// blob digest by external id.
-    async fn store_photos(&self, planned: &Plan) -> std::result::Result<HashMap<String, String>, BlobError> {
+    async fn store_photos(
+        &self,
+        claim: &SyncClaim,
+        planned: &Plan,
+    ) -> std::result::Result<HashMap<String, String>, BlobError> {
         let mut by_picture: HashMap<&[u8], Vec<&str>> = HashMap::new();
         for person in planned.create.iter().chain(planned.update.iter().map(|u| &u.person)) {
             if let Some(photo) = &person.photo {
@@ -497,6 +630,9 @@ impl<'a> Directory<'a> {
                 )
             })
             .collect();
+        if !pictures.is_empty() {
+            claim.enter(SyncPhase::StoringPhotos { photos: pictures.len() });
+        }
         let blobs = &self.core.blobs;
         let stored: Vec<(Vec<String>, String)> = futures_util::stream::iter(pictures)
             .map(|(picture, people)| async move {

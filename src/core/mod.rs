@@ -88,6 +88,8 @@ pub struct Core {
     /// Library roots and calendar homes known to exist, so requests skip the check after
     /// the first (they are never deleted).
     provisioned: Mutex<HashSet<String>>,
+    /// The directory sync pass this process runs, if any (one at a time).
+    directory_sync: Arc<directory::SyncMonitor>,
 }
 
 impl Core {
@@ -97,6 +99,7 @@ impl Core {
             blobs,
             settings,
             provisioned: Mutex::new(HashSet::new()),
+            directory_sync: Arc::default(),
         }
     }
 

@@ -1,13 +1,14 @@
 //! The directory sync job: connects to LDAP / Active Directory (`connectors/ldap_sync`) and
 //! lets `crate::core::directory` apply a pass, on demand (`portico sync-ldap`) or every
 //! `directory.sync_interval_minutes` while serving. A directory that is unreachable, refuses
-//! the bind or breaks mid-pass changes nothing: the error is returned and recorded.
+//! the bind or breaks mid-pass changes nothing: the error is returned and recorded. One pass
+//! runs at a time: a tick that finds one running (started from the page) is skipped.
 
 use ldap_sync::Ldap3Source;
 
 use crate::app::App;
 use crate::core::Actor;
-use crate::core::directory::{PassReport, SyncError};
+use crate::core::directory::{PassReport, SyncClaim, SyncError};
 
 /// The status-row key of the configured directory.
 pub use crate::core::directory::LDAP_SOURCE as SOURCE;
@@ -22,8 +23,19 @@ pub enum JobError {
     Sync(#[from] SyncError),
 }
 
-/// Runs one pass and applies it.
+/// Runs one pass and applies it, unless one is running already ([`SyncError::Busy`]).
 pub async fn run(app: &App, force_full: bool) -> Result<PassReport, JobError> {
+    let claim = app
+        .core
+        .directory(&Actor::system())
+        .claim_sync()
+        .map_err(SyncError::from)?
+        .ok_or(SyncError::Busy)?;
+    run_claimed(app, &claim, force_full).await
+}
+
+/// Runs one pass under `claim` ([`crate::core::directory::Directory::claim_sync`]) and applies it.
+pub async fn run_claimed(app: &App, claim: &SyncClaim, force_full: bool) -> Result<PassReport, JobError> {
     let config = app.config.ldap.as_ref().ok_or(JobError::NotConfigured)?;
     let system = Actor::system();
     let directory = app.core.directory(&system);
@@ -37,7 +49,7 @@ pub async fn run(app: &App, force_full: bool) -> Result<PassReport, JobError> {
         }
     };
     Ok(directory
-        .sync(&source, config, app.config.directory.full_sync_hours, force_full)
+        .sync_claimed(claim, &source, config, app.config.directory.full_sync_hours, force_full)
         .await?)
 }
 
@@ -52,6 +64,10 @@ pub fn spawn_schedule(app: std::sync::Arc<App>) {
         loop {
             tick.tick().await;
             let result = run(&app, false).await;
+            if let Err(JobError::Sync(SyncError::Busy)) = result {
+                tracing::info!("directory sync skipped: another pass is still running");
+                continue;
+            }
             app.metrics.job("directory_sync", result.is_ok());
             match result {
                 Ok(r) => tracing::info!(

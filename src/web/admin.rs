@@ -5,9 +5,10 @@
 //! `/admin/app-passwords` (any user's app passwords, to revoke; creating one stays with its
 //! owner) and `/admin/directory` (the LDAP settings with the secret masked, the last sync's
 //! result with its figures and skipped entries, "sync now", and "test connection", whose
-//! outcome is the answer to its post). Each form posts back to its page with the session's
-//! CSRF token; a change to people or departments regenerates the directory address books at
-//! once, so CardDAV clients see it.
+//! outcome is the answer to its post; while a sync runs, its phase, with the page refreshing
+//! itself every two seconds and "sync now" refused). Each form posts back to its page with the
+//! session's CSRF token; a change to people or departments regenerates the directory address
+//! books at once, so CardDAV clients see it.
 //! Users the directory sync manages keep what the directory owns (password, active state).
 
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use hyper::body::Incoming;
 use ldap_sync::{ProbeFailure, ProbeReport};
 
 use crate::core::calendars::RoomDetails;
-use crate::core::directory::{EmployeeFields, LastPass, NewEmployee, SkipKind, SkippedNote};
+use crate::core::directory::{EmployeeFields, LastPass, NewEmployee, SkipKind, SkippedNote, SyncPhase, SyncProgress};
 use crate::core::principals::NewAccount;
 use crate::core::{Error, ErrorKind, PrincipalKind};
 use crate::edge::body::{Body, read_limited};
@@ -179,6 +180,8 @@ struct AdminPage {
     app_passwords: Vec<AppPasswordRow>,
     /// Whether a directory (LDAP) is configured.
     directory: bool,
+    /// The running sync in words (the page then refreshes itself).
+    running: Option<String>,
     last_pass: Option<LastPassView>,
 }
 
@@ -276,6 +279,7 @@ async fn render(
         owner: query.get("login").cloned().unwrap_or_default(),
         app_passwords: Vec::new(),
         directory: ctx.app.config.ldap.is_some(),
+        running: None,
         last_pass: None,
     };
     match section {
@@ -415,6 +419,7 @@ async fn render(
                 ),
                 None => fact("admin-directory-sync", lang.t("admin-directory-never")),
             });
+            page.running = directory.sync_progress()?.map(|p| progress_text(lang, &p));
             page.last_pass = directory.last_pass().await?.map(|last| last_pass_view(lang, last));
         }
         Section::Rooms => {
@@ -512,6 +517,37 @@ fn probe_text(lang: Lang, outcome: &Result<ProbeReport, ProbeFailure>) -> Result
             &[("code", number(u64::from(*code))), ("detail", text(message))],
         ),
     })
+}
+
+/// The running sync in words: since when, and its phase.
+fn progress_text(lang: Lang, progress: &SyncProgress) -> String {
+    let count = |n: usize| FluentValue::from(i64::try_from(n).unwrap_or(i64::MAX));
+    let phase = match progress.phase {
+        SyncPhase::Reading { entries: None } => lang.t("admin-directory-progress-reading"),
+        SyncPhase::Reading { entries: Some(n) } => lang.t_args("admin-directory-progress-read", &[("count", count(n))]),
+        SyncPhase::StoringPhotos { photos } => {
+            lang.t_args("admin-directory-progress-photos", &[("count", count(photos))])
+        }
+        SyncPhase::Applying {
+            created,
+            updated,
+            deactivated,
+        } => lang.t_args(
+            "admin-directory-progress-applying",
+            &[
+                ("created", count(created)),
+                ("updated", count(updated)),
+                ("deactivated", count(deactivated)),
+            ],
+        ),
+        SyncPhase::WritingBooks => lang.t("admin-directory-progress-books"),
+    };
+    let since = chrono::DateTime::from_timestamp(progress.started_at, 0)
+        .map_or_else(|| "—".to_owned(), |t| t.format("%H:%M:%S UTC").to_string());
+    lang.t_args(
+        "admin-directory-progress-running",
+        &[("since", FluentValue::from(since)), ("phase", FluentValue::from(phase))],
+    )
 }
 
 fn last_pass_view(lang: Lang, last: LastPass) -> LastPassView {
@@ -711,10 +747,15 @@ async fn command(ctx: &Ctx, v: &Visitor, section: Section, form: &HashMap<String
             if ctx.app.config.ldap.is_none() {
                 return Err(Error::invalid(v.lang.t("admin-directory-none")));
             }
-            // A pass takes a while: it runs on its own; the page shows its result when done.
+            // One pass at a time: claimed here, so a second press is told at once.
+            let Some(claim) = directory.claim_sync()? else {
+                return Err(Error::conflict(v.lang.t("admin-directory-progress-busy")));
+            };
+            // A pass takes a while: it runs on its own; the page follows it and shows its
+            // result when done.
             let app = ctx.app.clone();
             tokio::spawn(async move {
-                let result = crate::jobs::ldap::run(&app, false).await;
+                let result = crate::jobs::ldap::run_claimed(&app, &claim, false).await;
                 app.metrics.job("directory_sync", result.is_ok());
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "directory sync (started from the web) failed");

@@ -3,14 +3,16 @@
 //! `/calendar/event` (an event: its details, and for those who may write it the form that
 //! changes or deletes it, the whole series or one occurrence) and `/calendar/colors.css`
 //! (the calendars' colours as a style sheet of our own origin, since the page policy allows
-//! no inline styles), and `/calendar/settings` (each own calendar's visibility, secret feed
+//! no inline styles), `/calendar/settings` (each own calendar's visibility, secret feed
 //! link and grants to colleagues, groups and departments, and the colleagues' calendars kept
-//! as favourites). Everything goes through [`crate::core::calendars`] as the visitor.
+//! as favourites), and `/calendar/rooms` (the rooms free for a time, in `rooms.rs`). Everything
+//! goes through [`crate::core::calendars`] as the visitor.
 //!
 //! Times are shown and entered in the visitor's time zone (UTC when they set none); the week
 //! starts on Monday in Russian and on Sunday in English.
 
 mod availability;
+mod rooms;
 
 use std::collections::HashMap;
 
@@ -22,7 +24,7 @@ use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 
 use crate::core::authz::Action;
-use crate::core::calendars::{AccessLevel, CalendarRef, CalendarView, Room};
+use crate::core::calendars::{AccessLevel, CalendarRef, CalendarView, Room, RoomDetails};
 use crate::core::{Error, ErrorKind};
 use crate::edge::body::{Body, full, read_limited};
 use crate::edge::error::AppError;
@@ -230,6 +232,7 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
         (true, "/calendar/colors.css") => colors(ctx, &v).await,
         (true, "/calendar/new") => new_form(ctx, &v, &query).await,
         (true, "/calendar/event") => event_page(ctx, &v, &query).await,
+        (true, "/calendar/rooms") => rooms::page(ctx, &v, req.uri().query()).await,
         (true, "/calendar/settings") => settings_page(ctx, &v, &req_origin(), None, StatusCode::OK).await,
         (false, "/calendar/settings") => {
             if *req.method() != Method::POST {
@@ -278,7 +281,9 @@ pub async fn calendar(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body
                 .await?;
             Ok(redirect(StatusCode::SEE_OTHER, "/"))
         }
-        (false, "/calendar" | "/calendar/colors.css") => Err(AppError::MethodNotAllowed { allow: "GET" }),
+        (false, "/calendar" | "/calendar/colors.css" | "/calendar/rooms") => {
+            Err(AppError::MethodNotAllowed { allow: "GET" })
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -605,7 +610,9 @@ fn back_to(day: &str) -> String {
     format!("/calendar?date={day}")
 }
 
-/// `GET /calendar/new?date=…&cal=…`
+/// `GET /calendar/new?date=…&cal=…[&start=HH:MM][&end=HH:MM][&room=LOGIN]`: the free-rooms
+/// page's "book" links fill in the times and tick the room. An end at or before the start is
+/// on the next day; without times the form says 09:00–10:00.
 async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Result<Response<Body>, AppError> {
     let lang = v.lang;
     let zone = Zone::of(v);
@@ -614,7 +621,22 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
     let chosen = query.get("cal").map_or("calendar", String::as_str);
     let (repeats, rrule_kept) = repeat_choices(lang, None);
     let iso = day.format("%Y-%m-%d").to_string();
-    let rooms = room_boxes(ctx, v).await?;
+    let start = query
+        .get("start")
+        .and_then(|t| parse_time(t))
+        .or_else(|| NaiveTime::from_hms_opt(9, 0, 0))
+        .unwrap_or(NaiveTime::MIN);
+    let end = query
+        .get("end")
+        .and_then(|t| parse_time(t))
+        .unwrap_or_else(|| start + TimeDelta::hours(1));
+    let end_day = if end <= start {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
+    let invited: Vec<String> = query.get("room").cloned().into_iter().collect();
+    let rooms = boxes_of(v, ctx.app.core.calendars(&v.actor).rooms().await?, &invited);
     let form = EventForm {
         action: "/calendar/new",
         edits_guests: true,
@@ -628,9 +650,9 @@ async fn new_form(ctx: &Ctx, v: &Visitor, query: &HashMap<String, String>) -> Re
         description: String::new(),
         all_day: false,
         start_date: iso.clone(),
-        start_time: "09:00".into(),
-        end_date: iso.clone(),
-        end_time: "10:00".into(),
+        start_time: start.format("%H:%M").to_string(),
+        end_date: end_day.format("%Y-%m-%d").to_string(),
+        end_time: end.format("%H:%M").to_string(),
         repeats,
         rrule_kept,
         private: false,
@@ -656,20 +678,23 @@ fn boxes_of(v: &Visitor, rooms: Vec<Room>, invited: &[String]) -> Vec<RoomBox> {
     rooms
         .into_iter()
         .filter(|r| r.principal.email.is_some())
-        .map(|r| {
-            let mut about: Vec<String> = Vec::new();
-            if r.details.capacity > 0 {
-                about.push(v.lang.t_count("calendar-room-seats", r.details.capacity));
-            }
-            about.extend(r.details.equipment.iter().cloned());
-            RoomBox {
-                checked: invited.contains(&r.principal.login),
-                about: about.join(" · "),
-                login: r.principal.login,
-                name: r.principal.display_name,
-            }
+        .map(|r| RoomBox {
+            checked: invited.contains(&r.principal.login),
+            about: room_about(v.lang, &r.details),
+            login: r.principal.login,
+            name: r.principal.display_name,
         })
         .collect()
+}
+
+/// A room's seats (when stated) and equipment in a few words: `4 seats · projector`.
+fn room_about(lang: Lang, details: &RoomDetails) -> String {
+    let mut about: Vec<String> = Vec::new();
+    if details.capacity > 0 {
+        about.push(lang.t_count("calendar-room-seats", details.capacity));
+    }
+    about.extend(details.equipment.iter().cloned());
+    about.join(" · ")
 }
 
 /// The logins of the rooms ticked on a sent form (fields `room.{login}`).
