@@ -225,7 +225,7 @@ impl<'a> Directory<'a> {
     }
 
     /// Every active employee as the directory shows them.
-    pub async fn people(&self) -> Result<Vec<DirectoryEntry>> {
+    pub async fn people(&self) -> Result<std::sync::Arc<Vec<DirectoryEntry>>> {
         self.require_signed_in()?;
         Ok(self.store().directory_entries().await?)
     }
@@ -342,7 +342,7 @@ impl<'a> Directory<'a> {
         let entries = store.directory_entries().await?;
         let mut everyone: Cards = BTreeMap::new();
         let mut departments: BTreeMap<String, (String, Cards)> = BTreeMap::new();
-        for e in &entries {
+        for e in entries.iter() {
             let photo = match &e.photo_sha256 {
                 Some(sha) => self.read_photo(sha).await,
                 None => None,

@@ -3,6 +3,8 @@
 //! Only what the demo company and the principals need today; the LDAP sync will add the
 //! staff-change log and identity columns.
 
+use std::sync::Arc;
+
 use sqlx::FromRow;
 
 use super::{Store, StoreError, now};
@@ -186,7 +188,19 @@ pub struct DirectoryEntry {
 
 impl Store {
     /// Every active user with an employee record, for the directory address books.
-    pub async fn directory_entries(&self) -> Result<Vec<DirectoryEntry>, StoreError> {
+    /// Every active employee as the directory shows them, sorted by login; kept while nothing
+    /// changes ([`super::Kept`]).
+    pub async fn directory_entries(&self) -> Result<Arc<Vec<DirectoryEntry>>, StoreError> {
+        let version = self.directory_version().await?;
+        if let Some(entries) = self.kept(version, |k| k.entries.clone()) {
+            return Ok(entries);
+        }
+        let entries = Arc::new(self.read_directory_entries().await?);
+        self.keep(version, |k| k.entries = Some(entries.clone()));
+        Ok(entries)
+    }
+
+    async fn read_directory_entries(&self) -> Result<Vec<DirectoryEntry>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.id AS principal_id, p.login, p.external_id, p.display_name, p.email, e.given_name, e.surname, \
              e.phone, e.mobile, e.title, e.birthday, e.photo_sha256, d.name AS department_name, \

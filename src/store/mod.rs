@@ -49,6 +49,7 @@ pub use scheduling::{InboxItem, OwnedItem, ScheduleTx};
 pub use user_settings::UserSettings;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::AnyPoolOptions;
@@ -93,6 +94,21 @@ pub struct Store {
     /// between tries); on PostgreSQL the same pool as `pool`.
     writer: AnyPool,
     dialect: Dialect,
+    /// Reads of the people kept while they are unchanged ([`Kept`]).
+    kept: Arc<std::sync::Mutex<Kept>>,
+}
+
+/// The directory's people and the principal lists as last read, at the `directory_version`
+/// they were read at. Triggers (migration 0021) move that number on every write to the
+/// principals, employees and departments, whichever code or connection makes it, so a copy of
+/// the current version is the database's answer: the directory pages read all people on every
+/// request, and one small query replaces thousands of rows. A version is always read before
+/// the rows, so a write in between makes a copy look older than it is, never fresher.
+#[derive(Default)]
+struct Kept {
+    version: i64,
+    entries: Option<Arc<Vec<DirectoryEntry>>>,
+    principals: std::collections::HashMap<&'static str, Arc<Vec<Principal>>>,
 }
 
 impl Store {
@@ -130,7 +146,39 @@ impl Store {
                 })?,
             Dialect::Postgres => pool.clone(),
         };
-        Ok(Store { pool, writer, dialect })
+        Ok(Store {
+            pool,
+            writer,
+            dialect,
+            kept: Arc::default(),
+        })
+    }
+
+    /// The current `directory_version` ([`Kept`]).
+    async fn directory_version(&self) -> Result<i64, StoreError> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM directory_version WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(version)
+    }
+
+    /// What `pick` finds in the copy kept at `version`; `None` when the copy is of another.
+    fn kept<T>(&self, version: i64, pick: impl FnOnce(&Kept) -> Option<T>) -> Option<T> {
+        let kept = self.kept.lock().ok()?;
+        if kept.version == version { pick(&kept) } else { None }
+    }
+
+    /// Keeps a read made at `version` (dropping what was kept at another).
+    fn keep(&self, version: i64, put: impl FnOnce(&mut Kept)) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.version != version {
+                *kept = Kept {
+                    version,
+                    ..Kept::default()
+                };
+            }
+            put(&mut kept);
+        }
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -1,5 +1,7 @@
 //! The `principals` table: users, groups and resources (meeting rooms), and their passwords.
 
+use std::sync::Arc;
+
 use sqlx::FromRow;
 
 use super::{Store, StoreError, is_unique_violation, now};
@@ -218,10 +220,19 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// The principals of a kind by login; kept while nothing changes ([`super::Kept`]).
     pub async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError> {
+        let version = self.directory_version().await?;
+        if let Some(list) = self.kept(version, |k| k.principals.get(kind.as_str()).cloned()) {
+            return Ok(list.as_ref().clone());
+        }
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE kind = $1 ORDER BY login");
         let rows: Vec<PrincipalRow> = sqlx::query_as(sql).bind(kind.as_str()).fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        let list: Vec<Principal> = rows.into_iter().map(Into::into).collect();
+        self.keep(version, |k| {
+            k.principals.insert(kind.as_str(), Arc::new(list.clone()));
+        });
+        Ok(list)
     }
 
     /// The group principal of a team, created the first time it is needed.

@@ -325,8 +325,8 @@ async fn render(
             let departments: HashMap<String, String> = directory
                 .people()
                 .await?
-                .into_iter()
-                .filter_map(|p| Some((p.login, p.department_name?)))
+                .iter()
+                .filter_map(|p| Some((p.login.clone(), p.department_name.clone()?)))
                 .collect();
             let needle = page.q.to_lowercase();
             let mut users: Vec<UserRow> = principals

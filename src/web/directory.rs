@@ -110,7 +110,7 @@ fn initial(p: &DirectoryEntry) -> Option<char> {
 }
 
 /// People in directory order: by surname, then given name.
-fn sort_people(people: &mut [DirectoryEntry]) {
+fn sort_people(people: &mut [&DirectoryEntry]) {
     people.sort_by_cached_key(|p| {
         (
             p.surname.as_deref().unwrap_or(&p.display_name).to_lowercase(),
@@ -242,12 +242,13 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
             _ => return Err(AppError::NotFound),
         }
     }
-    let mut people = ctx.app.core.directory(&v.actor).people().await?;
+    let everyone = ctx.app.core.directory(&v.actor).people().await?;
+    let mut people: Vec<&DirectoryEntry> = everyone.iter().collect();
     sort_people(&mut people);
     let lang = v.lang;
     match path.trim_start_matches("/directory").trim_start_matches('/') {
         "" => {
-            let mut letters: Vec<char> = people.iter().filter_map(initial).collect();
+            let mut letters: Vec<char> = people.iter().filter_map(|p| initial(p)).collect();
             letters.sort_unstable();
             letters.dedup();
             let rows: Vec<Row> = people
@@ -275,7 +276,7 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
         }
         "export.csv" => export(&people, &query, lang),
         "export.vcf" => {
-            let chosen: Vec<&DirectoryEntry> = people.iter().filter(|p| query.matches(p)).collect();
+            let chosen: Vec<&DirectoryEntry> = people.iter().copied().filter(|p| query.matches(p)).collect();
             let cards = ctx.app.core.directory(&v.actor).vcards(&chosen)?;
             let mut resp = Response::new(full(cards));
             let h = resp.headers_mut();
@@ -290,7 +291,7 @@ pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result
             Ok(resp)
         }
         login => {
-            let Some(person) = people.iter().find(|p| p.login == login).cloned() else {
+            let Some(person) = people.iter().find(|p| p.login == login).map(|p| (*p).clone()) else {
                 return Err(AppError::NotFound);
             };
             let manager = person.manager_login.as_ref().map(|m| Link {
@@ -334,7 +335,7 @@ fn cell(text: &str) -> String {
 }
 
 /// The search's people as CSV (UTF-8 with a byte-order mark, so that Excel reads Cyrillic).
-fn export(people: &[DirectoryEntry], query: &Query, lang: super::i18n::Lang) -> Result<Response<Body>, AppError> {
+fn export(people: &[&DirectoryEntry], query: &Query, lang: super::i18n::Lang) -> Result<Response<Body>, AppError> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let heading = [
         "directory-name",
