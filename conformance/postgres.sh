@@ -4,7 +4,8 @@
 # usage: conformance/postgres.sh start|stop|url|status
 #   start   install Debian's postgresql if needed (without its default cluster), create a new
 #           cluster in a temp dir under ${TMPDIR:-/tmp} (owned by user postgres), start it on a free
-#           port on 127.0.0.1 with durability off (fsync, synchronous_commit, full_page_writes),
+#           port on 127.0.0.1 with durability off (fsync, synchronous_commit, full_page_writes;
+#           PORTICO_PG_DURABLE=1 keeps it),
 #           create role and database `portico` (the role may CREATEDB, for per-test databases).
 #           The last line on stdout is the URL: postgres://portico:PASSWORD@127.0.0.1:PORT/portico
 #           If the cluster is already running, just prints the URL again.
@@ -17,6 +18,8 @@
 #                     cluster again (default ${TMPDIR:-/tmp}/portico-postgres-state); give each
 #                     concurrent user its own
 #   PG_BIN            PostgreSQL's bin dir (default: newest /usr/lib/postgresql/*/bin)
+#   PORTICO_PG_DURABLE=1  keep PostgreSQL's durability (fsync, synchronous commits, full page
+#                     writes) on, as a benchmark against SQLite with synchronous=FULL needs
 #
 # Needs root (we are root on the test machines): the server runs as user postgres via runuser.
 # The superuser `postgres` is reachable without password only through the cluster's private
@@ -84,11 +87,12 @@ cmd_start() {
     -E UTF8 --locale=C --no-sync >"$CLUSTER/initdb.log" 2>&1 ||
     { tail -n 20 "$CLUSTER/initdb.log" >&2; die "initdb failed"; }
 
-  local ok=0 _
+  local ok=0 _ DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PORTICO_PG_DURABLE:-0}" = 1 ] && DURABILITY=""
   for _ in 1 2 3; do
     PORT=$(free_port)
     if as_pg "$BIN/pg_ctl" -D "$CLUSTER/data" -l "$CLUSTER/postgres.log" -w -t 60 -o \
-      "-p $PORT -k '$CLUSTER/run' -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      "-p $PORT -k '$CLUSTER/run' -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 $DURABILITY -c max_connections=200" \
       start >/dev/null 2>&1; then
       ok=1; break
     fi

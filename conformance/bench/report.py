@@ -13,10 +13,10 @@ import json
 import os
 import re
 
-CAL = ["portico", "radicale", "xandikos"]
-FILES = ["portico", "apache", "dufs"]
-NAMES = {"portico": "Portico", "radicale": "Radicale", "xandikos": "Xandikos",
-         "apache": "Apache", "dufs": "dufs"}
+CAL = ["portico", "portico_pg", "radicale", "xandikos"]
+FILES = ["portico", "portico_pg", "apache", "dufs"]
+NAMES = {"portico": "Portico", "portico_pg": "Portico on PostgreSQL", "radicale": "Radicale",
+         "xandikos": "Xandikos", "apache": "Apache", "dufs": "dufs"}
 
 
 def read_meta(path):
@@ -38,7 +38,7 @@ def read_meta(path):
                 k, _, v = part.partition("=")
                 if k == "note":
                     notes.append(v)
-                elif k in ("portico", "radicale", "xandikos", "apache", "dufs"):
+                elif k in NAMES:
                     versions[k] = v
                 else:
                     meta[k] = v
@@ -226,7 +226,7 @@ def main():
     frow(f"7 {clients} clients × {fsecs} s PROPFIND/GET: p99", "w7_files_mix", lambda w: w["p99_ms"] / 1000 if "p99_ms" in w else None, fmt_s, False)
 
     # ---- RSS ----------------------------------------------------------------------------------
-    allsrv = [s for s in ["portico", "radicale", "xandikos", "apache", "dufs"] if s in res]
+    allsrv = [s for s in NAMES if s in res]
     rt = Table("Peak RSS during each workload, MiB (VmHWM reset before each; whole process tree)",
                [NAMES[s] for s in allsrv])
     for key, label in (("load", "load (calendars, address book)"), ("w1_propfind", "1 PROPFIND Depth 1"),
