@@ -77,6 +77,12 @@ impl Progress {
     }
 
     /// A reporter that prints nothing.
+    /// A reporter that writes when `asked` (a `--progress` flag) or when stderr is a terminal.
+    pub fn on_stderr(verb: &'static str, asked: bool) -> Progress {
+        use std::io::IsTerminal;
+        Progress::new(verb, asked || std::io::stderr().is_terminal())
+    }
+
     pub fn silent() -> Progress {
         Progress::new("", false)
     }

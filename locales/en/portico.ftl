@@ -53,10 +53,6 @@ home-people = { $count ->
    *[other] { $count } colleagues
 }
 
-change-hired = joined
-change-left = left
-change-moved = moved
-change-updated = updated
 
 settings-title = Settings
 settings-language = Language

@@ -56,10 +56,6 @@ home-people = { $count ->
    *[other] { $count } сотрудника
 }
 
-change-hired = принят
-change-left = уволен
-change-moved = переведён
-change-updated = изменён
 
 settings-title = Настройки
 settings-language = Язык

@@ -10,13 +10,16 @@ INSERT INTO directory_version (id, version) VALUES (1, 0);
 CREATE FUNCTION bump_directory_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE directory_version SET version = version + 1;
-    RETURN NULL;
+    RETURN NULL; -- ignored for statement triggers
 END
 $$;
 
-CREATE TRIGGER principals_directory_version AFTER INSERT OR UPDATE OR DELETE ON principals
+-- BEFORE each statement: a transaction locks the version row before any row of the three
+-- tables, so two writers always take their locks in the same order (an AFTER trigger would
+-- lock rows first and the version row last, and two such writers could deadlock).
+CREATE TRIGGER principals_directory_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON principals
     FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
-CREATE TRIGGER employees_directory_version AFTER INSERT OR UPDATE OR DELETE ON employees
+CREATE TRIGGER employees_directory_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON employees
     FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();
-CREATE TRIGGER departments_directory_version AFTER INSERT OR UPDATE OR DELETE ON departments
+CREATE TRIGGER departments_directory_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON departments
     FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_version();

@@ -90,14 +90,6 @@ pub struct BackupArgs {
     pub common: Common,
 }
 
-impl BackupArgs {
-    /// The progress reporter the flag and stderr ask for.
-    fn reporter(&self, verb: &'static str) -> crate::backup::Progress {
-        use std::io::IsTerminal;
-        crate::backup::Progress::new(verb, self.progress || std::io::stderr().is_terminal())
-    }
-}
-
 #[derive(Args)]
 pub struct ServeArgs {
     #[command(flatten)]
@@ -156,14 +148,6 @@ pub struct SyncLdapArgs {
     pub progress: bool,
     #[command(flatten)]
     pub common: Common,
-}
-
-impl SyncLdapArgs {
-    /// The progress reporter the flag and stderr ask for.
-    fn reporter(&self) -> crate::backup::Progress {
-        use std::io::IsTerminal;
-        crate::backup::Progress::new("sync-ldap", self.progress || std::io::stderr().is_terminal())
-    }
 }
 
 /// A sync phase as `sync-ldap` reports it on stderr (after `sync-ldap: `).
@@ -247,7 +231,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "syncing the directory ({} pass)…",
                 if args.full { "full" } else { "delta or due full" }
             );
-            let progress = args.reporter();
+            let progress = crate::backup::Progress::on_stderr("sync-ldap", args.progress);
             // A new process runs no other pass: the claim is free.
             let claim = app
                 .core
@@ -273,7 +257,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup(args) => {
             let app = App::open(load_config(&args.common, None)?).await?;
-            let progress = args.reporter("backup");
+            let progress = crate::backup::Progress::on_stderr("backup", args.progress);
             progress.note(&format!("writing {}", args.file.display()));
             let result = crate::core::system::backup(&app.core, &Actor::system(), &args.file, progress).await;
             app.core.close().await;
@@ -292,7 +276,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("restore writes an SQLite data directory; with PostgreSQL restore the dump with pg_restore");
             }
             let data = config.storage.data_dir.clone();
-            let mut progress = args.reporter("restore");
+            let mut progress = crate::backup::Progress::on_stderr("restore", args.progress);
             progress.note(&format!("reading {} into {}", args.file.display(), data.display()));
             let manifest = crate::backup::restore(&args.file, &data, &mut progress)?;
             // Opening it applies any newer migrations and proves the database reads.

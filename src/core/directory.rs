@@ -30,6 +30,7 @@ use crate::store::{
     StoreError,
 };
 pub use crate::store::{DepartmentRow, DirectoryEntry, EmployeeFields, StaffChangeRow};
+pub use ldap_sync::{ProbeFailure, ProbeReport};
 
 /// The login of the system principal that owns the directory books.
 const OWNER: &str = "_directory";

@@ -44,9 +44,10 @@ pub async fn status(core: &Core, actor: &Actor) -> Result<Status> {
 
 /// Writes a backup of the SQLite database and every blob it refers to into `archive`, while
 /// the server may go on serving: the database is snapshotted in one transaction first (`VACUUM
-/// INTO`), then the blobs that snapshot refers to are copied (blobs never change, and each was
-/// stored before the snapshot; one deleted since and removed by a blob cleanup meanwhile fails
-/// the backup). `progress` follows the blobs as they are copied.
+/// INTO`), then the blobs that snapshot refers to are copied (blobs never change, each was
+/// stored before the snapshot, and one deleted since stays readable for the cleanup's grace;
+/// a backup slower than that may find one gone and fails). `progress` follows the blobs as
+/// they are copied.
 pub async fn backup(
     core: &Core,
     actor: &Actor,

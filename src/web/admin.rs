@@ -13,11 +13,11 @@
 
 use std::collections::HashMap;
 
+use crate::core::directory::{ProbeFailure, ProbeReport};
 use askama::Template;
 use fluent_templates::fluent_bundle::FluentValue;
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
-use ldap_sync::{ProbeFailure, ProbeReport};
 
 use crate::core::calendars::RoomDetails;
 use crate::core::directory::{EmployeeFields, LastPass, NewEmployee, SkipKind, SkippedNote, SyncPhase, SyncProgress};

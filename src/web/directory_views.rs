@@ -12,7 +12,7 @@
 //! visitor's, in their time zone (UTC when they set none).
 
 use askama::Template;
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Weekday};
+use chrono::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
 use fluent_templates::fluent_bundle::FluentValue;
 use http::{Response, StatusCode};
 
@@ -24,6 +24,7 @@ use crate::edge::error::AppError;
 use super::directory::tree;
 use super::i18n::Lang;
 use super::page::{Page, Visitor, html};
+use super::zone::Zone;
 
 /// How many days the absence chart shows unless asked, and at most.
 const CHART_DAYS: i64 = 14;
@@ -32,48 +33,6 @@ const CHART_MAX_DAYS: i64 = 62;
 pub const BIRTHDAY_DAYS: u64 = 30;
 /// The changes page goes this many days back.
 pub const CHANGE_DAYS: i64 = 90;
-
-/// The visitor's time zone, for chrono and for the absence service: the one they set, or UTC.
-struct Zone {
-    tz: chrono_tz::Tz,
-    floating: caldav::FloatingZone,
-}
-
-impl Zone {
-    fn of(v: &Visitor) -> Zone {
-        v.time_zone
-            .as_deref()
-            .and_then(|id| {
-                Some(Zone {
-                    tz: id.parse::<chrono_tz::Tz>().ok()?,
-                    floating: caldav::FloatingZone::from_id(id)?,
-                })
-            })
-            .unwrap_or_else(|| Zone {
-                tz: chrono_tz::UTC,
-                floating: caldav::FloatingZone::utc(),
-            })
-    }
-
-    fn today(&self) -> NaiveDate {
-        chrono::Utc::now().with_timezone(&self.tz).date_naive()
-    }
-
-    /// The instant `day` starts (an hour later where midnight falls into a gap).
-    fn midnight(&self, day: NaiveDate) -> i64 {
-        let local = day.and_time(NaiveTime::MIN);
-        self.tz
-            .from_local_datetime(&local)
-            .earliest()
-            .or_else(|| self.tz.from_local_datetime(&(local + TimeDelta::hours(1))).earliest())
-            .map_or_else(|| local.and_utc().timestamp(), |t| t.timestamp())
-    }
-
-    /// The day of an instant (Unix seconds).
-    fn day_of(&self, at: i64) -> Option<NaiveDate> {
-        chrono::DateTime::from_timestamp(at, 0).map(|t| t.with_timezone(&self.tz).date_naive())
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Birthdays
@@ -195,7 +154,7 @@ struct ChangesPage {
 /// What a logged change did, in words. `detail` is the change as the sync logged it (JSON:
 /// `{"kind":"moved","from":["Board"],"to":["Sales"]}`); a detail that cannot be read gives the
 /// kind's words alone.
-fn describe_change(lang: Lang, change: &StaffChangeRow, people: &[DirectoryEntry]) -> String {
+pub(super) fn describe_change(lang: Lang, change: &StaffChangeRow, people: &[DirectoryEntry]) -> String {
     let detail: serde_json::Value = serde_json::from_str(&change.detail).unwrap_or_default();
     let text = |key: &str| detail.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
     let with = |key: &str, name: &'static str, value: String| lang.t_args(key, &[(name, FluentValue::from(value))]);

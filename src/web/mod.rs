@@ -26,3 +26,4 @@ pub mod login;
 pub mod page;
 pub mod pages;
 pub mod rooms;
+pub mod zone;

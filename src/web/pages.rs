@@ -13,8 +13,9 @@ use crate::edge::body::{Body, read_limited};
 use crate::edge::error::AppError;
 use crate::edge::{Ctx, redirect};
 
-use super::directory_views::upcoming_birthdays;
+use super::directory_views::{describe_change, upcoming_birthdays};
 use super::page::{Page, Visitor, form_fields, html, visitor};
+use super::zone::Zone;
 
 const FORM_LIMIT: u64 = 16 * 1024;
 
@@ -30,15 +31,6 @@ pub(super) async fn signed_in(
             let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
             Ok(Err(redirect(StatusCode::SEE_OTHER, &format!("/login?next={next}"))))
         }
-    }
-}
-
-/// Today in the visitor's time zone.
-fn today(v: &Visitor) -> chrono::NaiveDate {
-    let now = chrono::Utc::now();
-    match v.time_zone.as_deref().and_then(|tz| tz.parse::<chrono_tz::Tz>().ok()) {
-        Some(tz) => now.with_timezone(&tz).date_naive(),
-        None => now.date_naive(),
     }
 }
 
@@ -68,16 +60,8 @@ struct InvitationRow {
 
 /// A moment in the visitor's time zone (UTC when they chose none): date and time.
 fn local_time(v: &Visitor, at: i64) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp(at, 0) else {
-        return String::new();
-    };
-    let tz = v
-        .time_zone
-        .as_deref()
-        .and_then(|id| id.parse::<chrono_tz::Tz>().ok())
-        .unwrap_or(chrono_tz::UTC);
-    let local = utc.with_timezone(&tz);
-    format!("{} {}", v.lang.date(local.date_naive()), local.format("%H:%M"))
+    let local = Zone::of(v).local(at);
+    format!("{} {}", v.lang.date(local.date()), local.format("%H:%M"))
 }
 
 /// `/`: the visitor's day.
@@ -89,29 +73,26 @@ pub async fn home(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, A
     let lang = v.lang;
     let directory = ctx.app.core.directory(&v.actor);
     let people = directory.people().await?;
-    let today = today(&v);
+    let today = Zone::of(&v).today();
     let week_end = today + chrono::Days::new(6);
     let birthdays = upcoming_birthdays(&people, today, week_end)
         .into_iter()
         .map(|(day, p)| (p.display_name.clone(), lang.date(day)))
         .collect();
     let month_ago = chrono::Utc::now().timestamp() - 30 * 86_400;
-    let changes = directory
-        .staff_changes_since(month_ago)
-        .await?
-        .into_iter()
+    let logged = directory.staff_changes_since(month_ago).await?;
+    let zone = Zone::of(&v);
+    let changes = logged
+        .iter()
         .rev()
         .take(10)
         .map(|c| {
-            let what = match c.kind.as_str() {
-                "hired" => lang.t("change-hired"),
-                "left" | "deactivated" => lang.t("change-left"),
-                "moved" => lang.t("change-moved"),
-                _ => lang.t("change-updated"),
-            };
-            let date =
-                chrono::DateTime::from_timestamp(c.at, 0).map_or_else(String::new, |d| lang.date(d.date_naive()));
-            (c.login, what, date)
+            let who = people
+                .iter()
+                .find(|p| p.login == c.login)
+                .map_or_else(|| c.login.clone(), |p| p.display_name.clone());
+            let date = zone.day_of(c.at).map_or_else(String::new, |d| lang.date(d));
+            (who, describe_change(lang, c, &people), date)
         })
         .collect();
     let invitations = ctx

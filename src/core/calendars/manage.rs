@@ -2,7 +2,7 @@
 //! visibility, grants and feeds; team calendars and meeting rooms.
 
 use crate::core::authz::Action;
-use crate::core::documents::{ListedGrant, listed_grant};
+use crate::core::documents::{ListedGrant, listed_grants};
 use crate::core::{Error, ErrorKind, Result};
 use crate::store::{
     AccessLevel, Collection, CollectionUpdate, DeadProp, Grantee, NewCollection, NewPrincipal, PropChange, Team,
@@ -202,13 +202,15 @@ impl Calendars<'_> {
         if c.view != CalendarView::Owner {
             return Err(Error::forbidden());
         }
-        let mut out = Vec::new();
-        for g in self.store().collection_grants(c.coll.id).await? {
-            if let Some(listed) = listed_grant(self.store(), g.principal_id, g.department_id, g.level).await? {
-                out.push(listed);
-            }
-        }
-        Ok(out)
+        let grants = self.store().collection_grants(c.coll.id).await?;
+        listed_grants(
+            self.store(),
+            grants
+                .iter()
+                .map(|g| (g.principal_id, g.department_id, g.level))
+                .collect(),
+        )
+        .await
     }
 
     /// Creates (with `true`) or revokes the calendar's secret feed; answers the new token.

@@ -116,9 +116,22 @@ pub struct ListedGrant {
     pub level: AccessLevel,
 }
 
-/// A stored grant (a folder's or a calendar's) with whom it names; `None` when its grantee
-/// is gone or its level unknown.
-pub(crate) async fn listed_grant(
+/// Stored grants (a folder's or a calendar's: principal id, department id, level) with whom
+/// each names; those whose grantee is gone or whose level is unknown are left out.
+pub(crate) async fn listed_grants(
+    store: &Store,
+    grants: Vec<(Option<i64>, Option<i64>, i64)>,
+) -> Result<Vec<ListedGrant>> {
+    let mut out = Vec::new();
+    for (principal_id, department_id, level) in grants {
+        if let Some(listed) = listed_grant(store, principal_id, department_id, level).await? {
+            out.push(listed);
+        }
+    }
+    Ok(out)
+}
+
+async fn listed_grant(
     store: &Store,
     principal_id: Option<i64>,
     department_id: Option<i64>,
@@ -241,13 +254,15 @@ impl<'a> Documents<'a> {
     /// listed there), each with whom it names; those who manage the folder may see them.
     pub async fn grants(&self, target: &DocTarget) -> Result<Vec<ListedGrant>> {
         self.require(target, Action::Manage).await?;
-        let mut out = Vec::new();
-        for g in self.store().doc_grants_on(&target.path).await? {
-            if let Some(listed) = listed_grant(self.store(), g.principal_id, g.department_id, g.level).await? {
-                out.push(listed);
-            }
-        }
-        Ok(out)
+        let grants = self.store().doc_grants_on(&target.path).await?;
+        listed_grants(
+            self.store(),
+            grants
+                .iter()
+                .map(|g| (g.principal_id, g.department_id, g.level))
+                .collect(),
+        )
+        .await
     }
 
     /// `blob` as new content written by the actor, keeping the configured number of versions.

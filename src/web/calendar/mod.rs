@@ -18,7 +18,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use caldav::compose::{EventFields, EventTime};
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta};
+
+use super::zone::Zone;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
@@ -41,64 +43,6 @@ const FORM_LIMIT: u64 = 64 * 1024;
 const PALETTE: [&str; 8] = [
     "#0b5cad", "#1a7f37", "#a40e26", "#8250df", "#bc4c00", "#0a7ea4", "#6e7781", "#bf3989",
 ];
-
-/// The visitor's time zone, for chrono and for iCalendar.
-struct Zone {
-    tz: chrono_tz::Tz,
-    /// The IANA name (`UTC` when the visitor set none).
-    id: String,
-    floating: caldav::FloatingZone,
-}
-
-impl Zone {
-    fn of(v: &Visitor) -> Zone {
-        let named = v.time_zone.as_deref().and_then(|id| {
-            Some((
-                id.parse::<chrono_tz::Tz>().ok()?,
-                caldav::FloatingZone::from_id(id)?,
-                id,
-            ))
-        });
-        match named {
-            Some((tz, floating, id)) => Zone {
-                tz,
-                id: id.to_owned(),
-                floating,
-            },
-            None => Zone {
-                tz: chrono_tz::UTC,
-                id: "UTC".into(),
-                floating: caldav::FloatingZone::utc(),
-            },
-        }
-    }
-
-    /// The instant of a wall-clock time (the earlier one in a fold, the time after a gap).
-    fn instant(&self, local: NaiveDateTime) -> i64 {
-        match self.tz.from_local_datetime(&local).earliest() {
-            Some(t) => t.timestamp(),
-            None => self
-                .tz
-                .from_local_datetime(&(local + TimeDelta::hours(1)))
-                .earliest()
-                .map_or_else(|| local.and_utc().timestamp(), |t| t.timestamp()),
-        }
-    }
-
-    fn midnight(&self, day: NaiveDate) -> i64 {
-        self.instant(day.and_time(NaiveTime::MIN))
-    }
-
-    fn local(&self, at: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(at, 0)
-            .map(|t| t.with_timezone(&self.tz).naive_local())
-            .unwrap_or_default()
-    }
-
-    fn today(&self) -> NaiveDate {
-        chrono::Utc::now().with_timezone(&self.tz).date_naive()
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -1226,7 +1170,7 @@ mod tests {
 
     #[test]
     fn saving_one_occurrence_for_all_moves_the_series_by_as_much() {
-        let at = |d: &str| NaiveDateTime::parse_from_str(d, "%Y-%m-%d %H:%M").unwrap_or_default();
+        let at = |d: &str| chrono::NaiveDateTime::parse_from_str(d, "%Y-%m-%d %H:%M").unwrap_or_default();
         let series = EventFields {
             summary: "x".into(),
             location: String::new(),
