@@ -432,9 +432,39 @@ pub async fn refresh(core: &Core, today: NaiveDate) -> Result<()> {
             .unwrap_or(day);
         directory.set_birthday(&person, born).await?;
     }
+    // Staff changes as a directory sync would log them, in the past weeks (oldest first).
+    let at = |days: i64| {
+        (today - TimeDelta::days(days))
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            .timestamp()
+            + 9 * 3600
+    };
+    let changes: Vec<(&str, &str, String, i64)> = STAFF_CHANGES
+        .iter()
+        .map(|(login, kind, detail, days)| (*login, *kind, (*detail).to_owned(), at(*days)))
+        .collect();
+    directory.replace_staff_changes("demo", &changes).await?;
     directory.refresh_books().await?;
     Ok(())
 }
+
+/// Staff changes [`refresh`] logs: (login, kind, detail, days before today).
+const STAFF_CHANGES: &[(&str, &str, &str, i64)] = &[
+    (
+        "harper",
+        "title_changed",
+        r#"{"kind":"title_changed","from":"Senior Engineer","to":"Engineering Manager"}"#,
+        26,
+    ),
+    (
+        "ava",
+        "moved",
+        r#"{"kind":"moved","from":["Northwind Ltd"],"to":["Sales"]}"#,
+        12,
+    ),
+    ("mia", "hired", r#"{"kind":"hired"}"#, 3),
+];
 
 const GIVEN: &[&str] = &[
     "Adam", "Alexei", "Anna", "Boris", "Carla", "Dmitri", "Elena", "Felix", "Galina", "Hugo", "Irina", "Ivan", "Julia",

@@ -16,45 +16,7 @@ use ldap3::{LdapConnAsync, Mod};
 use portico::app::App;
 use portico::config::Config;
 
-struct Env {
-    url: String,
-    bind_dn: String,
-    bind_password: String,
-    base: String,
-    admin_dn: String,
-    admin_password: String,
-}
-
-fn env() -> Option<Env> {
-    let var = |k: &str| std::env::var(format!("PORTICO_TEST_LDAP_{k}")).ok();
-    match (
-        var("URL"),
-        var("BIND_DN"),
-        var("BIND_PASSWORD"),
-        var("BASE"),
-        var("ADMIN_DN"),
-        var("ADMIN_PASSWORD"),
-    ) {
-        (Some(url), Some(bind_dn), Some(bind_password), Some(base), Some(admin_dn), Some(admin_password)) => {
-            Some(Env {
-                url,
-                bind_dn,
-                bind_password,
-                base,
-                admin_dn,
-                admin_password,
-            })
-        }
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PORTICO_TEST_LDAP_* must be set under CI"
-            );
-            eprintln!("SKIPPED: PORTICO_TEST_LDAP_URL is not set (scripts/test starts conformance/slapd.sh)");
-            None
-        }
-    }
-}
+use common::directory::env;
 
 fn ldap_config(url: &str, bind_dn: &str, password: &str, base: &str) -> LdapConfig {
     LdapConfig {

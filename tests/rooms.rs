@@ -6,8 +6,6 @@
 mod common;
 
 use common::{TestServer, csrf, page, post_form};
-use portico::core::Actor;
-use portico::core::calendars::RoomDetails;
 use reqwest::StatusCode;
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");
@@ -28,8 +26,6 @@ async fn server() -> TestServer {
     s.add_user(BOB.0, BOB.1).await;
     let sales = s.add_department("Sales").await;
     s.join_department("bob", sales).await;
-    let system = Actor::system();
-    let calendars = s.app.core.calendars(&system);
     let rooms: [Room; 4] = [
         ("small", "Small room", 4, &["projector"], &[]),
         ("large", "Large room", 10, &["projector", "video"], &[]),
@@ -37,17 +33,7 @@ async fn server() -> TestServer {
         ("board", "Board room", 20, &["video"], &["sales"]),
     ];
     for (login, name, capacity, equipment, bookers) in rooms {
-        calendars
-            .create_room(login, name, Some(&format!("{login}@example.test")))
-            .await
-            .unwrap();
-        let words = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
-        let details = RoomDetails {
-            capacity,
-            equipment: words(equipment),
-            bookers: words(bookers),
-        };
-        calendars.set_room_details(login, &details).await.unwrap();
+        s.add_room(login, name, capacity, equipment, bookers).await;
     }
     s
 }

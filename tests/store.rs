@@ -245,6 +245,16 @@ async fn demo_company_seeds_once(store: &Store) {
         "{:?}",
         grace.birthday
     );
+    // Staff changes of the past weeks, once each though refreshed twice.
+    let month_ago = from - 30 * 86_400;
+    let changes = store.staff_changes_since(month_ago).await.unwrap();
+    let kinds: Vec<(&str, &str)> = changes.iter().map(|c| (c.login.as_str(), c.kind.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [("harper", "title_changed"), ("ava", "moved"), ("mia", "hired")],
+        "{changes:?}"
+    );
+    assert!(changes.iter().all(|c| c.at >= month_ago && c.at < from + 7 * 86_400));
 }
 on_both!(demo, demo_company_seeds_once);
 

@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::directory::{Env, env, needs_full_pass, person, snapshot};
 use common::{ADMIN_PASSWORD, TestServer, csrf, page, post_form};
 use ldap_sync::{DepartmentSource, DisabledRule, Flavor, LdapConfig, Secret};
 use ldap3::{LdapConnAsync, Mod};
@@ -27,46 +28,6 @@ use reqwest::StatusCode;
 use tokio::sync::Notify;
 
 const EMP: (&str, &str) = ("emma", "emma-pw");
-
-struct Env {
-    url: String,
-    bind_dn: String,
-    bind_password: String,
-    base: String,
-    admin_dn: String,
-    admin_password: String,
-}
-
-fn env() -> Option<Env> {
-    let var = |k: &str| std::env::var(format!("PORTICO_TEST_LDAP_{k}")).ok();
-    match (
-        var("URL"),
-        var("BIND_DN"),
-        var("BIND_PASSWORD"),
-        var("BASE"),
-        var("ADMIN_DN"),
-        var("ADMIN_PASSWORD"),
-    ) {
-        (Some(url), Some(bind_dn), Some(bind_password), Some(base), Some(admin_dn), Some(admin_password)) => {
-            Some(Env {
-                url,
-                bind_dn,
-                bind_password,
-                base,
-                admin_dn,
-                admin_password,
-            })
-        }
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PORTICO_TEST_LDAP_* must be set under CI"
-            );
-            eprintln!("SKIPPED: PORTICO_TEST_LDAP_URL is not set (scripts/test starts conformance/slapd.sh)");
-            None
-        }
-    }
-}
 
 fn ldap_config(url: &str, bind_dn: &str, password: &str, base: &str, user_filter: Option<&str>) -> LdapConfig {
     LdapConfig {
@@ -444,46 +405,14 @@ impl ldap_sync::DirectorySource for HeldDirectory {
     async fn full_pass(&self) -> Result<ldap_sync::Snapshot, ldap_sync::DirectoryError> {
         self.reading.notify_one();
         self.release.notified().await;
-        Ok(ldap_sync::Snapshot {
-            people: vec![held_person("ann", "Ann Archer"), held_person("leo", "Leo Long")],
-            groups: Vec::new(),
-            org_units: Vec::new(),
-            skipped: Vec::new(),
-            fields: ldap_sync::SyncedFields::all(),
-            cursor: ldap_sync::Cursor::OpenLdap {
-                scope: "test".into(),
-                server: "fake".into(),
-                since: "20300101000000Z".into(),
-            },
-        })
+        Ok(snapshot(vec![
+            person("ann", "Ann Archer", "Board", None),
+            person("leo", "Leo Long", "Board", None),
+        ]))
     }
 
     async fn delta_pass(&self, _: &ldap_sync::Cursor) -> Result<ldap_sync::DeltaOutcome, ldap_sync::DirectoryError> {
-        Ok(ldap_sync::DeltaOutcome::NeedsFullResync(
-            ldap_sync::ResyncReason::ScopeChanged,
-        ))
-    }
-}
-
-fn held_person(login: &str, name: &str) -> ldap_sync::Person {
-    ldap_sync::Person {
-        external_id: format!("id-{login}"),
-        dn: format!("uid={login},ou=People,dc=corp,dc=test"),
-        login: login.into(),
-        given_name: None,
-        surname: None,
-        display_name: name.into(),
-        email: Some(format!("{login}@corp.test")),
-        phone: None,
-        mobile: None,
-        title: None,
-        department: ldap_sync::DepartmentPath::new(vec!["Board".to_owned()]),
-        manager: None,
-        photo: None,
-        birthday: None,
-        hire_date: None,
-        active: true,
-        groups: Vec::new(),
+        Ok(needs_full_pass())
     }
 }
 

@@ -6,6 +6,7 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
+use common::directory::{needs_full_pass, person, snapshot};
 use common::{TestServer, page, page_in};
 use portico::core::Actor;
 use portico::core::directory::NewEmployee;
@@ -365,46 +366,11 @@ struct FakeDirectory(Vec<ldap_sync::Person>);
 
 impl ldap_sync::DirectorySource for FakeDirectory {
     async fn full_pass(&self) -> Result<ldap_sync::Snapshot, ldap_sync::DirectoryError> {
-        Ok(ldap_sync::Snapshot {
-            people: self.0.clone(),
-            groups: Vec::new(),
-            org_units: Vec::new(),
-            skipped: Vec::new(),
-            fields: ldap_sync::SyncedFields::all(),
-            cursor: ldap_sync::Cursor::OpenLdap {
-                scope: "test".into(),
-                server: "fake".into(),
-                since: "20300101000000Z".into(),
-            },
-        })
+        Ok(snapshot(self.0.clone()))
     }
 
     async fn delta_pass(&self, _: &ldap_sync::Cursor) -> Result<ldap_sync::DeltaOutcome, ldap_sync::DirectoryError> {
-        Ok(ldap_sync::DeltaOutcome::NeedsFullResync(
-            ldap_sync::ResyncReason::ScopeChanged,
-        ))
-    }
-}
-
-fn person(login: &str, name: &str, department: &str, title: Option<&str>) -> ldap_sync::Person {
-    ldap_sync::Person {
-        external_id: format!("id-{login}"),
-        dn: format!("uid={login},ou=People,dc=corp,dc=test"),
-        login: login.into(),
-        given_name: None,
-        surname: None,
-        display_name: name.into(),
-        email: Some(format!("{login}@corp.test")),
-        phone: None,
-        mobile: None,
-        title: title.map(str::to_owned),
-        department: ldap_sync::DepartmentPath::new(vec![department.to_owned()]),
-        manager: None,
-        photo: None,
-        birthday: None,
-        hire_date: None,
-        active: true,
-        groups: Vec::new(),
+        Ok(needs_full_pass())
     }
 }
 

@@ -248,6 +248,13 @@ impl<'a> Directory<'a> {
         Ok(self.store().staff_changes_since(since).await?)
     }
 
+    /// Makes `changes` (login, kind, JSON detail, time; oldest first) the staff changes logged
+    /// from `source` (the demo company's); administrators and the system only.
+    pub async fn replace_staff_changes(&self, source: &str, changes: &[(&str, &str, String, i64)]) -> Result<()> {
+        self.actor.require_admin()?;
+        Ok(self.store().replace_staff_changes(source, changes).await?)
+    }
+
     /// Every department with its parent, head and head count (the company structure).
     pub async fn departments(&self) -> Result<Vec<DepartmentRow>> {
         self.require_signed_in()?;

@@ -165,6 +165,36 @@ impl Store {
         .await?)
     }
 
+    /// Makes `changes` (login, kind, JSON detail, time; oldest first) the staff changes logged
+    /// from `source`, in one transaction (the demo company's, dated relative to today). A
+    /// login nobody has is left out.
+    pub async fn replace_staff_changes(
+        &self,
+        source: &str,
+        changes: &[(&str, &str, String, i64)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM staff_changes WHERE source = $1")
+            .bind(source)
+            .execute(&mut *tx)
+            .await?;
+        for (login, kind, detail, at) in changes {
+            sqlx::query(
+                "INSERT INTO staff_changes (principal_id, kind, detail, source, at) \
+                 SELECT id, $1, $2, $3, $4 FROM principals WHERE login = $5",
+            )
+            .bind(*kind)
+            .bind(detail)
+            .bind(source)
+            .bind(*at)
+            .bind(*login)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Applies a sync plan atomically. `photos` maps external ids to the blob digest of their
     /// photo (already stored). The first full import logs no "hired" entries.
     pub async fn apply_directory_plan(

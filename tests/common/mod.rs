@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod directory;
+
 use std::sync::Arc;
 
 use portico::app::App;
@@ -214,6 +216,24 @@ impl TestServer {
     }
 
     /// Creates a top-level department and returns its id.
+    /// A meeting room `login@example.test` with its seats, equipment and who may book it
+    /// (logins or department slugs; nobody listed: everyone).
+    pub async fn add_room(&self, login: &str, name: &str, capacity: i64, equipment: &[&str], bookers: &[&str]) {
+        let system = portico::core::Actor::system();
+        let calendars = self.app.core.calendars(&system);
+        calendars
+            .create_room(login, name, Some(&format!("{login}@example.test")))
+            .await
+            .expect("room");
+        let words = |w: &[&str]| w.iter().map(|x| (*x).to_owned()).collect();
+        let details = portico::core::calendars::RoomDetails {
+            capacity,
+            equipment: words(equipment),
+            bookers: words(bookers),
+        };
+        calendars.set_room_details(login, &details).await.expect("room details");
+    }
+
     pub async fn add_department(&self, name: &str) -> i64 {
         self.app
             .store

@@ -612,19 +612,22 @@ impl Calendars<'_> {
             if !tx.delete(c.coll.id, name, if_match).await? {
                 return Err(Error::precondition_failed("the object changed meanwhile"));
             }
-            if !guests.is_empty() {
-                let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
-                let summary = indexed(&item.data)?.summary.unwrap_or_default();
-                let letter = Letter {
-                    method: Method::Cancel,
-                    update: false,
-                    summary: &summary,
-                    itip: &msg,
-                    links: Vec::new(),
-                };
-                for g in &guests {
-                    self.mail(&mut tx, owner, &g.address, None, &letter).await?;
-                }
+            if guests.is_empty() && targets.is_empty() {
+                tx.commit().await?;
+                return Ok(true);
+            }
+            // One CANCEL for everyone, mailed to the guests and delivered to the colleagues.
+            let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
+            let summary = indexed(&item.data)?.summary.unwrap_or_default();
+            let letter = Letter {
+                method: Method::Cancel,
+                update: false,
+                summary: &summary,
+                itip: &msg,
+                links: Vec::new(),
+            };
+            for g in &guests {
+                self.mail(&mut tx, owner, &g.address, None, &letter).await?;
             }
             for t in &targets {
                 let Some(e) = tx.item_of_owner_by_uid(t.principal.id, &m.uid).await? else {
@@ -636,16 +639,7 @@ impl Calendars<'_> {
                 }
                 let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
                 put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
-                let msg = itip::message(item.data.as_bytes(), Method::Cancel, None).map_err(internal)?;
                 deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
-                let summary = indexed(&item.data)?.summary.unwrap_or_default();
-                let letter = Letter {
-                    method: Method::Cancel,
-                    update: false,
-                    summary: &summary,
-                    itip: &msg,
-                    links: Vec::new(),
-                };
                 self.mail_colleague(&mut tx, owner, &t.principal, &letter).await?;
             }
             tx.commit().await?;
