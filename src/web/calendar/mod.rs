@@ -84,8 +84,12 @@ fn query_map(query: Option<&str>) -> HashMap<String, String> {
         .collect()
 }
 
+/// A form's date; years outside 1–9999 (which iCalendar cannot write, and where a day or an
+/// hour added would leave chrono's range) are refused.
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1..=9999).contains(&d.year()))
 }
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
@@ -1157,6 +1161,21 @@ mod tests {
             week_start(wednesday, Lang::En),
             NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn dates_outside_the_years_icalendar_writes_are_refused() {
+        assert_eq!(parse_date("2030-03-04"), NaiveDate::from_ymd_opt(2030, 3, 4));
+        // chrono reads these, and one more day or hour would panic.
+        for far in [
+            "262142-12-31",
+            "+262142-12-31",
+            "10000-01-01",
+            "0000-01-01",
+            "-0001-01-01",
+        ] {
+            assert_eq!(parse_date(far), None, "{far}");
+        }
     }
 
     #[test]
