@@ -166,13 +166,82 @@ impl Store {
         Ok(sqlx::query_as(sql).bind(path).fetch_optional(self.pool()).await?)
     }
 
+    /// A folder's children by name. On SQLite they come as one JSON array in one row: sqlx
+    /// hands each row from its SQLite worker thread to the caller with a wake-up, which made
+    /// a quarter of a 10,000-file PROPFIND thread switches.
     pub async fn doc_children(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
+        if self.dialect() == super::Dialect::Sqlite {
+            return self.doc_children_at_once(parent).await;
+        }
         let sql = concat!(
             "SELECT ",
             node_columns!(),
             " FROM doc_nodes WHERE parent = $1 ORDER BY name"
         );
         Ok(sqlx::query_as(sql).bind(parent).fetch_all(self.pool()).await?)
+    }
+
+    async fn doc_children_at_once(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+            i64,
+            Option<String>,
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+        );
+        let sql = concat!(
+            "SELECT json_group_array(json_array(",
+            node_columns!(),
+            ")) FROM doc_nodes WHERE parent = $1"
+        );
+        let (json,): (String,) = sqlx::query_as(sql).bind(parent).fetch_one(self.pool()).await?;
+        let rows: Vec<Row> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Conflict(format!("folder listing: {e}")))?;
+        let mut nodes: Vec<DocNode> = rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    path,
+                    parent,
+                    name,
+                    is_collection,
+                    blob_sha256,
+                    size,
+                    content_type,
+                    etag,
+                    version,
+                    created_at,
+                    modified_at,
+                    stored_bytes,
+                )| DocNode {
+                    id,
+                    path,
+                    parent,
+                    name,
+                    is_collection,
+                    blob_sha256,
+                    size,
+                    content_type,
+                    etag,
+                    version,
+                    created_at,
+                    modified_at,
+                    stored_bytes,
+                },
+            )
+            .collect();
+        // ORDER BY name compares bytes (SQLite's BINARY collation), as `str` does.
+        nodes.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ok(nodes)
     }
 
     /// The node and all its descendants, parents before children.
