@@ -1,6 +1,6 @@
 //! Users, groups and memberships, and who is granted what on the document library: the
 //! administration of the CLI and the web UI's admin pages. Administrators (and the system
-//! actor) only. Users the directory sync manages keep what the directory owns (password,
+//! actor) only, except [`Principals::grantee`], which resolves the names of a grant. Users the directory sync manages keep what the directory owns (password,
 //! active state) read-only here.
 
 use crate::core::auth::password;
@@ -239,8 +239,11 @@ impl<'a> Principals<'a> {
         Ok(())
     }
 
-    /// The grantee a name stands for.
+    /// The grantee a name stands for. Anyone who may find people may ask (unlike the rest of this
+    /// service): whoever manages a calendar or a folder names the people they share it with;
+    /// the grant itself is then decided by the calendars or documents service.
     pub async fn grantee(&self, name: GranteeName<'_>) -> Result<Grantee> {
+        self.may_find_people()?;
         let (login, kind, what) = match name {
             GranteeName::User(l) => (l, PrincipalKind::User, "user"),
             GranteeName::Group(l) => (l, PrincipalKind::Group, "group"),
