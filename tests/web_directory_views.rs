@@ -276,7 +276,12 @@ async fn the_views_need_a_session_and_are_linked_from_the_directory() {
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{view}");
-        assert_eq!(resp.headers()["location"], "/login?next=%2Fdirectory", "{view}");
+        // Back to the same view after signing in.
+        assert_eq!(
+            resp.headers()["location"],
+            format!("/login?next=%2Fdirectory%3Fview%3D{view}").as_str(),
+            "{view}"
+        );
     }
     let cookie = s.sign_in(EMMA.0, EMMA.1).await;
     let (_, html) = page(&s, &cookie, "/directory").await;

@@ -217,7 +217,12 @@ struct ProfilePage {
 /// `/directory/export.csv`, `/directory/export.vcf` and `/directory/{login}`.
 pub async fn directory(ctx: &crate::edge::Ctx, req: Request<Incoming>) -> Result<Response<Body>, AppError> {
     let path = req.uri().path().to_owned();
-    let v = match signed_in(ctx, req.headers(), &path).await? {
+    // Back to the same view and search after signing in.
+    let back = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
+    let v = match signed_in(ctx, req.headers(), &back).await? {
         Ok(v) => v,
         Err(to_login) => return Ok(to_login),
     };
