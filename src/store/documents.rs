@@ -13,7 +13,9 @@ use super::locks::{DocLock, locks_covering_in};
 use super::{Store, StoreError, now};
 use crate::blobs::BlobRef;
 
-#[derive(Debug, Clone, FromRow)]
+/// A file or folder of the library. Its fields are in the order of `node_columns!`, which is
+/// also how a listing reads them from one JSON array per node ([`Store::doc_children`]).
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct DocNode {
     pub id: i64,
     pub path: String,
@@ -182,63 +184,15 @@ impl Store {
     }
 
     async fn doc_children_at_once(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            i64,
-            Option<String>,
-            i64,
-            Option<String>,
-            String,
-            i64,
-            i64,
-            i64,
-            i64,
-        );
         let sql = concat!(
             "SELECT json_group_array(json_array(",
             node_columns!(),
             ")) FROM doc_nodes WHERE parent = $1"
         );
         let (json,): (String,) = sqlx::query_as(sql).bind(parent).fetch_one(self.pool()).await?;
-        let rows: Vec<Row> =
-            serde_json::from_str(&json).map_err(|e| StoreError::Conflict(format!("folder listing: {e}")))?;
-        let mut nodes: Vec<DocNode> = rows
-            .into_iter()
-            .map(
-                |(
-                    id,
-                    path,
-                    parent,
-                    name,
-                    is_collection,
-                    blob_sha256,
-                    size,
-                    content_type,
-                    etag,
-                    version,
-                    created_at,
-                    modified_at,
-                    stored_bytes,
-                )| DocNode {
-                    id,
-                    path,
-                    parent,
-                    name,
-                    is_collection,
-                    blob_sha256,
-                    size,
-                    content_type,
-                    etag,
-                    version,
-                    created_at,
-                    modified_at,
-                    stored_bytes,
-                },
-            )
-            .collect();
+        // Each node an array in the order of the struct's fields.
+        let mut nodes: Vec<DocNode> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
         // ORDER BY name compares bytes (SQLite's BINARY collation), as `str` does.
         nodes.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(nodes)
