@@ -284,12 +284,11 @@ impl Store {
         .await?;
         // People updated: their employee rows may predate the sync (a local account taken
         // over), so each is made if missing and then updated field by field.
-        for chunk in plan.update.chunks(200) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in plan.update.chunks(bulk_rows(1)) {
             let sql = format!(
                 "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id IN ({}) \
                  ON CONFLICT (principal_id) DO NOTHING",
-                list.join(", ")
+                Params::new(self.dialect()).rows(chunk.len(), 1)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for update in chunk {
