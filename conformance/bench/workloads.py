@@ -363,6 +363,7 @@ PAGES = [
     ("/directory?view=birthdays", "birthdays"),
     ("/directory?view=changes", "staff changes"),
     ("/calendar/settings", "calendar settings"),
+    ("/calendar/rooms", "free rooms"),
     ("/documents/", "documents"),
     ("/documents/departments/sales/", "department library"),
     ("/settings", "settings"),
