@@ -12,7 +12,7 @@ use crate::core::auth::{Authenticator, random_token};
 use crate::core::calendars::AnswerLinks;
 use crate::core::principals::NewAccount;
 use crate::core::{Actor, Core, ErrorKind, PrincipalKind, Settings};
-use crate::store::{Store, StoreError};
+use crate::store::{Storage, Store, StoreError};
 
 pub const ADMIN_LOGIN: &str = "admin";
 
@@ -59,7 +59,8 @@ impl App {
             )),
             None => None,
         };
-        let auth = Authenticator::new(store.clone(), &config.auth, ldap);
+        let storage: Arc<dyn Storage> = Arc::new(store.clone());
+        let auth = Authenticator::new(storage.clone(), &config.auth, ldap);
         let trusted_proxies = config
             .server
             .trusted_proxy_nets()
@@ -68,7 +69,7 @@ impl App {
         let answer_links = match config.server.public_url.as_str() {
             "" => None,
             url => {
-                let key = store
+                let key = storage
                     .server_key("answer-links")
                     .await
                     .map_err(|e| StartError::Other(format!("the answer links' key: {e}")))?;
@@ -88,7 +89,7 @@ impl App {
             answer_links,
         };
         Ok(App {
-            core: Core::new(store.clone(), blobs.clone(), settings),
+            core: Core::new(storage, blobs.clone(), settings),
             trusted_proxies,
             metrics: crate::metrics::Metrics::new(),
             config,

@@ -4,6 +4,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -7,6 +7,7 @@ mod common;
 
 use common::TestServer;
 use portico::core::Actor;
+use portico::store::repos::*;
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");
 const BOB: (&str, &str) = ("bob", "bob-pw");

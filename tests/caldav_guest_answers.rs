@@ -11,6 +11,7 @@ use base64::Engine;
 use common::TestServer;
 use portico::core::Actor;
 use portico::core::calendars::GuestAnswer;
+use portico::store::repos::*;
 
 const A: (&str, &str) = ("alice", "alice-pw");
 const GUEST: &str = "guest@partner.example";

@@ -8,6 +8,7 @@
 mod common;
 
 use common::TestServer;
+use portico::store::repos::*;
 
 const A: (&str, &str) = ("alice", "alice-pw");
 const GUEST: &str = "guest@partner.example";

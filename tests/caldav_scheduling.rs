@@ -9,6 +9,7 @@ mod common;
 
 use common::TestServer;
 use portico::core::Actor;
+use portico::store::repos::*;
 
 const A: (&str, &str) = ("alice", "alice-pw");
 const B: (&str, &str) = ("bob", "bob-pw");

@@ -22,6 +22,7 @@
 mod common;
 
 use common::{DAV, DavResponse, TestServer, multistatus};
+use portico::store::repos::*;
 
 const CALDAV: &str = "urn:ietf:params:xml:ns:caldav";
 const ALICE: (&str, &str) = ("alice", "alice-pw");

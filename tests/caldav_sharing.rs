@@ -4,6 +4,7 @@
 mod common;
 
 use common::{DAV, TestServer, multistatus, response_for};
+use portico::store::repos::*;
 use portico::store::{AccessLevel, Grantee};
 
 const A: (&str, &str) = ("alice", "alice-pw");

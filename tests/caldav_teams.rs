@@ -6,6 +6,7 @@
 mod common;
 
 use common::{DAV, TestServer, multistatus, response_for};
+use portico::store::repos::*;
 use portico::store::{NewCollection, NewPrincipal, PrincipalKind, Team};
 
 const CS: &str = "http://calendarserver.org/ns/";

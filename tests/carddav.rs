@@ -5,6 +5,7 @@
 mod common;
 
 use common::{DAV, TestServer, multistatus, response_for};
+use portico::store::repos::*;
 
 const CARD: &str = "urn:ietf:params:xml:ns:carddav";
 const A: (&str, &str) = ("alice", "alice-pw");

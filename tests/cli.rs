@@ -1,5 +1,6 @@
 //! The `portico` binary's command-line contract and its one-line start-up errors.
 
+use portico::store::repos::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

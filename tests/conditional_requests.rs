@@ -6,6 +6,7 @@
 mod common;
 
 use common::TestServer;
+use portico::store::repos::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const A: (&str, &str) = ("alice", "alice-pw");

@@ -5,6 +5,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::sync::Arc;
 
 use common::TestServer;

@@ -8,6 +8,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 

@@ -4,7 +4,9 @@
 //! - there is no circle between modules (`cli`, `http`, `edge`, `web`, `core`, `store`, …,
 //!   with `dav::*` and `core::*` each counted as modules of their own);
 //! - imports point down: `http` → adapters (`dav`, `web`) → `edge` → `core` → `store`;
-//! - the adapters never reach the store, neither by path nor through `App`.
+//! - the adapters never reach the store, neither by path nor through `App`;
+//! - the services reach storage only through its repository traits (`store::Storage`), never
+//!   the SQL implementation `store::Store` (but the backup, which copies SQLite's file).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -351,6 +353,45 @@ fn adapters_never_reach_the_store() {
         g.store_in_adapters.is_empty(),
         "adapters reaching the store:\n{}",
         g.store_in_adapters.join("\n")
+    );
+}
+
+/// The files of `src/core` that name the SQL store `store::Store` itself, with the path.
+fn concrete_store_in_services() -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("core"), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let module = module_of(f, &src);
+        let code = code_only(&std::fs::read_to_string(f).unwrap());
+        for target in references(&code, &module) {
+            if target.len() >= 2 && target[0] == "store" && target[1] == "Store" {
+                found.push(format!(
+                    "{}: {}",
+                    f.strip_prefix(&src).unwrap().display(),
+                    target.join("::")
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn services_reach_storage_through_its_traits() {
+    let found = concrete_store_in_services();
+    // The backup snapshots SQLite's file and opens the copy to list its blobs: only the SQL
+    // store has a file to copy.
+    let allowed = ["core/system.rs: store::Store::connect".to_owned()];
+    let wrong: Vec<&String> = found.iter().filter(|f| !allowed.contains(f)).collect();
+    assert!(
+        wrong.is_empty(),
+        "services naming the SQL store instead of the storage traits:\n{wrong:?}"
+    );
+    assert!(
+        !found.is_empty(),
+        "the checker no longer sees the backup's use: {found:?}"
     );
 }
 

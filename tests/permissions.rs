@@ -3,6 +3,7 @@
 //! must be exactly the table in docs/permissions.md, which people read as the rule. A cell
 //! the services allow but the table forbids fails the test, and so does the reverse.
 
+use portico::store::repos::*;
 use std::collections::BTreeMap;
 
 use bytes::Bytes;

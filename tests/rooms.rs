@@ -6,6 +6,7 @@
 mod common;
 
 use common::{TestServer, csrf, page, post_form};
+use portico::store::repos::*;
 use reqwest::StatusCode;
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");

@@ -5,6 +5,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::net::IpAddr;
 
 use common::{ADMIN_PASSWORD, TestServer};

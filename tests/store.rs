@@ -6,6 +6,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use portico::store::{Dialect, EmployeeFields, NewDepartment, NewPrincipal, PrincipalKind, Store, StoreError};
 
 struct Backend {
@@ -37,13 +38,13 @@ macro_rules! on_both {
             #[tokio::test]
             async fn sqlite() {
                 let b = super::sqlite().await;
-                assert_eq!(b.store.dialect(), super::Dialect::Sqlite);
+                assert_eq!(super::StorageInfo::dialect(&b.store), super::Dialect::Sqlite);
                 super::$scenario(&b.store).await;
             }
             #[tokio::test]
             async fn postgres() {
                 if let Some(b) = super::postgres().await {
-                    assert_eq!(b.store.dialect(), super::Dialect::Postgres);
+                    assert_eq!(super::StorageInfo::dialect(&b.store), super::Dialect::Postgres);
                     super::$scenario(&b.store).await;
                 }
             }
@@ -175,7 +176,11 @@ fn settings() -> portico::core::Settings {
 async fn demo_company_seeds_once(store: &Store) {
     let dir = tempfile::tempdir().unwrap();
     let blobs = portico::blobs::FsBlobStore::open_dir(dir.path()).unwrap();
-    let core = portico::core::Core::new(store.clone(), std::sync::Arc::new(blobs), settings());
+    let core = portico::core::Core::new(
+        std::sync::Arc::new(store.clone()),
+        std::sync::Arc::new(blobs),
+        settings(),
+    );
     let created = portico::demo::seed(&core, "demo").await.unwrap();
     assert!(created >= 25, "{created} employees");
     assert!(store.count_departments().await.unwrap() >= 6);

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{ADMIN_PASSWORD, TestServer, csrf, page, post_form};
+use portico::store::repos::*;
 use reqwest::StatusCode;
 
 const EMP: (&str, &str) = ("emma", "emma-pw");

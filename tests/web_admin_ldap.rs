@@ -13,6 +13,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

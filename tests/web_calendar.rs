@@ -7,6 +7,7 @@ mod common;
 
 use common::{TestServer, csrf, page, page_in, post_form};
 use portico::core::Actor;
+use portico::store::repos::*;
 use reqwest::StatusCode;
 
 const EMMA: (&str, &str) = ("emma", "emma-pw");

@@ -11,6 +11,7 @@ use common::{TestServer, page, page_in};
 use portico::core::Actor;
 use portico::core::directory::NewEmployee;
 use portico::store::EmployeeFields;
+use portico::store::repos::*;
 use reqwest::StatusCode;
 
 const EMMA: (&str, &str) = ("emma", "emma-pw");

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{TestServer, csrf, page, post_form};
+use portico::store::repos::*;
 use portico::store::{NewPrincipal, PrincipalKind};
 use reqwest::StatusCode;
 

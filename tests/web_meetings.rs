@@ -9,6 +9,7 @@ mod common;
 
 use common::{TestServer, csrf, page, post_form};
 use portico::core::Actor;
+use portico::store::repos::*;
 use reqwest::StatusCode;
 
 const EMMA: (&str, &str) = ("emma", "emma-pw");

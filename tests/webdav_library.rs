@@ -6,6 +6,7 @@
 mod common;
 
 use common::{DAV, TestServer, lock_as, multistatus, response_for, strip_angle};
+use portico::store::repos::*;
 
 const A: (&str, &str) = ("alice", "alice-pw");
 const HOME: &str = "/docs/users/alice";

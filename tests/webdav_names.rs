@@ -5,6 +5,7 @@
 
 mod common;
 
+use portico::store::repos::*;
 use std::sync::Arc;
 
 use common::{DAV, MINIREDIR_UA, TestServer, enc, multistatus, response_for};

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{ADMIN_PASSWORD, DAV, TestServer, lock_as, multistatus, response_for};
+use portico::store::repos::*;
 use portico::store::{AccessLevel, Grantee};
 
 const ALICE: (&str, &str) = ("alice", "alice-pw");

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{ADMIN_PASSWORD, DAV, TestServer, lock_as, multistatus};
+use portico::store::repos::*;
 use portico::store::{AccessLevel, Grantee};
 
 const A: (&str, &str) = ("alice", "alice-pw");

@@ -9,7 +9,7 @@ use crate::core::calendars::{Changes, Written, etag_of};
 use crate::core::directory::{ADDRESSBOOK, is_reserved};
 use crate::core::documents::check_preconditions;
 use crate::core::{Actor, Core, Error, ErrorKind, Principal, Result};
-use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, Store, StoreError};
+use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewCollection, NewItem, Storage, StoreError};
 
 /// Largest card accepted (`CARD:max-resource-size`).
 pub const MAX_CARD_BYTES: u64 = 1024 * 1024;
@@ -55,8 +55,8 @@ impl<'a> AddressBooks<'a> {
         AddressBooks { core, actor }
     }
 
-    fn store(&self) -> &Store {
-        &self.core.store
+    fn store(&self) -> &dyn Storage {
+        &*self.core.store
     }
 
     /// The home's owner; only the owner may use a home. A home gets its default book here.

@@ -26,7 +26,7 @@ use ldap_sync::{Cursor, DeltaOutcome, DirectorySource, LdapConfig, Plan, SyncPas
 use crate::blobs::BlobError;
 use crate::core::{Actor, Core, Error, Principal, PrincipalKind, Result};
 use crate::store::{
-    ApplySummary, CardsWrite, Collection, IndexedCard, NewCollection, NewDepartment, NewItem, NewPrincipal, Store,
+    ApplySummary, CardsWrite, Collection, IndexedCard, NewCollection, NewDepartment, NewItem, NewPrincipal, Storage,
     StoreError,
 };
 pub use crate::store::{DepartmentRow, DirectoryEntry, EmployeeFields, StaffChangeRow};
@@ -173,7 +173,7 @@ pub struct Directory<'a> {
 }
 
 /// The directory books, the company book first.
-pub(crate) async fn books(store: &Store) -> Result<Vec<Collection>> {
+pub(crate) async fn books(store: &dyn Storage) -> Result<Vec<Collection>> {
     let Some(owner) = store.principal_by_login(OWNER).await? else {
         return Ok(Vec::new());
     };
@@ -212,8 +212,8 @@ impl<'a> Directory<'a> {
         Directory { core, actor }
     }
 
-    fn store(&self) -> &Store {
-        &self.core.store
+    fn store(&self) -> &dyn Storage {
+        &*self.core.store
     }
 
     /// Every signed-in user reads the directory.
@@ -716,7 +716,7 @@ struct BookChanges<'c> {
     removed: Vec<String>,
 }
 
-async fn book_changes<'c>(store: &Store, book: &Collection, cards: &'c Cards) -> Result<BookChanges<'c>> {
+async fn book_changes<'c>(store: &dyn Storage, book: &Collection, cards: &'c Cards) -> Result<BookChanges<'c>> {
     let existing: HashMap<String, String> = store
         .item_metas(book.id)
         .await?

@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex};
 pub use error::{Error, ErrorKind, Result};
 
 use crate::blobs::BlobStore;
-use crate::store::{Memberships, Store};
+use crate::store::{Memberships, Storage};
 
 pub use crate::store::{Principal, PrincipalKind, now};
 
@@ -82,7 +82,7 @@ pub async fn cpu_work<T: Send + 'static>(input_bytes: usize, work: impl FnOnce()
 
 /// The domain layer: storage and settings, handed to each service with its actor.
 pub struct Core {
-    store: Store,
+    store: Arc<dyn Storage>,
     blobs: Arc<dyn BlobStore>,
     settings: Settings,
     /// Library roots and calendar homes known to exist, so requests skip the check after
@@ -93,7 +93,7 @@ pub struct Core {
 }
 
 impl Core {
-    pub fn new(store: Store, blobs: Arc<dyn BlobStore>, settings: Settings) -> Core {
+    pub fn new(store: Arc<dyn Storage>, blobs: Arc<dyn BlobStore>, settings: Settings) -> Core {
         Core {
             store,
             blobs,
@@ -243,7 +243,7 @@ impl Actor {
     }
 
     /// The actor's department and groups, read once per actor.
-    async fn memberships(&self, store: &Store) -> Result<&Memberships> {
+    async fn memberships(&self, store: &dyn Storage) -> Result<&Memberships> {
         Ok(self
             .memberships
             .get_or_try_init(|| async {

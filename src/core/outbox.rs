@@ -3,7 +3,7 @@
 //! scheduling (`calendars::scheduling`), in the transaction of the write that sends it.
 
 use crate::core::{Actor, Core, Error, Result};
-use crate::store::{OutgoingMail, Store};
+use crate::store::{OutgoingMail, Storage};
 
 pub struct Outbox<'a> {
     core: &'a Core,
@@ -15,9 +15,9 @@ impl<'a> Outbox<'a> {
         Outbox { core, actor }
     }
 
-    fn store(&self) -> Result<&Store> {
+    fn store(&self) -> Result<&dyn Storage> {
         if self.actor.is_system() {
-            Ok(&self.core.store)
+            Ok(&*self.core.store)
         } else {
             Err(Error::forbidden())
         }

@@ -5,7 +5,7 @@
 
 use crate::core::auth::password;
 use crate::core::{Actor, Core, Error, ErrorKind, Principal, PrincipalKind, Result};
-use crate::store::{AccessLevel, DocGrant, Grantee, NewPrincipal, Store};
+use crate::store::{AccessLevel, DocGrant, Grantee, NewPrincipal, Storage};
 
 /// A new user or group.
 pub struct NewAccount<'a> {
@@ -49,8 +49,8 @@ impl<'a> Principals<'a> {
         Principals { core, actor }
     }
 
-    fn store(&self) -> &Store {
-        &self.core.store
+    fn store(&self) -> &dyn Storage {
+        &*self.core.store
     }
 
     /// An active or inactive principal by login, for administrators.

@@ -3,6 +3,7 @@
 //! consistent snapshot taken while serving; the archive format is [`crate::backup`]).
 
 use crate::core::{Actor, Core, Result};
+use crate::store::repos::{BackupRepo, StorageInfo};
 use crate::store::{Dialect, DirectoryState, PrincipalKind};
 
 /// The state of the system.
@@ -24,7 +25,7 @@ pub struct Status {
 /// The status of `core`, for an administrator.
 pub async fn status(core: &Core, actor: &Actor) -> Result<Status> {
     actor.require_admin()?;
-    let store = &core.store;
+    let store = &*core.store;
     let users = store.list_principals(PrincipalKind::User).await?;
     Ok(Status {
         version: env!("CARGO_PKG_VERSION"),

@@ -15,8 +15,31 @@ pub struct AppPassword {
     pub last_used_at: Option<i64>,
 }
 
-impl Store {
-    pub async fn create_app_password(
+/// App passwords: per-device secrets for sync clients.
+#[async_trait::async_trait]
+pub trait AppPasswordRepo: Send + Sync {
+    async fn create_app_password(
+        &self,
+        principal_id: i64,
+        label: &str,
+        secret_sha256: &str,
+    ) -> Result<AppPassword, StoreError>;
+
+    async fn list_app_passwords(&self, principal_id: i64) -> Result<Vec<AppPassword>, StoreError>;
+
+    /// Revokes one app password of `principal_id`; false when it was not theirs or is gone.
+    async fn revoke_app_password(&self, principal_id: i64, id: i64) -> Result<bool, StoreError>;
+
+    /// Finds the app password of `principal_id` with this secret hash and records its use.
+    ///
+    /// Looks first and writes only on a match: most Basic logins carry the account password,
+    /// and an `UPDATE` that matches nothing still takes SQLite's write lock on every request.
+    async fn use_app_password(&self, principal_id: i64, secret_sha256: &str) -> Result<bool, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl AppPasswordRepo for Store {
+    async fn create_app_password(
         &self,
         principal_id: i64,
         label: &str,
@@ -35,7 +58,7 @@ impl Store {
         Ok(row)
     }
 
-    pub async fn list_app_passwords(&self, principal_id: i64) -> Result<Vec<AppPassword>, StoreError> {
+    async fn list_app_passwords(&self, principal_id: i64) -> Result<Vec<AppPassword>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, label, created_at, last_used_at FROM app_passwords \
              WHERE principal_id = $1 ORDER BY id",
@@ -45,8 +68,7 @@ impl Store {
         .await?)
     }
 
-    /// Revokes one app password of `principal_id`; false when it was not theirs or is gone.
-    pub async fn revoke_app_password(&self, principal_id: i64, id: i64) -> Result<bool, StoreError> {
+    async fn revoke_app_password(&self, principal_id: i64, id: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM app_passwords WHERE id = $1 AND principal_id = $2")
             .bind(id)
             .bind(principal_id)
@@ -55,11 +77,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Finds the app password of `principal_id` with this secret hash and records its use.
-    ///
-    /// Looks first and writes only on a match: most Basic logins carry the account password,
-    /// and an `UPDATE` that matches nothing still takes SQLite's write lock on every request.
-    pub async fn use_app_password(&self, principal_id: i64, secret_sha256: &str) -> Result<bool, StoreError> {
+    async fn use_app_password(&self, principal_id: i64, secret_sha256: &str) -> Result<bool, StoreError> {
         let found: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM app_passwords WHERE principal_id = $1 AND secret_sha256 = $2")
                 .bind(principal_id)

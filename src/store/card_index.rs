@@ -10,13 +10,28 @@ use carddav::{IndexQuery, IndexTerm, MatchType, Test};
 use super::collections::Item;
 use super::{Store, StoreError};
 
-impl Store {
+/// The search index of address books.
+#[async_trait::async_trait]
+pub trait CardIndexRepo: Send + Sync {
     /// Indexes the cards of a book that have no index values yet, with `values` computing a
     /// card's values from its body; returns how many cards it read.
-    pub async fn index_missing_cards(
+    async fn index_missing_cards(
         &self,
         collection_id: i64,
-        values: impl Fn(&[u8]) -> Vec<(&'static str, String)>,
+        values: for<'d> fn(&'d [u8]) -> Vec<(&'static str, String)>,
+    ) -> Result<usize, StoreError>;
+
+    /// The cards of a book that satisfy `query` on the index, by name: a superset of the
+    /// cards matching the filter it was made from, which still decides each one.
+    async fn cards_by_index(&self, collection_id: i64, query: &IndexQuery) -> Result<Vec<Item>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl CardIndexRepo for Store {
+    async fn index_missing_cards(
+        &self,
+        collection_id: i64,
+        values: for<'d> fn(&'d [u8]) -> Vec<(&'static str, String)>,
     ) -> Result<usize, StoreError> {
         const MISSING: &str = "SELECT id, data FROM items WHERE collection_id = $1 AND component = 'VCARD' \
                                AND NOT EXISTS (SELECT 1 FROM card_index c WHERE c.item_id = items.id)";
@@ -50,9 +65,7 @@ impl Store {
         Ok(cards.len())
     }
 
-    /// The cards of a book that satisfy `query` on the index, by name: a superset of the
-    /// cards matching the filter it was made from, which still decides each one.
-    pub async fn cards_by_index(&self, collection_id: i64, query: &IndexQuery) -> Result<Vec<Item>, StoreError> {
+    async fn cards_by_index(&self, collection_id: i64, query: &IndexQuery) -> Result<Vec<Item>, StoreError> {
         let mut binds: Vec<(&str, String)> = Vec::new();
         let clauses: Vec<String> = query
             .clauses

@@ -182,210 +182,6 @@ pub struct Change {
 }
 
 impl Store {
-    pub async fn create_collection(&self, new: &NewCollection<'_>) -> Result<Collection, StoreError> {
-        let sql = concat!(
-            "INSERT INTO collections (owner_id, kind, slug, displayname, description, color, timezone, components, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
-            collection_columns!()
-        );
-        sqlx::query_as(sql)
-            .bind(new.owner_id)
-            .bind(new.kind)
-            .bind(new.slug)
-            .bind(new.displayname)
-            .bind(new.description)
-            .bind(new.color)
-            .bind(new.timezone)
-            .bind(new.components)
-            .bind(now())
-            .fetch_one(self.pool())
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict(format!("a collection named {:?} exists", new.slug))
-                } else {
-                    e.into()
-                }
-            })
-    }
-
-    pub async fn collection(&self, owner_id: i64, kind: &str, slug: &str) -> Result<Option<Collection>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            collection_columns!(),
-            " FROM collections WHERE owner_id = $1 AND kind = $2 AND slug = $3"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(owner_id)
-            .bind(kind)
-            .bind(slug)
-            .fetch_optional(self.pool())
-            .await?)
-    }
-
-    pub async fn collections_of(&self, owner_id: i64, kind: &str) -> Result<Vec<Collection>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            collection_columns!(),
-            " FROM collections WHERE owner_id = $1 AND kind = $2 ORDER BY slug"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(owner_id)
-            .bind(kind)
-            .fetch_all(self.pool())
-            .await?)
-    }
-
-    /// Changes fields and dead properties of a collection atomically.
-    pub async fn update_collection(
-        &self,
-        id: i64,
-        update: &CollectionUpdate,
-        props: &[PropChange<'_>],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE collections SET \
-             displayname = CASE WHEN $1 = 1 THEN $2 ELSE displayname END, \
-             description = CASE WHEN $3 = 1 THEN $4 ELSE description END, \
-             color = CASE WHEN $5 = 1 THEN $6 ELSE color END, \
-             timezone = CASE WHEN $7 = 1 THEN $8 ELSE timezone END WHERE id = $9",
-        )
-        .bind(i64::from(update.displayname.is_some()))
-        .bind(update.displayname.clone().flatten())
-        .bind(i64::from(update.description.is_some()))
-        .bind(update.description.clone().flatten())
-        .bind(i64::from(update.color.is_some()))
-        .bind(update.color.clone().flatten())
-        .bind(i64::from(update.timezone.is_some()))
-        .bind(update.timezone.clone().flatten())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        dead_props::apply(&mut tx, PropTable::Collections, id, props).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn collection_props(&self, id: i64) -> Result<Vec<DeadProp>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT ns, name, value_xml, lang FROM collection_props WHERE collection_id = $1 ORDER BY ns, name",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    pub async fn delete_collection(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM collections WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    pub async fn item(&self, collection_id: i64, name: &str) -> Result<Option<Item>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            item_columns!(),
-            " FROM items WHERE collection_id = $1 AND name = $2"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(collection_id)
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?)
-    }
-
-    /// One object's name, ETag and size, without its body.
-    pub async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 AND name = $2",
-        )
-        .bind(collection_id)
-        .bind(name)
-        .fetch_optional(self.pool())
-        .await?)
-    }
-
-    /// The UID of the object stored under `name`, if there is one.
-    pub async fn item_uid(&self, collection_id: i64, name: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT uid FROM items WHERE collection_id = $1 AND name = $2")
-            .bind(collection_id)
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.map(|(uid,)| uid))
-    }
-
-    /// Names, ETags and sizes of every object, without reading bodies.
-    pub async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 ORDER BY name",
-        )
-        .bind(collection_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    pub async fn items_all(&self, collection_id: i64) -> Result<Vec<Item>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            item_columns!(),
-            " FROM items WHERE collection_id = $1 ORDER BY name"
-        );
-        Ok(sqlx::query_as(sql).bind(collection_id).fetch_all(self.pool()).await?)
-    }
-
-    /// Objects whose indexed time span touches `[start, end]` (a superset of the matches,
-    /// inclusive at both ends so instants on a boundary are kept; the filter decides exactly).
-    pub async fn items_overlapping(&self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError> {
-        let sql = concat!(
-            "SELECT ",
-            item_columns!(),
-            " FROM items WHERE collection_id = $1 AND time_start <= $2 AND time_end >= $3 ORDER BY name"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(collection_id)
-            .bind(end)
-            .bind(start)
-            .fetch_all(self.pool())
-            .await?)
-    }
-
-    /// Creates or replaces an object, bumping the collection's sequence and change log.
-    pub async fn put_item(
-        &self,
-        collection_id: i64,
-        item: &NewItem<'_>,
-        condition: &ItemCondition,
-    ) -> Result<ItemPutOutcome, StoreError> {
-        self.put_indexed(collection_id, item, condition, &[], None).await
-    }
-
-    /// MOVE: writes `item` and removes the object it came from, in one transaction (the
-    /// source changed meanwhile: `PreconditionFailed`, nothing written).
-    pub async fn move_item(
-        &self,
-        collection_id: i64,
-        item: &NewItem<'_>,
-        condition: &ItemCondition,
-        from: &MovedFrom<'_>,
-    ) -> Result<ItemPutOutcome, StoreError> {
-        self.put_indexed(collection_id, item, condition, &[], Some(from)).await
-    }
-
-    /// Creates or replaces a card with its search-index values (see `card_index`).
-    pub async fn put_card(
-        &self,
-        collection_id: i64,
-        item: &NewItem<'_>,
-        condition: &ItemCondition,
-        index: &[(&str, String)],
-    ) -> Result<ItemPutOutcome, StoreError> {
-        self.put_indexed(collection_id, item, condition, index, None).await
-    }
-
     /// Writes an object and replaces its search-index values by `index` (an object written
     /// without any is indexed when a query next needs it); for a MOVE, removes its source.
     async fn put_indexed(
@@ -402,28 +198,6 @@ impl Store {
             tx.commit().await?;
         }
         Ok(outcome)
-    }
-
-    /// Replaces directory books' cards in one transaction: in each book, each of `removed` is
-    /// deleted and each of `written` (a card and its index values) is stored. Readers see the
-    /// books as they were or as they are, never half rewritten. The directory writes thousands
-    /// of cards at once, so this is done in multi-row statements ([`BULK_VALUES`]), under one
-    /// step of each book's sequence; the cards are named by their UID, so no other card can
-    /// hold one's UID.
-    pub async fn replace_cards(&self, books: &[CardsWrite<'_>]) -> Result<(), StoreError> {
-        let books: Vec<&CardsWrite<'_>> = books
-            .iter()
-            .filter(|b| !b.written.is_empty() || !b.removed.is_empty())
-            .collect();
-        if books.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        for book in books {
-            self.replace_book_cards(&mut tx, book).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn replace_book_cards(
@@ -504,44 +278,6 @@ impl Store {
             .await?;
         }
         Ok(())
-    }
-
-    /// Deletes an object (if its ETag matches `if_match`); false when it did not exist or
-    /// the ETag differs (the caller tells which by reading first).
-    pub async fn delete_item(
-        &self,
-        collection_id: i64,
-        name: &str,
-        if_match: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let seq = bump_seq(&mut tx, collection_id).await?;
-        let done =
-            sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
-                .bind(collection_id)
-                .bind(name)
-                .bind(if_match)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        record_change(&mut tx, collection_id, name, seq, true).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// Changes after `since`, oldest first, at most `limit` (+1 so the caller can tell
-    /// whether more remain).
-    pub async fn changes_since(&self, collection_id: i64, since: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT name, seq, deleted FROM item_changes WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-        )
-        .bind(collection_id)
-        .bind(since)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
     }
 }
 
@@ -764,8 +500,366 @@ pub struct CollectionGrant {
     pub level: i64,
 }
 
-impl Store {
-    pub async fn collection_grants(&self, collection_id: i64) -> Result<Vec<CollectionGrant>, StoreError> {
+/// An out-of-office event: whose, and when (the absence chart reads these).
+#[derive(Debug, Clone, FromRow)]
+pub struct Absence {
+    pub login: String,
+    pub display_name: String,
+    pub item_name: String,
+    /// The object, whose occurrences the caller works out (the stored times are the
+    /// index's, widened for alarms and floating times).
+    pub data: String,
+}
+
+/// Calendar and address-book collections, their objects, change log, grants and feeds.
+#[async_trait::async_trait]
+pub trait CollectionRepo: Send + Sync {
+    async fn create_collection(&self, new: &NewCollection<'_>) -> Result<Collection, StoreError>;
+
+    async fn collection(&self, owner_id: i64, kind: &str, slug: &str) -> Result<Option<Collection>, StoreError>;
+
+    async fn collections_of(&self, owner_id: i64, kind: &str) -> Result<Vec<Collection>, StoreError>;
+
+    /// Changes fields and dead properties of a collection atomically.
+    async fn update_collection(
+        &self,
+        id: i64,
+        update: &CollectionUpdate,
+        props: &[PropChange<'_>],
+    ) -> Result<(), StoreError>;
+
+    async fn collection_props(&self, id: i64) -> Result<Vec<DeadProp>, StoreError>;
+
+    async fn delete_collection(&self, id: i64) -> Result<(), StoreError>;
+
+    async fn item(&self, collection_id: i64, name: &str) -> Result<Option<Item>, StoreError>;
+
+    /// One object's name, ETag and size, without its body.
+    async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError>;
+
+    /// The UID of the object stored under `name`, if there is one.
+    async fn item_uid(&self, collection_id: i64, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// Names, ETags and sizes of every object, without reading bodies.
+    async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError>;
+
+    async fn items_all(&self, collection_id: i64) -> Result<Vec<Item>, StoreError>;
+
+    /// Objects whose indexed time span touches `[start, end]` (a superset of the matches,
+    /// inclusive at both ends so instants on a boundary are kept; the filter decides exactly).
+    async fn items_overlapping(&self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError>;
+
+    /// Creates or replaces an object, bumping the collection's sequence and change log.
+    async fn put_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+    ) -> Result<ItemPutOutcome, StoreError>;
+
+    /// MOVE: writes `item` and removes the object it came from, in one transaction (the
+    /// source changed meanwhile: `PreconditionFailed`, nothing written).
+    async fn move_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        from: &MovedFrom<'_>,
+    ) -> Result<ItemPutOutcome, StoreError>;
+
+    /// Creates or replaces a card with its search-index values (see `card_index`).
+    async fn put_card(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        index: &[(&str, String)],
+    ) -> Result<ItemPutOutcome, StoreError>;
+
+    /// Replaces directory books' cards in one transaction: in each book, each of `removed` is
+    /// deleted and each of `written` (a card and its index values) is stored. Readers see the
+    /// books as they were or as they are, never half rewritten. The directory writes thousands
+    /// of cards at once, so this is done in multi-row statements ([`BULK_VALUES`]), under one
+    /// step of each book's sequence; the cards are named by their UID, so no other card can
+    /// hold one's UID.
+    async fn replace_cards(&self, books: &[CardsWrite<'_>]) -> Result<(), StoreError>;
+
+    /// Deletes an object (if its ETag matches `if_match`); false when it did not exist or
+    /// the ETag differs (the caller tells which by reading first).
+    async fn delete_item(&self, collection_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError>;
+
+    /// Changes after `since`, oldest first, at most `limit` (+1 so the caller can tell
+    /// whether more remain).
+    async fn changes_since(&self, collection_id: i64, since: i64, limit: i64) -> Result<Vec<Change>, StoreError>;
+
+    async fn collection_grants(&self, collection_id: i64) -> Result<Vec<CollectionGrant>, StoreError>;
+
+    /// Sets (or with `level` None removes) the grantee's access to a collection.
+    async fn set_collection_grant(
+        &self,
+        collection_id: i64,
+        grantee: super::Grantee,
+        level: Option<super::AccessLevel>,
+    ) -> Result<(), StoreError>;
+
+    /// Sets who may see what of a calendar: `private`, `busy`, `titles` or `all`.
+    async fn set_collection_visibility(&self, collection_id: i64, visibility: &str) -> Result<(), StoreError>;
+
+    /// Sets or clears the secret token of a calendar's ICS feed.
+    async fn set_feed_token(&self, collection_id: i64, token: Option<&str>) -> Result<(), StoreError>;
+
+    async fn collection_by_feed_token(&self, token: &str) -> Result<Option<Collection>, StoreError>;
+
+    async fn collection_by_id(&self, id: i64) -> Result<Option<Collection>, StoreError>;
+
+    /// Objects with out-of-office events of a department's members — the department and every
+    /// department below it — (or everyone's) whose time index overlaps the range, from their
+    /// own calendars.
+    async fn absences(&self, department_slug: Option<&str>, start: i64, end: i64) -> Result<Vec<Absence>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl CollectionRepo for Store {
+    async fn create_collection(&self, new: &NewCollection<'_>) -> Result<Collection, StoreError> {
+        let sql = concat!(
+            "INSERT INTO collections (owner_id, kind, slug, displayname, description, color, timezone, components, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
+            collection_columns!()
+        );
+        sqlx::query_as(sql)
+            .bind(new.owner_id)
+            .bind(new.kind)
+            .bind(new.slug)
+            .bind(new.displayname)
+            .bind(new.description)
+            .bind(new.color)
+            .bind(new.timezone)
+            .bind(new.components)
+            .bind(now())
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("a collection named {:?} exists", new.slug))
+                } else {
+                    e.into()
+                }
+            })
+    }
+
+    async fn collection(&self, owner_id: i64, kind: &str, slug: &str) -> Result<Option<Collection>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            collection_columns!(),
+            " FROM collections WHERE owner_id = $1 AND kind = $2 AND slug = $3"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(owner_id)
+            .bind(kind)
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    async fn collections_of(&self, owner_id: i64, kind: &str) -> Result<Vec<Collection>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            collection_columns!(),
+            " FROM collections WHERE owner_id = $1 AND kind = $2 ORDER BY slug"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(owner_id)
+            .bind(kind)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    async fn update_collection(
+        &self,
+        id: i64,
+        update: &CollectionUpdate,
+        props: &[PropChange<'_>],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE collections SET \
+             displayname = CASE WHEN $1 = 1 THEN $2 ELSE displayname END, \
+             description = CASE WHEN $3 = 1 THEN $4 ELSE description END, \
+             color = CASE WHEN $5 = 1 THEN $6 ELSE color END, \
+             timezone = CASE WHEN $7 = 1 THEN $8 ELSE timezone END WHERE id = $9",
+        )
+        .bind(i64::from(update.displayname.is_some()))
+        .bind(update.displayname.clone().flatten())
+        .bind(i64::from(update.description.is_some()))
+        .bind(update.description.clone().flatten())
+        .bind(i64::from(update.color.is_some()))
+        .bind(update.color.clone().flatten())
+        .bind(i64::from(update.timezone.is_some()))
+        .bind(update.timezone.clone().flatten())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        dead_props::apply(&mut tx, PropTable::Collections, id, props).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn collection_props(&self, id: i64) -> Result<Vec<DeadProp>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT ns, name, value_xml, lang FROM collection_props WHERE collection_id = $1 ORDER BY ns, name",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn delete_collection(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM collections WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn item(&self, collection_id: i64, name: &str) -> Result<Option<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 AND name = $2"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(collection_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 AND name = $2",
+        )
+        .bind(collection_id)
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    async fn item_uid(&self, collection_id: i64, name: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT uid FROM items WHERE collection_id = $1 AND name = $2")
+            .bind(collection_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|(uid,)| uid))
+    }
+
+    async fn item_metas(&self, collection_id: i64) -> Result<Vec<ItemMeta>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, etag, component, modified_at, size, schedule_tag FROM items WHERE collection_id = $1 ORDER BY name",
+        )
+        .bind(collection_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn items_all(&self, collection_id: i64) -> Result<Vec<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql).bind(collection_id).fetch_all(self.pool()).await?)
+    }
+
+    async fn items_overlapping(&self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM items WHERE collection_id = $1 AND time_start <= $2 AND time_end >= $3 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(collection_id)
+            .bind(end)
+            .bind(start)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    async fn put_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+    ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, &[], None).await
+    }
+
+    async fn move_item(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        from: &MovedFrom<'_>,
+    ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, &[], Some(from)).await
+    }
+
+    async fn put_card(
+        &self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+        index: &[(&str, String)],
+    ) -> Result<ItemPutOutcome, StoreError> {
+        self.put_indexed(collection_id, item, condition, index, None).await
+    }
+
+    async fn replace_cards(&self, books: &[CardsWrite<'_>]) -> Result<(), StoreError> {
+        let books: Vec<&CardsWrite<'_>> = books
+            .iter()
+            .filter(|b| !b.written.is_empty() || !b.removed.is_empty())
+            .collect();
+        if books.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for book in books {
+            self.replace_book_cards(&mut tx, book).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_item(&self, collection_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let seq = bump_seq(&mut tx, collection_id).await?;
+        let done =
+            sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
+                .bind(collection_id)
+                .bind(name)
+                .bind(if_match)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        record_change(&mut tx, collection_id, name, seq, true).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn changes_since(&self, collection_id: i64, since: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT name, seq, deleted FROM item_changes WHERE collection_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(collection_id)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn collection_grants(&self, collection_id: i64) -> Result<Vec<CollectionGrant>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT principal_id, department_id, level FROM collection_grants WHERE collection_id = $1 \
              ORDER BY principal_id, department_id",
@@ -775,8 +869,7 @@ impl Store {
         .await?)
     }
 
-    /// Sets (or with `level` None removes) the grantee's access to a collection.
-    pub async fn set_collection_grant(
+    async fn set_collection_grant(
         &self,
         collection_id: i64,
         grantee: super::Grantee,
@@ -811,8 +904,7 @@ impl Store {
         Ok(())
     }
 
-    /// Sets who may see what of a calendar: `private`, `busy`, `titles` or `all`.
-    pub async fn set_collection_visibility(&self, collection_id: i64, visibility: &str) -> Result<(), StoreError> {
+    async fn set_collection_visibility(&self, collection_id: i64, visibility: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE collections SET visibility = $1 WHERE id = $2")
             .bind(visibility)
             .bind(collection_id)
@@ -821,8 +913,7 @@ impl Store {
         Ok(())
     }
 
-    /// Sets or clears the secret token of a calendar's ICS feed.
-    pub async fn set_feed_token(&self, collection_id: i64, token: Option<&str>) -> Result<(), StoreError> {
+    async fn set_feed_token(&self, collection_id: i64, token: Option<&str>) -> Result<(), StoreError> {
         sqlx::query("UPDATE collections SET feed_token = $1 WHERE id = $2")
             .bind(token)
             .bind(collection_id)
@@ -831,7 +922,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn collection_by_feed_token(&self, token: &str) -> Result<Option<Collection>, StoreError> {
+    async fn collection_by_feed_token(&self, token: &str) -> Result<Option<Collection>, StoreError> {
         let sql = concat!(
             "SELECT ",
             collection_columns!(),
@@ -840,33 +931,12 @@ impl Store {
         Ok(sqlx::query_as(sql).bind(token).fetch_optional(self.pool()).await?)
     }
 
-    pub async fn collection_by_id(&self, id: i64) -> Result<Option<Collection>, StoreError> {
+    async fn collection_by_id(&self, id: i64) -> Result<Option<Collection>, StoreError> {
         let sql = concat!("SELECT ", collection_columns!(), " FROM collections WHERE id = $1");
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?)
     }
-}
 
-/// An out-of-office event: whose, and when (the absence chart reads these).
-#[derive(Debug, Clone, FromRow)]
-pub struct Absence {
-    pub login: String,
-    pub display_name: String,
-    pub item_name: String,
-    /// The object, whose occurrences the caller works out (the stored times are the
-    /// index's, widened for alarms and floating times).
-    pub data: String,
-}
-
-impl Store {
-    /// Objects with out-of-office events of a department's members — the department and every
-    /// department below it — (or everyone's) whose time index overlaps the range, from their
-    /// own calendars.
-    pub async fn absences(
-        &self,
-        department_slug: Option<&str>,
-        start: i64,
-        end: i64,
-    ) -> Result<Vec<Absence>, StoreError> {
+    async fn absences(&self, department_slug: Option<&str>, start: i64, end: i64) -> Result<Vec<Absence>, StoreError> {
         Ok(sqlx::query_as(
             "WITH RECURSIVE within(id) AS (SELECT id FROM departments WHERE slug = $3 \
              UNION SELECT d.id FROM departments d JOIN within w ON d.parent_id = w.id) \

@@ -52,105 +52,6 @@ pub fn slugify(name: &str) -> String {
     if slug.is_empty() { "department".into() } else { slug }
 }
 
-impl Store {
-    /// Creates a department; its library folder name (slug) is derived from the name and
-    /// made unique with a numeric suffix when another department already has it.
-    pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError> {
-        let base = slugify(new.name);
-        for attempt in 1..=100 {
-            let slug = if attempt == 1 {
-                base.clone()
-            } else {
-                format!("{base}-{attempt}")
-            };
-            let inserted: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO departments (name, parent_id, created_at, slug) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (slug) DO NOTHING RETURNING id",
-            )
-            .bind(new.name)
-            .bind(new.parent_id)
-            .bind(now())
-            .bind(&slug)
-            .fetch_optional(self.pool())
-            .await?;
-            if let Some((id,)) = inserted {
-                return Ok(id);
-            }
-        }
-        Err(StoreError::Conflict(format!(
-            "too many departments named {:?}",
-            new.name
-        )))
-    }
-
-    pub async fn set_department_head(&self, department_id: i64, head_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE departments SET head_id = $1 WHERE id = $2")
-            .bind(head_id)
-            .bind(department_id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// Creates or replaces the employee record of a principal.
-    pub async fn upsert_employee(&self, principal_id: i64, f: &EmployeeFields) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO employees (principal_id, department_id, manager_id, title, phone, mobile, birthday, hire_date) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (principal_id) DO UPDATE SET department_id = excluded.department_id, \
-             manager_id = excluded.manager_id, title = excluded.title, phone = excluded.phone, \
-             mobile = excluded.mobile, birthday = excluded.birthday, hire_date = excluded.hire_date",
-        )
-        .bind(principal_id)
-        .bind(f.department_id)
-        .bind(f.manager_id)
-        .bind(f.title.as_deref())
-        .bind(f.phone.as_deref())
-        .bind(f.mobile.as_deref())
-        .bind(f.birthday.as_deref())
-        .bind(f.hire_date.as_deref())
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Every department with its parent, head and number of employees, by name.
-    pub async fn departments(&self) -> Result<Vec<DepartmentRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT d.id, d.name, d.slug, d.parent_id, h.login AS head_login, h.display_name AS head_name, \
-             (SELECT COUNT(*) FROM employees e JOIN principals p ON p.id = e.principal_id \
-              WHERE e.department_id = d.id AND p.active = 1) AS people \
-             FROM departments d LEFT JOIN principals h ON h.id = d.head_id ORDER BY d.name, d.id",
-        )
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Sets an employee's birthday (`YYYY-MM-DD`); false when they have no employee record.
-    pub async fn set_employee_birthday(&self, principal_id: i64, birthday: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE employees SET birthday = $1 WHERE principal_id = $2")
-            .bind(birthday)
-            .bind(principal_id)
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    pub async fn count_departments(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n)
-    }
-
-    pub async fn count_employees(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::slugify;
@@ -187,19 +88,6 @@ pub struct DirectoryEntry {
 }
 
 impl Store {
-    /// Every active user with an employee record, for the directory address books.
-    /// Every active employee as the directory shows them, sorted by login; kept while nothing
-    /// changes ([`super::Kept`]).
-    pub async fn directory_entries(&self) -> Result<Arc<Vec<DirectoryEntry>>, StoreError> {
-        let version = self.directory_version().await?;
-        if let Some(entries) = self.kept(version, |k| k.entries.clone()) {
-            return Ok(entries);
-        }
-        let entries = Arc::new(self.read_directory_entries().await?);
-        self.keep(version, |k| k.entries = Some(entries.clone()));
-        Ok(entries)
-    }
-
     async fn read_directory_entries(&self) -> Result<Vec<DirectoryEntry>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.id AS principal_id, p.login, p.external_id, p.display_name, p.email, e.given_name, e.surname, \
@@ -211,5 +99,138 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?)
+    }
+}
+
+/// Departments and employee records.
+#[async_trait::async_trait]
+pub trait DirectoryRepo: Send + Sync {
+    /// Creates a department; its library folder name (slug) is derived from the name and
+    /// made unique with a numeric suffix when another department already has it.
+    async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError>;
+
+    async fn set_department_head(&self, department_id: i64, head_id: i64) -> Result<(), StoreError>;
+
+    /// Creates or replaces the employee record of a principal.
+    async fn upsert_employee(&self, principal_id: i64, f: &EmployeeFields) -> Result<(), StoreError>;
+
+    /// Every department with its parent, head and number of employees, by name.
+    async fn departments(&self) -> Result<Vec<DepartmentRow>, StoreError>;
+
+    /// Sets an employee's birthday (`YYYY-MM-DD`); false when they have no employee record.
+    async fn set_employee_birthday(&self, principal_id: i64, birthday: &str) -> Result<bool, StoreError>;
+
+    async fn count_departments(&self) -> Result<i64, StoreError>;
+
+    async fn count_employees(&self) -> Result<i64, StoreError>;
+
+    /// Every active user with an employee record, for the directory address books.
+    /// Every active employee as the directory shows them, sorted by login; kept while nothing
+    /// changes ([`super::Kept`]).
+    async fn directory_entries(&self) -> Result<Arc<Vec<DirectoryEntry>>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl DirectoryRepo for Store {
+    async fn create_department(&self, new: NewDepartment<'_>) -> Result<i64, StoreError> {
+        let base = slugify(new.name);
+        for attempt in 1..=100 {
+            let slug = if attempt == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{attempt}")
+            };
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO departments (name, parent_id, created_at, slug) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (slug) DO NOTHING RETURNING id",
+            )
+            .bind(new.name)
+            .bind(new.parent_id)
+            .bind(now())
+            .bind(&slug)
+            .fetch_optional(self.pool())
+            .await?;
+            if let Some((id,)) = inserted {
+                return Ok(id);
+            }
+        }
+        Err(StoreError::Conflict(format!(
+            "too many departments named {:?}",
+            new.name
+        )))
+    }
+
+    async fn set_department_head(&self, department_id: i64, head_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE departments SET head_id = $1 WHERE id = $2")
+            .bind(head_id)
+            .bind(department_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn upsert_employee(&self, principal_id: i64, f: &EmployeeFields) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO employees (principal_id, department_id, manager_id, title, phone, mobile, birthday, hire_date) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (principal_id) DO UPDATE SET department_id = excluded.department_id, \
+             manager_id = excluded.manager_id, title = excluded.title, phone = excluded.phone, \
+             mobile = excluded.mobile, birthday = excluded.birthday, hire_date = excluded.hire_date",
+        )
+        .bind(principal_id)
+        .bind(f.department_id)
+        .bind(f.manager_id)
+        .bind(f.title.as_deref())
+        .bind(f.phone.as_deref())
+        .bind(f.mobile.as_deref())
+        .bind(f.birthday.as_deref())
+        .bind(f.hire_date.as_deref())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn departments(&self) -> Result<Vec<DepartmentRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.id, d.name, d.slug, d.parent_id, h.login AS head_login, h.display_name AS head_name, \
+             (SELECT COUNT(*) FROM employees e JOIN principals p ON p.id = e.principal_id \
+              WHERE e.department_id = d.id AND p.active = 1) AS people \
+             FROM departments d LEFT JOIN principals h ON h.id = d.head_id ORDER BY d.name, d.id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn set_employee_birthday(&self, principal_id: i64, birthday: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE employees SET birthday = $1 WHERE principal_id = $2")
+            .bind(birthday)
+            .bind(principal_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn count_departments(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
+    async fn count_employees(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
+    async fn directory_entries(&self) -> Result<Arc<Vec<DirectoryEntry>>, StoreError> {
+        let version = self.directory_version().await?;
+        if let Some(entries) = self.kept(version, |k| k.entries.clone()) {
+            return Ok(entries);
+        }
+        let entries = Arc::new(self.read_directory_entries().await?);
+        self.keep(version, |k| k.entries = Some(entries.clone()));
+        Ok(entries)
     }
 }

@@ -70,9 +70,48 @@ struct LocalRow {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-impl Store {
+/// The directory sync: its plans, state, reports and staff changes.
+#[async_trait::async_trait]
+pub trait DirectorySyncRepo: Send + Sync {
     /// Everyone who came from the directory, as the planner compares them.
-    pub async fn directory_people(&self) -> Result<Vec<LocalPerson>, StoreError> {
+    async fn directory_people(&self) -> Result<Vec<LocalPerson>, StoreError>;
+
+    async fn directory_state(&self, source: &str) -> Result<Option<DirectoryState>, StoreError>;
+
+    /// Records a failed pass (the data itself is untouched).
+    async fn record_directory_failure(&self, source: &str, error: &str) -> Result<(), StoreError>;
+
+    /// Keeps the figures of a completed pass (JSON written by the directory service).
+    async fn record_directory_report(&self, source: &str, report: &str) -> Result<(), StoreError>;
+
+    /// The figures of the last completed pass, as `record_directory_report` kept them.
+    async fn directory_report(&self, source: &str) -> Result<Option<String>, StoreError>;
+
+    /// Staff changes logged at or after `since`, oldest first.
+    async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>, StoreError>;
+
+    /// Makes `changes` (login, kind, JSON detail, time; oldest first) the staff changes logged
+    /// from `source`, in one transaction (the demo company's, dated relative to today). A
+    /// login nobody has is left out.
+    async fn replace_staff_changes(
+        &self,
+        source: &str,
+        changes: &[(&str, &str, String, i64)],
+    ) -> Result<(), StoreError>;
+
+    /// Applies a sync plan atomically. `photos` maps external ids to the blob digest of their
+    /// photo (already stored). The first full import logs no "hired" entries.
+    async fn apply_directory_plan(
+        &self,
+        source: &str,
+        plan: &Plan,
+        photos: &HashMap<String, String>,
+    ) -> Result<ApplySummary, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl DirectorySyncRepo for Store {
+    async fn directory_people(&self) -> Result<Vec<LocalPerson>, StoreError> {
         let rows: Vec<LocalRow> = sqlx::query_as(
             "SELECT p.external_id, p.dn, p.login, p.display_name, p.email, p.active, e.given_name, e.surname, \
              e.phone, e.mobile, e.title, e.birthday, e.hire_date, e.photo_sha256, d.path AS department_path, \
@@ -108,7 +147,7 @@ impl Store {
             .collect())
     }
 
-    pub async fn directory_state(&self, source: &str) -> Result<Option<DirectoryState>, StoreError> {
+    async fn directory_state(&self, source: &str) -> Result<Option<DirectoryState>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT cursor, last_full_at, last_run_at, last_status, last_error FROM directory_sync WHERE source = $1",
         )
@@ -117,8 +156,7 @@ impl Store {
         .await?)
     }
 
-    /// Records a failed pass (the data itself is untouched).
-    pub async fn record_directory_failure(&self, source: &str, error: &str) -> Result<(), StoreError> {
+    async fn record_directory_failure(&self, source: &str, error: &str) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO directory_sync (source, last_run_at, last_status, last_error) VALUES ($1, $2, 'failed', $3) \
              ON CONFLICT (source) DO UPDATE SET last_run_at = excluded.last_run_at, last_status = 'failed', \
@@ -132,8 +170,7 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps the figures of a completed pass (JSON written by the directory service).
-    pub async fn record_directory_report(&self, source: &str, report: &str) -> Result<(), StoreError> {
+    async fn record_directory_report(&self, source: &str, report: &str) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO directory_sync (source, last_report) VALUES ($1, $2) \
              ON CONFLICT (source) DO UPDATE SET last_report = excluded.last_report",
@@ -145,8 +182,7 @@ impl Store {
         Ok(())
     }
 
-    /// The figures of the last completed pass, as `record_directory_report` kept them.
-    pub async fn directory_report(&self, source: &str) -> Result<Option<String>, StoreError> {
+    async fn directory_report(&self, source: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(Option<String>,)> = sqlx::query_as("SELECT last_report FROM directory_sync WHERE source = $1")
             .bind(source)
             .fetch_optional(self.pool())
@@ -154,8 +190,7 @@ impl Store {
         Ok(row.and_then(|(report,)| report))
     }
 
-    /// Staff changes logged at or after `since`, oldest first.
-    pub async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>, StoreError> {
+    async fn staff_changes_since(&self, since: i64) -> Result<Vec<StaffChangeRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.login, s.kind, s.detail, s.at FROM staff_changes s JOIN principals p ON p.id = s.principal_id \
              WHERE s.at >= $1 ORDER BY s.id",
@@ -165,10 +200,7 @@ impl Store {
         .await?)
     }
 
-    /// Makes `changes` (login, kind, JSON detail, time; oldest first) the staff changes logged
-    /// from `source`, in one transaction (the demo company's, dated relative to today). A
-    /// login nobody has is left out.
-    pub async fn replace_staff_changes(
+    async fn replace_staff_changes(
         &self,
         source: &str,
         changes: &[(&str, &str, String, i64)],
@@ -195,9 +227,7 @@ impl Store {
         Ok(())
     }
 
-    /// Applies a sync plan atomically. `photos` maps external ids to the blob digest of their
-    /// photo (already stored). The first full import logs no "hired" entries.
-    pub async fn apply_directory_plan(
+    async fn apply_directory_plan(
         &self,
         source: &str,
         plan: &Plan,
@@ -236,7 +266,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        insert_people(&mut tx, self.dialect(), &plan.create, t).await?;
+        insert_people(&mut tx, self.dialect, &plan.create, t).await?;
         for update in &plan.update {
             let p = &update.person;
             sqlx::query(
@@ -274,7 +304,7 @@ impl Store {
                 .collect();
         insert_employees(
             &mut tx,
-            self.dialect(),
+            self.dialect,
             &plan.create,
             &plan.fields,
             photos,
@@ -288,7 +318,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO employees (principal_id) SELECT id FROM principals WHERE external_id IN ({}) \
                  ON CONFLICT (principal_id) DO NOTHING",
-                Params::new(self.dialect()).rows(chunk.len(), 1)
+                Params::new(self.dialect).rows(chunk.len(), 1)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for update in chunk {
@@ -311,7 +341,7 @@ impl Store {
                 .await?;
             }
         }
-        apply_groups(&mut tx, self.dialect(), plan, t, &ids).await?;
+        apply_groups(&mut tx, self.dialect, plan, t, &ids).await?;
         let mut logged = 0;
         for (external_id, change) in plan.staff_changes() {
             if first_import && matches!(change, StaffChange::Hired) {

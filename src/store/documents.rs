@@ -163,26 +163,6 @@ pub fn content_etag(sha256: &str) -> String {
 }
 
 impl Store {
-    pub async fn doc_node(&self, path: &str) -> Result<Option<DocNode>, StoreError> {
-        let sql = concat!("SELECT ", node_columns!(), " FROM doc_nodes WHERE path = $1");
-        Ok(sqlx::query_as(sql).bind(path).fetch_optional(self.pool()).await?)
-    }
-
-    /// A folder's children by name. On SQLite they come as one JSON array in one row: sqlx
-    /// hands each row from its SQLite worker thread to the caller with a wake-up, which made
-    /// a quarter of a 10,000-file PROPFIND thread switches.
-    pub async fn doc_children(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
-        if self.dialect() == super::Dialect::Sqlite {
-            return self.doc_children_at_once(parent).await;
-        }
-        let sql = concat!(
-            "SELECT ",
-            node_columns!(),
-            " FROM doc_nodes WHERE parent = $1 ORDER BY name"
-        );
-        Ok(sqlx::query_as(sql).bind(parent).fetch_all(self.pool()).await?)
-    }
-
     async fn doc_children_at_once(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
         let sql = concat!(
             "SELECT json_group_array(json_array(",
@@ -197,9 +177,103 @@ impl Store {
         nodes.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(nodes)
     }
+}
+
+/// The document library: nodes, versions, dead properties and usage.
+#[async_trait::async_trait]
+pub trait DocumentRepo: Send + Sync {
+    async fn doc_node(&self, path: &str) -> Result<Option<DocNode>, StoreError>;
+
+    /// A folder's children by name. On SQLite they come as one JSON array in one row: sqlx
+    /// hands each row from its SQLite worker thread to the caller with a wake-up, which made
+    /// a quarter of a 10,000-file PROPFIND thread switches.
+    async fn doc_children(&self, parent: &str) -> Result<Vec<DocNode>, StoreError>;
 
     /// The node and all its descendants, parents before children.
-    pub async fn doc_subtree(&self, path: &str) -> Result<Vec<DocNode>, StoreError> {
+    async fn doc_subtree(&self, path: &str) -> Result<Vec<DocNode>, StoreError>;
+
+    /// Creates a library root folder (a user's drive, a department's) if it is missing.
+    async fn doc_ensure_root(&self, path: &str) -> Result<(), StoreError>;
+
+    /// MKCOL: creates a folder whose parent folder exists.
+    async fn doc_mkcol(&self, path: &str) -> Result<MkcolOutcome, StoreError>;
+
+    /// PUT: stores `blob` as the new content of the file at `path`, keeping every version,
+    /// if `condition` holds and `locks_allow` accepts the locks in force.
+    async fn doc_put(
+        &self,
+        path: &str,
+        content: &NewContent<'_>,
+        condition: &PutCondition,
+        locks_allow: LockCheck<'_>,
+    ) -> Result<PutOutcome, StoreError>;
+
+    /// Deletes a node and everything below it, with their locks and grants (a grant belongs to
+    /// its folder: a new folder of the same name starts without it); returns the number of
+    /// nodes.
+    async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError>;
+
+    /// MOVE: renames a subtree in place (its versions, properties and grants follow); locks on
+    /// the source are dropped (RFC 4918 §9.9.4: locks are not moved).
+    async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError>;
+
+    /// COPY: duplicates a node (and with `deep`, its subtree) under a new path, with dead
+    /// properties; the copies start a fresh version history at version 1.
+    async fn doc_copy_tree(&self, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError>;
+
+    /// COPY or MOVE of `from` to `to`, replacing what is at `to` first when `replace`, all in
+    /// one transaction: a crash leaves either the state before or the state after.
+    async fn doc_transfer_tree(&self, from: &str, to: &str, how: Transfer, replace: bool) -> Result<(), StoreError>;
+
+    async fn doc_versions(&self, node_id: i64) -> Result<Vec<DocVersion>, StoreError>;
+
+    async fn doc_props(&self, node_id: i64) -> Result<Vec<DeadProp>, StoreError>;
+
+    /// The dead properties of every child of `parent`, with the child's node id.
+    async fn doc_props_of_children(&self, parent: &str) -> Result<Vec<(i64, DeadProp)>, StoreError>;
+
+    /// Applies all PROPPATCH changes, and optionally a new modification time, atomically.
+    async fn doc_proppatch(
+        &self,
+        node_id: i64,
+        changes: &[PropChange<'_>],
+        modified_at: Option<i64>,
+    ) -> Result<(), StoreError>;
+
+    /// Whether a file, a version or an employee photo refers to the blob `sha256` (the blob
+    /// cleanup removes only blobs nothing refers to).
+    async fn blob_referenced(&self, sha256: &str) -> Result<bool, StoreError>;
+
+    /// Bytes stored in all libraries, every kept version counted.
+    async fn doc_usage_total(&self) -> Result<i64, StoreError>;
+
+    /// Bytes stored below the library root `root` ("users/alice", "departments/sales",
+    /// "shared"), every kept version counted, for quota: one row of `doc_usage`, which
+    /// triggers on `doc_nodes` keep equal to the sum of `stored_bytes` below the root
+    /// (migrations 0009 and 0012).
+    async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl DocumentRepo for Store {
+    async fn doc_node(&self, path: &str) -> Result<Option<DocNode>, StoreError> {
+        let sql = concat!("SELECT ", node_columns!(), " FROM doc_nodes WHERE path = $1");
+        Ok(sqlx::query_as(sql).bind(path).fetch_optional(self.pool()).await?)
+    }
+
+    async fn doc_children(&self, parent: &str) -> Result<Vec<DocNode>, StoreError> {
+        if self.dialect == super::Dialect::Sqlite {
+            return self.doc_children_at_once(parent).await;
+        }
+        let sql = concat!(
+            "SELECT ",
+            node_columns!(),
+            " FROM doc_nodes WHERE parent = $1 ORDER BY name"
+        );
+        Ok(sqlx::query_as(sql).bind(parent).fetch_all(self.pool()).await?)
+    }
+
+    async fn doc_subtree(&self, path: &str) -> Result<Vec<DocNode>, StoreError> {
         let (lo, hi) = subtree_bounds(path);
         let sql = concat!(
             "SELECT ",
@@ -214,8 +288,7 @@ impl Store {
             .await?)
     }
 
-    /// Creates a library root folder (a user's drive, a department's) if it is missing.
-    pub async fn doc_ensure_root(&self, path: &str) -> Result<(), StoreError> {
+    async fn doc_ensure_root(&self, path: &str) -> Result<(), StoreError> {
         let t = now();
         sqlx::query(
             "INSERT INTO doc_nodes (path, parent, name, is_collection, etag, created_at, modified_at) \
@@ -231,8 +304,7 @@ impl Store {
         Ok(())
     }
 
-    /// MKCOL: creates a folder whose parent folder exists.
-    pub async fn doc_mkcol(&self, path: &str) -> Result<MkcolOutcome, StoreError> {
+    async fn doc_mkcol(&self, path: &str) -> Result<MkcolOutcome, StoreError> {
         let t = now();
         let inserted = sqlx::query(
             "INSERT INTO doc_nodes (path, parent, name, is_collection, etag, created_at, modified_at) \
@@ -256,9 +328,7 @@ impl Store {
         })
     }
 
-    /// PUT: stores `blob` as the new content of the file at `path`, keeping every version,
-    /// if `condition` holds and `locks_allow` accepts the locks in force.
-    pub async fn doc_put(
+    async fn doc_put(
         &self,
         path: &str,
         content: &NewContent<'_>,
@@ -377,38 +447,23 @@ impl Store {
         }
     }
 
-    /// Deletes a node and everything below it, with their locks and grants (a grant belongs to
-    /// its folder: a new folder of the same name starts without it); returns the number of
-    /// nodes.
-    pub async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
+    async fn doc_delete_tree(&self, path: &str) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let n = delete_tree_in(&mut tx, path).await?;
         tx.commit().await?;
         Ok(n)
     }
 
-    /// MOVE: renames a subtree in place (its versions, properties and grants follow); locks on
-    /// the source are dropped (RFC 4918 §9.9.4: locks are not moved).
-    pub async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
+    async fn doc_move_tree(&self, from: &str, to: &str) -> Result<(), StoreError> {
         self.doc_transfer_tree(from, to, Transfer::Move, false).await
     }
 
-    /// COPY: duplicates a node (and with `deep`, its subtree) under a new path, with dead
-    /// properties; the copies start a fresh version history at version 1.
-    pub async fn doc_copy_tree(&self, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError> {
+    async fn doc_copy_tree(&self, from: &str, to: &str, deep: bool, author_id: i64) -> Result<(), StoreError> {
         self.doc_transfer_tree(from, to, Transfer::Copy { deep, author_id }, false)
             .await
     }
 
-    /// COPY or MOVE of `from` to `to`, replacing what is at `to` first when `replace`, all in
-    /// one transaction: a crash leaves either the state before or the state after.
-    pub async fn doc_transfer_tree(
-        &self,
-        from: &str,
-        to: &str,
-        how: Transfer,
-        replace: bool,
-    ) -> Result<(), StoreError> {
+    async fn doc_transfer_tree(&self, from: &str, to: &str, how: Transfer, replace: bool) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         if replace {
             delete_tree_in(&mut tx, to).await?;
@@ -421,7 +476,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn doc_versions(&self, node_id: i64) -> Result<Vec<DocVersion>, StoreError> {
+    async fn doc_versions(&self, node_id: i64) -> Result<Vec<DocVersion>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT v.version, v.blob_sha256, v.size, v.content_type, p.login AS author, v.created_at \
              FROM doc_versions v LEFT JOIN principals p ON p.id = v.author_id \
@@ -432,7 +487,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn doc_props(&self, node_id: i64) -> Result<Vec<DeadProp>, StoreError> {
+    async fn doc_props(&self, node_id: i64) -> Result<Vec<DeadProp>, StoreError> {
         Ok(
             sqlx::query_as("SELECT ns, name, value_xml, lang FROM doc_props WHERE node_id = $1 ORDER BY ns, name")
                 .bind(node_id)
@@ -441,8 +496,7 @@ impl Store {
         )
     }
 
-    /// The dead properties of every child of `parent`, with the child's node id.
-    pub async fn doc_props_of_children(&self, parent: &str) -> Result<Vec<(i64, DeadProp)>, StoreError> {
+    async fn doc_props_of_children(&self, parent: &str) -> Result<Vec<(i64, DeadProp)>, StoreError> {
         let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT p.node_id, p.ns, p.name, p.value_xml, p.lang FROM doc_props p \
              JOIN doc_nodes n ON n.id = p.node_id WHERE n.parent = $1 ORDER BY p.node_id, p.ns, p.name",
@@ -466,8 +520,7 @@ impl Store {
             .collect())
     }
 
-    /// Applies all PROPPATCH changes, and optionally a new modification time, atomically.
-    pub async fn doc_proppatch(
+    async fn doc_proppatch(
         &self,
         node_id: i64,
         changes: &[PropChange<'_>],
@@ -484,9 +537,7 @@ impl Store {
         Ok(())
     }
 
-    /// Whether a file, a version or an employee photo refers to the blob `sha256` (the blob
-    /// cleanup removes only blobs nothing refers to).
-    pub async fn blob_referenced(&self, sha256: &str) -> Result<bool, StoreError> {
+    async fn blob_referenced(&self, sha256: &str) -> Result<bool, StoreError> {
         let found: Option<(i64,)> = sqlx::query_as(
             "SELECT 1 FROM doc_versions WHERE blob_sha256 = $1 \
              UNION ALL SELECT 1 FROM doc_nodes WHERE blob_sha256 = $1 \
@@ -498,19 +549,14 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// Bytes stored in all libraries, every kept version counted.
-    pub async fn doc_usage_total(&self) -> Result<i64, StoreError> {
+    async fn doc_usage_total(&self) -> Result<i64, StoreError> {
         let (total,): (Option<i64>,) = sqlx::query_as("SELECT CAST(SUM(used_bytes) AS BIGINT) FROM doc_usage")
             .fetch_one(self.pool())
             .await?;
         Ok(total.unwrap_or(0))
     }
 
-    /// Bytes stored below the library root `root` ("users/alice", "departments/sales",
-    /// "shared"), every kept version counted, for quota: one row of `doc_usage`, which
-    /// triggers on `doc_nodes` keep equal to the sum of `stored_bytes` below the root
-    /// (migrations 0009 and 0012).
-    pub async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError> {
+    async fn doc_used_bytes(&self, root: &str) -> Result<i64, StoreError> {
         let used: Option<(i64,)> = sqlx::query_as("SELECT used_bytes FROM doc_usage WHERE root = $1")
             .bind(root)
             .fetch_optional(self.pool())

@@ -65,9 +65,43 @@ pub struct Memberships {
     pub group_ids: Vec<i64>,
 }
 
-impl Store {
+/// Folder grants of the library and what a principal belongs to.
+#[async_trait::async_trait]
+pub trait GrantRepo: Send + Sync {
     /// Grants on `path` or any of its ancestors (they are inherited downwards).
-    pub async fn doc_grants_covering(&self, path: &str) -> Result<Vec<DocGrant>, StoreError> {
+    async fn doc_grants_covering(&self, path: &str) -> Result<Vec<DocGrant>, StoreError>;
+
+    /// Paths starting with `prefix` where the principal holds a grant, directly, through a
+    /// group or through their department (to list libraries they can reach).
+    async fn doc_granted_roots(&self, principal_id: i64, prefix: &str) -> Result<Vec<String>, StoreError>;
+
+    async fn doc_grants_on(&self, path: &str) -> Result<Vec<DocGrant>, StoreError>;
+
+    /// Sets the grantee's level on `path`, replacing an earlier grant to the same grantee.
+    async fn doc_grant(&self, path: &str, grantee: Grantee, level: AccessLevel) -> Result<(), StoreError>;
+
+    async fn doc_revoke(&self, path: &str, grantee: Grantee) -> Result<bool, StoreError>;
+
+    async fn memberships(&self, principal_id: i64) -> Result<Memberships, StoreError>;
+
+    /// The department whose library folder is `slug`.
+    async fn department_by_slug(&self, slug: &str) -> Result<Option<(i64, Option<i64>)>, StoreError>;
+
+    /// All department slugs, for listing `/docs/departments/`.
+    async fn department_slugs(&self) -> Result<Vec<String>, StoreError>;
+
+    async fn add_membership(&self, group_id: i64, member_id: i64) -> Result<(), StoreError>;
+
+    /// Removes a member from a group; false when they were not in it.
+    async fn remove_membership(&self, group_id: i64, member_id: i64) -> Result<bool, StoreError>;
+
+    /// The logins and names of a group's members, by login.
+    async fn group_members(&self, group_id: i64) -> Result<Vec<(String, String)>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl GrantRepo for Store {
+    async fn doc_grants_covering(&self, path: &str) -> Result<Vec<DocGrant>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, path, principal_id, department_id, level FROM doc_grants \
              WHERE path = $1 OR substr($1, 1, length(path) + 1) = path || '/'",
@@ -77,9 +111,7 @@ impl Store {
         .await?)
     }
 
-    /// Paths starting with `prefix` where the principal holds a grant, directly, through a
-    /// group or through their department (to list libraries they can reach).
-    pub async fn doc_granted_roots(&self, principal_id: i64, prefix: &str) -> Result<Vec<String>, StoreError> {
+    async fn doc_granted_roots(&self, principal_id: i64, prefix: &str) -> Result<Vec<String>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT DISTINCT path FROM doc_grants WHERE substr(path, 1, length($2)) = $2 AND ( \
              principal_id = $1 OR principal_id IN (SELECT group_id FROM memberships WHERE member_id = $1) \
@@ -92,7 +124,7 @@ impl Store {
         Ok(rows.into_iter().map(|(p,)| p).collect())
     }
 
-    pub async fn doc_grants_on(&self, path: &str) -> Result<Vec<DocGrant>, StoreError> {
+    async fn doc_grants_on(&self, path: &str) -> Result<Vec<DocGrant>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, path, principal_id, department_id, level FROM doc_grants WHERE path = $1 ORDER BY id",
         )
@@ -101,8 +133,7 @@ impl Store {
         .await?)
     }
 
-    /// Sets the grantee's level on `path`, replacing an earlier grant to the same grantee.
-    pub async fn doc_grant(&self, path: &str, grantee: Grantee, level: AccessLevel) -> Result<(), StoreError> {
+    async fn doc_grant(&self, path: &str, grantee: Grantee, level: AccessLevel) -> Result<(), StoreError> {
         let (principal, department) = match grantee {
             Grantee::Principal(id) => (Some(id), None),
             Grantee::Department(id) => (None, Some(id)),
@@ -128,7 +159,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn doc_revoke(&self, path: &str, grantee: Grantee) -> Result<bool, StoreError> {
+    async fn doc_revoke(&self, path: &str, grantee: Grantee) -> Result<bool, StoreError> {
         let (principal, department) = match grantee {
             Grantee::Principal(id) => (Some(id), None),
             Grantee::Department(id) => (None, Some(id)),
@@ -145,7 +176,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    pub async fn memberships(&self, principal_id: i64) -> Result<Memberships, StoreError> {
+    async fn memberships(&self, principal_id: i64) -> Result<Memberships, StoreError> {
         let dept: Option<(Option<i64>, Option<String>)> = sqlx::query_as(
             "SELECT e.department_id, d.slug FROM employees e LEFT JOIN departments d ON d.id = e.department_id \
              WHERE e.principal_id = $1",
@@ -165,23 +196,21 @@ impl Store {
         })
     }
 
-    /// The department whose library folder is `slug`.
-    pub async fn department_by_slug(&self, slug: &str) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+    async fn department_by_slug(&self, slug: &str) -> Result<Option<(i64, Option<i64>)>, StoreError> {
         Ok(sqlx::query_as("SELECT id, head_id FROM departments WHERE slug = $1")
             .bind(slug)
             .fetch_optional(self.pool())
             .await?)
     }
 
-    /// All department slugs, for listing `/docs/departments/`.
-    pub async fn department_slugs(&self) -> Result<Vec<String>, StoreError> {
+    async fn department_slugs(&self) -> Result<Vec<String>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as("SELECT slug FROM departments WHERE slug IS NOT NULL ORDER BY slug")
             .fetch_all(self.pool())
             .await?;
         Ok(rows.into_iter().map(|(s,)| s).collect())
     }
 
-    pub async fn add_membership(&self, group_id: i64, member_id: i64) -> Result<(), StoreError> {
+    async fn add_membership(&self, group_id: i64, member_id: i64) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO memberships (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(group_id)
             .bind(member_id)
@@ -190,8 +219,7 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a member from a group; false when they were not in it.
-    pub async fn remove_membership(&self, group_id: i64, member_id: i64) -> Result<bool, StoreError> {
+    async fn remove_membership(&self, group_id: i64, member_id: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM memberships WHERE group_id = $1 AND member_id = $2")
             .bind(group_id)
             .bind(member_id)
@@ -200,8 +228,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The logins and names of a group's members, by login.
-    pub async fn group_members(&self, group_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    async fn group_members(&self, group_id: i64) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT p.login, p.display_name FROM memberships m JOIN principals p ON p.id = m.member_id \
              WHERE m.group_id = $1 ORDER BY p.login",

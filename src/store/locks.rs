@@ -81,9 +81,30 @@ pub(super) async fn locks_covering_in(
     Ok((own, of_parent))
 }
 
-impl Store {
+/// WebDAV locks of the library.
+#[async_trait::async_trait]
+pub trait LockRepo: Send + Sync {
     /// The live locks that cover `path`.
-    pub async fn doc_locks_covering(&self, path: &str) -> Result<Vec<DocLock>, StoreError> {
+    async fn doc_locks_covering(&self, path: &str) -> Result<Vec<DocLock>, StoreError>;
+
+    /// The live locks on strict descendants of `path`.
+    async fn doc_locks_below(&self, path: &str) -> Result<Vec<DocLock>, StoreError>;
+
+    async fn doc_lock(&self, token: &str) -> Result<Option<DocLock>, StoreError>;
+
+    /// Grants a lock unless a conflicting one exists (an exclusive lock conflicts with any
+    /// other; a shared one with exclusive ones). Returns the conflicting lock when refused.
+    async fn doc_create_lock(&self, new: &NewLock<'_>) -> Result<Result<DocLock, DocLock>, StoreError>;
+
+    /// Extends a live lock to `timeout_seconds` from now.
+    async fn doc_refresh_lock(&self, token: &str, timeout_seconds: i64) -> Result<Option<DocLock>, StoreError>;
+
+    async fn doc_delete_lock(&self, token: &str) -> Result<bool, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl LockRepo for Store {
+    async fn doc_locks_covering(&self, path: &str) -> Result<Vec<DocLock>, StoreError> {
         Ok(sqlx::query_as(COVERING)
             .bind(path)
             .bind(now())
@@ -91,8 +112,7 @@ impl Store {
             .await?)
     }
 
-    /// The live locks on strict descendants of `path`.
-    pub async fn doc_locks_below(&self, path: &str) -> Result<Vec<DocLock>, StoreError> {
+    async fn doc_locks_below(&self, path: &str) -> Result<Vec<DocLock>, StoreError> {
         let (lo, hi) = subtree_bounds(path);
         let sql = concat!(
             "SELECT ",
@@ -107,7 +127,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn doc_lock(&self, token: &str) -> Result<Option<DocLock>, StoreError> {
+    async fn doc_lock(&self, token: &str) -> Result<Option<DocLock>, StoreError> {
         let sql = concat!(
             "SELECT ",
             lock_columns!(),
@@ -120,16 +140,14 @@ impl Store {
             .await?)
     }
 
-    /// Grants a lock unless a conflicting one exists (an exclusive lock conflicts with any
-    /// other; a shared one with exclusive ones). Returns the conflicting lock when refused.
-    pub async fn doc_create_lock(&self, new: &NewLock<'_>) -> Result<Result<DocLock, DocLock>, StoreError> {
+    async fn doc_create_lock(&self, new: &NewLock<'_>) -> Result<Result<DocLock, DocLock>, StoreError> {
         let t = now();
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM doc_locks WHERE expires_at <= $1")
             .bind(t)
             .execute(&mut *tx)
             .await?;
-        if self.dialect() == Dialect::Postgres {
+        if self.dialect == Dialect::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(4242)")
                 .execute(&mut *tx)
                 .await?;
@@ -185,8 +203,7 @@ impl Store {
         Ok(Ok(lock))
     }
 
-    /// Extends a live lock to `timeout_seconds` from now.
-    pub async fn doc_refresh_lock(&self, token: &str, timeout_seconds: i64) -> Result<Option<DocLock>, StoreError> {
+    async fn doc_refresh_lock(&self, token: &str, timeout_seconds: i64) -> Result<Option<DocLock>, StoreError> {
         let t = now();
         let sql = concat!(
             "UPDATE doc_locks SET timeout_seconds = $1, expires_at = $2 WHERE token = $3 AND expires_at > $4 RETURNING ",
@@ -201,7 +218,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn doc_delete_lock(&self, token: &str) -> Result<bool, StoreError> {
+    async fn doc_delete_lock(&self, token: &str) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM doc_locks WHERE token = $1")
             .bind(token)
             .execute(self.pool())

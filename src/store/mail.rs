@@ -1,5 +1,5 @@
 //! The `mail_outbox` table: mail waiting to be sent (iMIP invitations), written in the
-//! transaction that decides to send it ([`ScheduleTx::enqueue_mail`]) and taken off by the mail
+//! transaction that decides to send it ([`OutboxWrites::enqueue_mail`]) and taken off by the mail
 //! job once the SMTP server accepted it. A failed attempt is retried later with back-off.
 
 use sqlx::FromRow;
@@ -27,9 +27,22 @@ pub struct OutboxCounts {
     pub sent: i64,
 }
 
-impl ScheduleTx {
+/// Mail queued in a unit of work, sent only if it commits.
+#[async_trait::async_trait]
+pub trait OutboxWrites: Send {
     /// Queues a message, sent once this transaction commits.
-    pub async fn enqueue_mail(
+    async fn enqueue_mail(
+        &mut self,
+        message_id: &str,
+        sender: &str,
+        recipient: &str,
+        body: &str,
+    ) -> Result<(), StoreError>;
+}
+
+#[async_trait::async_trait]
+impl OutboxWrites for ScheduleTx {
+    async fn enqueue_mail(
         &mut self,
         message_id: &str,
         sender: &str,
@@ -52,10 +65,33 @@ impl ScheduleTx {
     }
 }
 
-impl Store {
+/// The mail outbox, as the sending job sees it.
+#[async_trait::async_trait]
+pub trait MailRepo: Send + Sync {
     /// Queues a message unless one with its Message-ID was queued before (a reminder found
     /// again after a restart); true when it was queued now.
-    pub async fn enqueue_mail_once(
+    async fn enqueue_mail_once(
+        &self,
+        message_id: &str,
+        sender: &str,
+        recipient: &str,
+        body: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Unsent messages whose next attempt is due, oldest first.
+    async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StoreError>;
+
+    async fn mail_sent(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Records a failed attempt; the next one waits `retry_in_seconds`.
+    async fn mail_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<(), StoreError>;
+
+    async fn mail_counts(&self) -> Result<OutboxCounts, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl MailRepo for Store {
+    async fn enqueue_mail_once(
         &self,
         message_id: &str,
         sender: &str,
@@ -77,8 +113,7 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Unsent messages whose next attempt is due, oldest first.
-    pub async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StoreError> {
+    async fn mail_due(&self, limit: i64) -> Result<Vec<OutgoingMail>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, message_id, sender, recipient, body, attempts FROM mail_outbox \
              WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
@@ -89,7 +124,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn mail_sent(&self, id: i64) -> Result<(), StoreError> {
+    async fn mail_sent(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
             .bind(now())
             .bind(id)
@@ -98,8 +133,7 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed attempt; the next one waits `retry_in_seconds`.
-    pub async fn mail_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<(), StoreError> {
+    async fn mail_failed(&self, id: i64, error: &str, retry_in_seconds: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
         )
@@ -111,7 +145,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn mail_counts(&self) -> Result<OutboxCounts, StoreError> {
+    async fn mail_counts(&self) -> Result<OutboxCounts, StoreError> {
         let (waiting,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
             .fetch_one(self.pool())
             .await?;

@@ -3,7 +3,8 @@
 //! Queries are written once in the SQL both dialects accept (`$1` placeholders, `RETURNING`,
 //! BIGINT Unix timestamps, 0/1 integers for flags) and run through sqlx's `Any` driver;
 //! each dialect has its own migration folder under `migrations/`, applied on connect.
-//! Submodules own one table family each.
+//! Submodules own one table family each, and each declares the repository trait the services
+//! call ([`repos`]); [`Storage`] is all of them, [`UnitOfWork`] a transaction several write into.
 
 mod app_passwords;
 mod backup;
@@ -47,6 +48,81 @@ pub use principals::{NewPrincipal, Principal, PrincipalKind, Team};
 pub use rooms::RoomDetails;
 pub use scheduling::{InboxItem, OwnedItem, ScheduleTx};
 pub use user_settings::UserSettings;
+
+/// The repository traits, one per table family, that [`Store`] implements and the services
+/// call: `use crate::store::repos::*` brings their methods into scope on a concrete store.
+pub mod repos {
+    pub use crate::store::app_passwords::AppPasswordRepo;
+    pub use crate::store::backup::BackupRepo;
+    pub use crate::store::calendar_bindings::BindingRepo;
+    pub use crate::store::card_index::CardIndexRepo;
+    pub use crate::store::collections::CollectionRepo;
+    pub use crate::store::directory::DirectoryRepo;
+    pub use crate::store::directory_sync::DirectorySyncRepo;
+    pub use crate::store::documents::DocumentRepo;
+    pub use crate::store::grants::GrantRepo;
+    pub use crate::store::locks::LockRepo;
+    pub use crate::store::mail::{MailRepo, OutboxWrites};
+    pub use crate::store::principals::PrincipalRepo;
+    pub use crate::store::rooms::RoomRepo;
+    pub use crate::store::scheduling::{ScheduleWrites, SchedulingRepo};
+    pub use crate::store::sessions::SessionRepo;
+    pub use crate::store::user_settings::SettingsRepo;
+    pub use crate::store::{Storage, StorageInfo, UnitOfWork};
+}
+use repos::*;
+
+/// Everything the services need of storage: every repository. [`Store`] (SQLite and
+/// PostgreSQL through sqlx) is the one implementation; another backend implements these
+/// traits and the services do not change.
+pub trait Storage:
+    AppPasswordRepo
+    + BackupRepo
+    + BindingRepo
+    + CardIndexRepo
+    + CollectionRepo
+    + DirectoryRepo
+    + DirectorySyncRepo
+    + DocumentRepo
+    + GrantRepo
+    + LockRepo
+    + MailRepo
+    + PrincipalRepo
+    + RoomRepo
+    + SchedulingRepo
+    + SessionRepo
+    + SettingsRepo
+    + StorageInfo
+{
+}
+
+impl<T> Storage for T where
+    T: AppPasswordRepo
+        + BackupRepo
+        + BindingRepo
+        + CardIndexRepo
+        + CollectionRepo
+        + DirectoryRepo
+        + DirectorySyncRepo
+        + DocumentRepo
+        + GrantRepo
+        + LockRepo
+        + MailRepo
+        + PrincipalRepo
+        + RoomRepo
+        + SchedulingRepo
+        + SessionRepo
+        + SettingsRepo
+        + StorageInfo
+{
+}
+
+/// A unit of work: one transaction that several repositories' writes join (a meeting's
+/// object, the attendees' copies and inbox messages, a room's lock and the mail outbox), begun
+/// by [`SchedulingRepo::begin_scheduling`] and committed once, or dropped to roll back.
+pub trait UnitOfWork: ScheduleWrites + OutboxWrites {}
+
+impl<T: ScheduleWrites + OutboxWrites> UnitOfWork for T {}
 
 use std::path::Path;
 use std::sync::Arc;
@@ -181,10 +257,6 @@ impl Store {
         }
     }
 
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -198,20 +270,39 @@ impl Store {
             Dialect::Postgres => self.writer.begin().await?,
         })
     }
+}
+
+/// The database as a whole: which one, whether it answers, and closing it.
+#[async_trait::async_trait]
+pub trait StorageInfo: Send + Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// Open and idle connections of the pool (for `/metrics`).
+    fn pool_stats(&self) -> (u32, usize);
 
     /// A trivial query proving the database answers (for `/healthz`).
-    /// Open and idle connections of the pool (for `/metrics`).
-    pub fn pool_stats(&self) -> (u32, usize) {
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Closes every pooled connection (used on shutdown so SQLite checkpoints its WAL).
+    async fn close(&self);
+}
+
+#[async_trait::async_trait]
+impl StorageInfo for Store {
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn pool_stats(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())
     }
 
-    pub async fn ping(&self) -> Result<(), StoreError> {
+    async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
-    /// Closes every pooled connection (used on shutdown so SQLite checkpoints its WAL).
-    pub async fn close(&self) {
+    async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
     }

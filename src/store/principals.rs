@@ -125,8 +125,48 @@ macro_rules! columns {
     };
 }
 
-impl Store {
-    pub async fn create_principal(&self, new: NewPrincipal<'_>) -> Result<Principal, StoreError> {
+/// Users, groups and rooms, and their passwords.
+#[async_trait::async_trait]
+pub trait PrincipalRepo: Send + Sync {
+    async fn create_principal(&self, new: NewPrincipal<'_>) -> Result<Principal, StoreError>;
+
+    async fn principal_by_login(&self, login: &str) -> Result<Option<Principal>, StoreError>;
+
+    /// The principal whose e-mail is `email` (compared case-insensitively), for calendar user
+    /// addresses (RFC 6638 `mailto:`).
+    async fn principal_by_email(&self, email: &str) -> Result<Option<Principal>, StoreError>;
+
+    async fn principal_by_id(&self, id: i64) -> Result<Option<Principal>, StoreError>;
+
+    /// A principal with its stored argon2 hash (`None` for accounts without a local password).
+    async fn password_hash(&self, login: &str) -> Result<Option<(Principal, Option<String>)>, StoreError>;
+
+    /// Sets a principal's password hash; false when no such login exists.
+    async fn set_password_hash(&self, login: &str, hash: &str) -> Result<bool, StoreError>;
+
+    /// Makes a user an administrator or not; false when no such login.
+    async fn set_admin(&self, login: &str, admin: bool) -> Result<bool, StoreError>;
+
+    /// Activates or deactivates a principal (their data stays); false when no such login.
+    async fn set_active(&self, login: &str, active: bool) -> Result<bool, StoreError>;
+
+    /// The principals of a kind by login; kept while nothing changes ([`super::Kept`]).
+    async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError>;
+
+    /// The group principal of a team, created the first time it is needed.
+    async fn ensure_team_principal(
+        &self,
+        team: Team,
+        department_slug: &str,
+        display_name: &str,
+    ) -> Result<Principal, StoreError>;
+
+    async fn count_principals(&self) -> Result<i64, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl PrincipalRepo for Store {
+    async fn create_principal(&self, new: NewPrincipal<'_>) -> Result<Principal, StoreError> {
         let sql = concat!(
             "INSERT INTO principals (kind, login, display_name, email, password_hash, is_admin, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
@@ -152,15 +192,13 @@ impl Store {
         Ok(row.into())
     }
 
-    pub async fn principal_by_login(&self, login: &str) -> Result<Option<Principal>, StoreError> {
+    async fn principal_by_login(&self, login: &str) -> Result<Option<Principal>, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE login = $1");
         let row: Option<PrincipalRow> = sqlx::query_as(sql).bind(login).fetch_optional(self.pool()).await?;
         Ok(row.map(Into::into))
     }
 
-    /// The principal whose e-mail is `email` (compared case-insensitively), for calendar user
-    /// addresses (RFC 6638 `mailto:`).
-    pub async fn principal_by_email(&self, email: &str) -> Result<Option<Principal>, StoreError> {
+    async fn principal_by_email(&self, email: &str) -> Result<Option<Principal>, StoreError> {
         let sql = concat!(
             "SELECT ",
             columns!(),
@@ -173,14 +211,13 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
-    pub async fn principal_by_id(&self, id: i64) -> Result<Option<Principal>, StoreError> {
+    async fn principal_by_id(&self, id: i64) -> Result<Option<Principal>, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM principals WHERE id = $1");
         let row: Option<PrincipalRow> = sqlx::query_as(sql).bind(id).fetch_optional(self.pool()).await?;
         Ok(row.map(Into::into))
     }
 
-    /// A principal with its stored argon2 hash (`None` for accounts without a local password).
-    pub async fn password_hash(&self, login: &str) -> Result<Option<(Principal, Option<String>)>, StoreError> {
+    async fn password_hash(&self, login: &str) -> Result<Option<(Principal, Option<String>)>, StoreError> {
         let sql = concat!(
             "SELECT ",
             columns!(),
@@ -190,8 +227,7 @@ impl Store {
         Ok(row.map(|r| (r.principal.into(), r.password_hash)))
     }
 
-    /// Sets a principal's password hash; false when no such login exists.
-    pub async fn set_password_hash(&self, login: &str, hash: &str) -> Result<bool, StoreError> {
+    async fn set_password_hash(&self, login: &str, hash: &str) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE principals SET password_hash = $1 WHERE login = $2")
             .bind(hash)
             .bind(login)
@@ -200,8 +236,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Makes a user an administrator or not; false when no such login.
-    pub async fn set_admin(&self, login: &str, admin: bool) -> Result<bool, StoreError> {
+    async fn set_admin(&self, login: &str, admin: bool) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE principals SET is_admin = $1 WHERE login = $2 AND kind = 'user'")
             .bind(i64::from(admin))
             .bind(login)
@@ -210,8 +245,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Activates or deactivates a principal (their data stays); false when no such login.
-    pub async fn set_active(&self, login: &str, active: bool) -> Result<bool, StoreError> {
+    async fn set_active(&self, login: &str, active: bool) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE principals SET active = $1 WHERE login = $2")
             .bind(i64::from(active))
             .bind(login)
@@ -220,8 +254,7 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The principals of a kind by login; kept while nothing changes ([`super::Kept`]).
-    pub async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError> {
+    async fn list_principals(&self, kind: PrincipalKind) -> Result<Vec<Principal>, StoreError> {
         let version = self.directory_version().await?;
         if let Some(list) = self.kept(version, |k| k.principals.get(kind.as_str()).cloned()) {
             return Ok(list.as_ref().clone());
@@ -235,8 +268,7 @@ impl Store {
         Ok(list)
     }
 
-    /// The group principal of a team, created the first time it is needed.
-    pub async fn ensure_team_principal(
+    async fn ensure_team_principal(
         &self,
         team: Team,
         department_slug: &str,
@@ -266,7 +298,7 @@ impl Store {
         Ok(row.into())
     }
 
-    pub async fn count_principals(&self) -> Result<i64, StoreError> {
+    async fn count_principals(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM principals")
             .fetch_one(self.pool())
             .await?;

@@ -20,9 +20,19 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-impl Store {
+/// Meeting rooms' details.
+#[async_trait::async_trait]
+pub trait RoomRepo: Send + Sync {
     /// A room's details (the defaults when none were stated).
-    pub async fn room_details(&self, principal_id: i64) -> Result<RoomDetails, StoreError> {
+    async fn room_details(&self, principal_id: i64) -> Result<RoomDetails, StoreError>;
+
+    /// States a room's details, replacing what was stated.
+    async fn set_room_details(&self, principal_id: i64, d: &RoomDetails) -> Result<(), StoreError>;
+}
+
+#[async_trait::async_trait]
+impl RoomRepo for Store {
+    async fn room_details(&self, principal_id: i64) -> Result<RoomDetails, StoreError> {
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT capacity, equipment, bookers FROM room_details WHERE principal_id = $1")
                 .bind(principal_id)
@@ -37,8 +47,7 @@ impl Store {
         )
     }
 
-    /// States a room's details, replacing what was stated.
-    pub async fn set_room_details(&self, principal_id: i64, d: &RoomDetails) -> Result<(), StoreError> {
+    async fn set_room_details(&self, principal_id: i64, d: &RoomDetails) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO room_details (principal_id, capacity, equipment, bookers) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (principal_id) DO UPDATE SET capacity = excluded.capacity, equipment = excluded.equipment, \

@@ -1,6 +1,6 @@
 //! Scheduling storage: the `inbox_items` table (RFC 6638 schedule inboxes), the server's own
 //! keys (`server_keys`) and the guests' used answer links (`answer_link_uses`), and
-//! [`ScheduleTx`], the unit of work in which a meeting's write, its copies in attendees'
+//! [`ScheduleTx`], the SQL unit of work ([`super::UnitOfWork`]) in which a meeting's write, its copies in attendees'
 //! calendars, their inbox messages and a room's conflict check all commit together or not at
 //! all.
 
@@ -60,17 +60,38 @@ const OWNED_BY_UID: &str = "SELECT i.collection_id, i.name, i.uid, i.etag, i.com
      FROM items i JOIN collections c ON c.id = i.collection_id \
      WHERE c.owner_id = $1 AND c.kind = 'calendar' AND i.uid = $2 ORDER BY c.id LIMIT 1";
 
-impl Store {
+/// Schedule inboxes, the server keys and the start of a unit of work.
+#[async_trait::async_trait]
+pub trait SchedulingRepo: Send + Sync {
     /// Starts the unit of work of a scheduling write.
-    pub async fn begin_scheduling(&self) -> Result<ScheduleTx, StoreError> {
-        Ok(ScheduleTx {
-            tx: self.begin_write().await?,
-            dialect: self.dialect,
-        })
-    }
+    async fn begin_scheduling(&self) -> Result<Box<dyn super::UnitOfWork>, StoreError>;
 
     /// The object with this UID in any calendar of `owner_id`.
-    pub async fn item_of_owner_by_uid(&self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError> {
+    async fn item_of_owner_by_uid(&self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError>;
+
+    /// The server's secret called `name` (hex), made on first use. Two nodes making it at
+    /// once keep the first one stored.
+    async fn server_key(&self, name: &str) -> Result<String, StoreError>;
+
+    /// The messages of a schedule inbox, oldest first.
+    async fn inbox_items(&self, owner_id: i64) -> Result<Vec<InboxItem>, StoreError>;
+
+    async fn inbox_item(&self, owner_id: i64, name: &str) -> Result<Option<InboxItem>, StoreError>;
+
+    /// Removes a message (if its ETag matches `if_match`); false when there was none.
+    async fn delete_inbox_item(&self, owner_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl SchedulingRepo for Store {
+    async fn begin_scheduling(&self) -> Result<Box<dyn super::UnitOfWork>, StoreError> {
+        Ok(Box::new(ScheduleTx {
+            tx: self.begin_write().await?,
+            dialect: self.dialect,
+        }))
+    }
+
+    async fn item_of_owner_by_uid(&self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError> {
         let row: Option<OwnedRow> = sqlx::query_as(OWNED_BY_UID)
             .bind(owner_id)
             .bind(uid)
@@ -79,9 +100,7 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
-    /// The server's secret called `name` (hex), made on first use. Two nodes making it at
-    /// once keep the first one stored.
-    pub async fn server_key(&self, name: &str) -> Result<String, StoreError> {
+    async fn server_key(&self, name: &str) -> Result<String, StoreError> {
         let mut fresh = [0u8; 32];
         rand::fill(&mut fresh);
         sqlx::query("INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
@@ -96,8 +115,7 @@ impl Store {
         Ok(secret)
     }
 
-    /// The messages of a schedule inbox, oldest first.
-    pub async fn inbox_items(&self, owner_id: i64) -> Result<Vec<InboxItem>, StoreError> {
+    async fn inbox_items(&self, owner_id: i64) -> Result<Vec<InboxItem>, StoreError> {
         Ok(
             sqlx::query_as("SELECT name, uid, etag, data, created_at FROM inbox_items WHERE owner_id = $1 ORDER BY id")
                 .bind(owner_id)
@@ -106,7 +124,7 @@ impl Store {
         )
     }
 
-    pub async fn inbox_item(&self, owner_id: i64, name: &str) -> Result<Option<InboxItem>, StoreError> {
+    async fn inbox_item(&self, owner_id: i64, name: &str) -> Result<Option<InboxItem>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT name, uid, etag, data, created_at FROM inbox_items WHERE owner_id = $1 AND name = $2",
         )
@@ -116,13 +134,7 @@ impl Store {
         .await?)
     }
 
-    /// Removes a message (if its ETag matches `if_match`); false when there was none.
-    pub async fn delete_inbox_item(
-        &self,
-        owner_id: i64,
-        name: &str,
-        if_match: Option<&str>,
-    ) -> Result<bool, StoreError> {
+    async fn delete_inbox_item(&self, owner_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError> {
         let done =
             sqlx::query("DELETE FROM inbox_items WHERE owner_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
                 .bind(owner_id)
@@ -141,9 +153,61 @@ pub struct ScheduleTx {
 }
 
 impl ScheduleTx {
+    /// The transaction's connection, for the other table families' writes in this unit.
+    pub(super) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// The writes of a unit of work: objects, inbox messages and answer links, in one transaction.
+#[async_trait::async_trait]
+pub trait ScheduleWrites: Send {
     /// Serialises the writers of one calendar (a room's bookings) until this commits. SQLite
     /// write transactions already run one at a time; PostgreSQL takes the row lock.
-    pub async fn lock_collection(&mut self, collection_id: i64) -> Result<(), StoreError> {
+    async fn lock_collection(&mut self, collection_id: i64) -> Result<(), StoreError>;
+
+    /// The objects of a calendar whose stored time index overlaps `[start, end]`.
+    async fn items_overlapping(&mut self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError>;
+
+    /// The object with this UID in any calendar of `owner_id`, as this transaction sees it.
+    async fn item_of_owner_by_uid(&mut self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError>;
+
+    /// The owners of the calendars that hold an object with this UID.
+    async fn owners_of_uid(&mut self, uid: &str) -> Result<Vec<i64>, StoreError>;
+
+    /// Records the use of an answer link; false when it was used before.
+    async fn use_answer_link(&mut self, nonce: &str, answer: &str) -> Result<bool, StoreError>;
+
+    /// Whether a calendar has an object of this name.
+    async fn has_item(&mut self, collection_id: i64, name: &str) -> Result<bool, StoreError>;
+
+    /// Writes an object under `condition`, as `Store::put_item` does.
+    async fn put(
+        &mut self,
+        collection_id: i64,
+        item: &NewItem<'_>,
+        condition: &ItemCondition,
+    ) -> Result<ItemPutOutcome, StoreError>;
+
+    /// Deletes an object (if its ETag matches `if_match`); false when none was deleted.
+    async fn delete(&mut self, collection_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError>;
+
+    /// Puts a message in a schedule inbox.
+    async fn add_to_inbox(
+        &mut self,
+        owner_id: i64,
+        name: &str,
+        uid: &str,
+        etag: &str,
+        data: &str,
+    ) -> Result<(), StoreError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+#[async_trait::async_trait]
+impl ScheduleWrites for ScheduleTx {
+    async fn lock_collection(&mut self, collection_id: i64) -> Result<(), StoreError> {
         if self.dialect == Dialect::Postgres {
             sqlx::query("SELECT id FROM collections WHERE id = $1 FOR UPDATE")
                 .bind(collection_id)
@@ -153,13 +217,7 @@ impl ScheduleTx {
         Ok(())
     }
 
-    /// The objects of a calendar whose stored time index overlaps `[start, end]`.
-    pub async fn items_overlapping(
-        &mut self,
-        collection_id: i64,
-        start: i64,
-        end: i64,
-    ) -> Result<Vec<Item>, StoreError> {
+    async fn items_overlapping(&mut self, collection_id: i64, start: i64, end: i64) -> Result<Vec<Item>, StoreError> {
         let sql = concat!(
             "SELECT ",
             item_columns!(),
@@ -173,8 +231,7 @@ impl ScheduleTx {
             .await?)
     }
 
-    /// The object with this UID in any calendar of `owner_id`, as this transaction sees it.
-    pub async fn item_of_owner_by_uid(&mut self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError> {
+    async fn item_of_owner_by_uid(&mut self, owner_id: i64, uid: &str) -> Result<Option<OwnedItem>, StoreError> {
         let row: Option<OwnedRow> = sqlx::query_as(OWNED_BY_UID)
             .bind(owner_id)
             .bind(uid)
@@ -183,8 +240,7 @@ impl ScheduleTx {
         Ok(row.map(Into::into))
     }
 
-    /// The owners of the calendars that hold an object with this UID.
-    pub async fn owners_of_uid(&mut self, uid: &str) -> Result<Vec<i64>, StoreError> {
+    async fn owners_of_uid(&mut self, uid: &str) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> = sqlx::query_as(
             "SELECT DISTINCT c.owner_id FROM items i JOIN collections c ON c.id = i.collection_id \
              WHERE c.kind = 'calendar' AND i.uid = $1 ORDER BY c.owner_id LIMIT 10000",
@@ -195,8 +251,7 @@ impl ScheduleTx {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Records the use of an answer link; false when it was used before.
-    pub async fn use_answer_link(&mut self, nonce: &str, answer: &str) -> Result<bool, StoreError> {
+    async fn use_answer_link(&mut self, nonce: &str, answer: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO answer_link_uses (nonce, answer, used_at) VALUES ($1, $2, $3) \
              ON CONFLICT (nonce, answer) DO NOTHING",
@@ -209,8 +264,7 @@ impl ScheduleTx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Whether a calendar has an object of this name.
-    pub async fn has_item(&mut self, collection_id: i64, name: &str) -> Result<bool, StoreError> {
+    async fn has_item(&mut self, collection_id: i64, name: &str) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM items WHERE collection_id = $1 AND name = $2")
             .bind(collection_id)
             .bind(name)
@@ -219,8 +273,7 @@ impl ScheduleTx {
         Ok(row.is_some())
     }
 
-    /// Writes an object under `condition`, as `Store::put_item` does.
-    pub async fn put(
+    async fn put(
         &mut self,
         collection_id: i64,
         item: &NewItem<'_>,
@@ -229,8 +282,7 @@ impl ScheduleTx {
         put_in(&mut self.tx, collection_id, item, condition, &[], None).await
     }
 
-    /// Deletes an object (if its ETag matches `if_match`); false when none was deleted.
-    pub async fn delete(&mut self, collection_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError> {
+    async fn delete(&mut self, collection_id: i64, name: &str, if_match: Option<&str>) -> Result<bool, StoreError> {
         let seq = bump_seq(&mut self.tx, collection_id).await?;
         let done =
             sqlx::query("DELETE FROM items WHERE collection_id = $1 AND name = $2 AND ($3 IS NULL OR etag = $3)")
@@ -246,8 +298,7 @@ impl ScheduleTx {
         Ok(true)
     }
 
-    /// Puts a message in a schedule inbox.
-    pub async fn add_to_inbox(
+    async fn add_to_inbox(
         &mut self,
         owner_id: i64,
         name: &str,
@@ -269,12 +320,7 @@ impl ScheduleTx {
         Ok(())
     }
 
-    /// The transaction's connection, for the other table families' writes in this unit.
-    pub(super) fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.tx
-    }
-
-    pub async fn commit(self) -> Result<(), StoreError> {
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
     }
 }

@@ -2,13 +2,23 @@
 
 use super::{Store, StoreError, now};
 
-impl Store {
-    pub async fn create_session(
-        &self,
-        token_sha256: &str,
-        principal_id: i64,
-        ttl_seconds: i64,
-    ) -> Result<(), StoreError> {
+/// Browser sessions.
+#[async_trait::async_trait]
+pub trait SessionRepo: Send + Sync {
+    async fn create_session(&self, token_sha256: &str, principal_id: i64, ttl_seconds: i64) -> Result<(), StoreError>;
+
+    /// The principal id of an unexpired session.
+    async fn session_principal(&self, token_sha256: &str) -> Result<Option<i64>, StoreError>;
+
+    async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError>;
+
+    /// Deletes expired sessions; returns how many.
+    async fn purge_expired_sessions(&self) -> Result<u64, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl SessionRepo for Store {
+    async fn create_session(&self, token_sha256: &str, principal_id: i64, ttl_seconds: i64) -> Result<(), StoreError> {
         let t = now();
         sqlx::query(
             "INSERT INTO sessions (token_sha256, principal_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
@@ -22,8 +32,7 @@ impl Store {
         Ok(())
     }
 
-    /// The principal id of an unexpired session.
-    pub async fn session_principal(&self, token_sha256: &str) -> Result<Option<i64>, StoreError> {
+    async fn session_principal(&self, token_sha256: &str) -> Result<Option<i64>, StoreError> {
         let row: Option<(i64,)> =
             sqlx::query_as("SELECT principal_id FROM sessions WHERE token_sha256 = $1 AND expires_at > $2")
                 .bind(token_sha256)
@@ -33,7 +42,7 @@ impl Store {
         Ok(row.map(|(id,)| id))
     }
 
-    pub async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
+    async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
             .bind(token_sha256)
             .execute(self.pool())
@@ -41,8 +50,7 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes expired sessions; returns how many.
-    pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
+    async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())
             .execute(self.pool())

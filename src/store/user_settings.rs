@@ -12,7 +12,37 @@ pub struct UserSettings {
 }
 
 impl Store {
-    pub async fn user_settings(&self, principal_id: i64) -> Result<UserSettings, StoreError> {
+    async fn set_mail_choice(&self, upsert: &'static str, principal_id: i64, on: bool) -> Result<(), StoreError> {
+        sqlx::query(upsert)
+            .bind(principal_id)
+            .bind(i64::from(on))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+/// A user's settings.
+#[async_trait::async_trait]
+pub trait SettingsRepo: Send + Sync {
+    async fn user_settings(&self, principal_id: i64) -> Result<UserSettings, StoreError>;
+
+    /// Whether the user also gets colleagues' invitations by e-mail.
+    async fn set_mail_invitations(&self, principal_id: i64, on: bool) -> Result<(), StoreError>;
+
+    /// Whether the user gets their alarms by e-mail.
+    async fn set_mail_reminders(&self, principal_id: i64, on: bool) -> Result<(), StoreError>;
+
+    /// The users who get their alarms by e-mail.
+    async fn users_with_mail_reminders(&self) -> Result<Vec<i64>, StoreError>;
+
+    /// The language and time zone (the e-mail choices are kept).
+    async fn set_user_settings(&self, principal_id: i64, s: &UserSettings) -> Result<(), StoreError>;
+}
+
+#[async_trait::async_trait]
+impl SettingsRepo for Store {
+    async fn user_settings(&self, principal_id: i64) -> Result<UserSettings, StoreError> {
         let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(
             "SELECT locale, time_zone, mail_invitations, mail_reminders FROM user_settings WHERE principal_id = $1",
         )
@@ -31,8 +61,7 @@ impl Store {
         )
     }
 
-    /// Whether the user also gets colleagues' invitations by e-mail.
-    pub async fn set_mail_invitations(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
+    async fn set_mail_invitations(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
         self.set_mail_choice(
             "INSERT INTO user_settings (principal_id, mail_invitations) VALUES ($1, $2) \
              ON CONFLICT (principal_id) DO UPDATE SET mail_invitations = $2",
@@ -42,8 +71,7 @@ impl Store {
         .await
     }
 
-    /// Whether the user gets their alarms by e-mail.
-    pub async fn set_mail_reminders(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
+    async fn set_mail_reminders(&self, principal_id: i64, on: bool) -> Result<(), StoreError> {
         self.set_mail_choice(
             "INSERT INTO user_settings (principal_id, mail_reminders) VALUES ($1, $2) \
              ON CONFLICT (principal_id) DO UPDATE SET mail_reminders = $2",
@@ -53,17 +81,7 @@ impl Store {
         .await
     }
 
-    async fn set_mail_choice(&self, upsert: &'static str, principal_id: i64, on: bool) -> Result<(), StoreError> {
-        sqlx::query(upsert)
-            .bind(principal_id)
-            .bind(i64::from(on))
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// The users who get their alarms by e-mail.
-    pub async fn users_with_mail_reminders(&self) -> Result<Vec<i64>, StoreError> {
+    async fn users_with_mail_reminders(&self) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> =
             sqlx::query_as("SELECT principal_id FROM user_settings WHERE mail_reminders <> 0 ORDER BY principal_id")
                 .fetch_all(self.pool())
@@ -71,8 +89,7 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// The language and time zone (the e-mail choices are kept).
-    pub async fn set_user_settings(&self, principal_id: i64, s: &UserSettings) -> Result<(), StoreError> {
+    async fn set_user_settings(&self, principal_id: i64, s: &UserSettings) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO user_settings (principal_id, locale, time_zone) VALUES ($1, $2, $3) \
              ON CONFLICT (principal_id) DO UPDATE SET locale = $2, time_zone = $3",

@@ -5,6 +5,7 @@
 
 pub mod directory;
 
+use portico::store::repos::*;
 use std::sync::Arc;
 
 use portico::app::App;

@@ -12,7 +12,7 @@ mod throttle;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::AuthConfig;
 pub use crate::store::AppPassword;
-use crate::store::{Principal, Store, StoreError};
+use crate::store::{Principal, Storage, StoreError};
 use throttle::Throttle;
 
 const VERIFIED_TTL: Duration = Duration::from_secs(300);
@@ -40,7 +40,7 @@ pub enum AuthError {
 }
 
 pub struct Authenticator {
-    store: Store,
+    store: Arc<dyn Storage>,
     ldap: Option<(ldap_sync::Settings, Duration)>,
     throttle: Throttle,
     session_ttl: i64,
@@ -60,7 +60,7 @@ fn sha256_hex(data: &[u8]) -> String {
 impl Authenticator {
     /// `ldap` (with how long a successful bind is remembered) turns on domain-password logins
     /// for people synced from the directory.
-    pub fn new(store: Store, config: &AuthConfig, ldap: Option<(ldap_sync::Settings, Duration)>) -> Self {
+    pub fn new(store: Arc<dyn Storage>, config: &AuthConfig, ldap: Option<(ldap_sync::Settings, Duration)>) -> Self {
         Authenticator {
             ldap,
             store,

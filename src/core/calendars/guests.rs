@@ -18,7 +18,7 @@ use caldav::itip::{self, Answer, Method};
 use mail_parser::{MessageParser, MimeHeaders};
 
 use crate::core::{Error, Result, now};
-use crate::store::{OwnedItem, ScheduleTx};
+use crate::store::{OwnedItem, UnitOfWork};
 
 use super::answer_links::{AnswerLinks, Claims, LinkError};
 use super::invitations::Reply;
@@ -100,7 +100,7 @@ impl Calendars<'_> {
     /// and it is not cancelled.
     async fn organizers_copy(
         &self,
-        tx: &mut ScheduleTx,
+        tx: &mut dyn UnitOfWork,
         organizer: &Principal,
         uid: &str,
     ) -> Result<Option<(OwnedItem, itip::Meeting)>> {
@@ -154,7 +154,7 @@ impl Calendars<'_> {
     pub async fn answer_by_link(&self, token: &str) -> Result<GuestAnswer> {
         let (claims, reply, organizer) = self.link_claims(token).await?;
         let mut tx = self.store().begin_scheduling().await?;
-        let Some((copy, m)) = self.organizers_copy(&mut tx, &organizer, &claims.uid).await? else {
+        let Some((copy, m)) = self.organizers_copy(&mut *tx, &organizer, &claims.uid).await? else {
             return Err(meeting_gone());
         };
         if m.attendee(&claims.guest).is_none() {
@@ -174,7 +174,7 @@ impl Calendars<'_> {
         let updated = itip::with_answers(copy.item.data.as_bytes(), &claims.guest, &answers, Some(REPLY_APPLIED))
             .map_err(internal)?;
         let msg = itip::message(updated.as_bytes(), Method::Reply, Some(&claims.guest)).map_err(internal)?;
-        take_reply(&mut tx, &organizer, &copy, &updated, &msg).await?;
+        take_reply(&mut *tx, &organizer, &copy, &updated, &msg).await?;
         tx.commit().await?;
         Ok(GuestAnswer::Applied)
     }
@@ -207,7 +207,7 @@ impl Calendars<'_> {
             ));
         }
         let mut tx = self.store().begin_scheduling().await?;
-        let Some((organizer, copy, m)) = self.replied_meeting(&mut tx, &reply, &sender).await? else {
+        let Some((organizer, copy, m)) = self.replied_meeting(&mut *tx, &reply, &sender).await? else {
             tracing::warn!(sender = %sender, uid = %reply.uid, "a mailed REPLY answers no meeting of ours");
             return Err(Error::new(
                 crate::core::ErrorKind::NotFound,
@@ -222,7 +222,7 @@ impl Calendars<'_> {
         let updated =
             itip::with_answers(copy.item.data.as_bytes(), &sender, &answers, Some(REPLY_APPLIED)).map_err(internal)?;
         let msg = itip::message(calendar.as_bytes(), Method::Reply, Some(&sender)).map_err(internal)?;
-        take_reply(&mut tx, &organizer, &copy, &updated, &msg).await?;
+        take_reply(&mut *tx, &organizer, &copy, &updated, &msg).await?;
         tx.commit().await?;
         Ok(GuestAnswer::Applied)
     }
@@ -232,7 +232,7 @@ impl Calendars<'_> {
     /// meeting. Only meetings that invite `guest` count.
     async fn replied_meeting(
         &self,
-        tx: &mut ScheduleTx,
+        tx: &mut dyn UnitOfWork,
         reply: &itip::IncomingReply,
         guest: &str,
     ) -> Result<Option<(Principal, OwnedItem, itip::Meeting)>> {

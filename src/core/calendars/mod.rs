@@ -33,7 +33,7 @@ mod scheduling;
 
 use crate::core::authz::{Action, CalendarFacts, Resource, calendar_view, can};
 use crate::core::{Actor, Core, Error, Result};
-use crate::store::{NewCollection, Store, StoreError, Team};
+use crate::store::{NewCollection, Storage, StoreError, Team};
 
 pub use crate::core::authz::{CalendarOwner, CalendarView};
 pub use crate::store::RoomDetails;
@@ -143,8 +143,8 @@ impl<'a> Calendars<'a> {
         Calendars { core, actor }
     }
 
-    fn store(&self) -> &Store {
-        &self.core.store
+    fn store(&self) -> &dyn Storage {
+        &*self.core.store
     }
 
     fn me(&self) -> &Principal {

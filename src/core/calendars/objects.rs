@@ -145,7 +145,7 @@ async fn validated(c: &CalendarRef, bytes: bytes::Bytes) -> Result<(caldav::Cale
 /// Reads the change log page after `since` (`limit` at most, never more than a server
 /// page), with each changed item as it is now.
 pub(crate) async fn read_changes(
-    store: &crate::store::Store,
+    store: &dyn crate::store::Storage,
     coll: &Collection,
     since: i64,
     limit: Option<u32>,
@@ -461,7 +461,7 @@ pub(super) fn written(
 
 /// Deletes an item under the request's conditions (404 when absent).
 pub(crate) async fn delete_item(
-    store: &crate::store::Store,
+    store: &dyn crate::store::Storage,
     coll: &Collection,
     name: &str,
     pre: &Preconditions,
@@ -475,7 +475,7 @@ pub(crate) async fn delete_item(
 /// Deletes an item whose ETag is `if_match` (any when none): 412 when it changed meanwhile,
 /// 404 when it went.
 async fn delete_matching(
-    store: &crate::store::Store,
+    store: &dyn crate::store::Storage,
     collection_id: i64,
     name: &str,
     if_match: Option<&str>,
@@ -491,7 +491,7 @@ async fn delete_matching(
 
 /// A calendar's objects as one iCalendar file, each reduced to what `view` shows (a GET on
 /// the calendar, and the secret feed).
-async fn calendar_text(store: &crate::store::Store, coll: &Collection, view: CalendarView) -> Result<String> {
+async fn calendar_text(store: &dyn crate::store::Storage, coll: &Collection, view: CalendarView) -> Result<String> {
     let items = store.items_all(coll.id).await?;
     let mut visible = Vec::with_capacity(items.len());
     for item in &items {
@@ -514,5 +514,5 @@ pub async fn feed(core: &crate::core::Core, token: &str) -> Result<Option<String
         "titles" => CalendarView::Titles,
         _ => CalendarView::BusyOnly,
     };
-    Ok(Some(calendar_text(&core.store, &coll, view).await?))
+    Ok(Some(calendar_text(&*core.store, &coll, view).await?))
 }

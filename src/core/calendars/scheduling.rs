@@ -19,7 +19,7 @@
 //! copy and an attendee's own write keep theirs, so an attendee's If-Schedule-Tag-Match
 //! PUT fails only when the organizer changed the meeting meanwhile.
 //!
-//! Every write here and all it derives commit in one transaction ([`ScheduleTx`]): a reader
+//! Every write here and all it derives commit in one transaction (a [`UnitOfWork`]): a reader
 //! sees the delivery right after the PUT, and a crash leaves all of it or none. SCHEDULE-AGENT
 //! CLIENT or NONE (RFC 6638 §7.1) keeps the server out, on the ORGANIZER for replies and on
 //! each ATTENDEE for deliveries.
@@ -48,7 +48,7 @@ use caldav::itip::{self, Agent, Answer, Delivery, Meeting, Method, Party};
 use sha2::{Digest, Sha256};
 
 use crate::core::{Error, Result, urls};
-use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, ScheduleTx, UserSettings};
+use crate::store::{Collection, Item, ItemCondition, ItemPutOutcome, NewItem, OwnedItem, UnitOfWork, UserSettings};
 
 use super::answer_links;
 use super::imip::{self, Letter, Parties, Reader};
@@ -272,8 +272,8 @@ impl Calendars<'_> {
             return Ok(Scheduled::Plain(Some(kept_tag())));
         }
         let mut tx = self.store().begin_scheduling().await?;
-        let written = write_own(&mut tx, c, name, object, data, condition, &kept_tag()).await?;
-        self.reply(&mut tx, &m, &me.address, data, &now).await?;
+        let written = write_own(&mut *tx, c, name, object, data, condition, &kept_tag()).await?;
+        self.reply(&mut *tx, &m, &me.address, data, &now).await?;
         tx.commit().await?;
         Ok(Scheduled::Done(written))
     }
@@ -343,7 +343,7 @@ impl Calendars<'_> {
             } else if !allowed {
                 RoomAnswer::Busy
             } else {
-                room_answer(&mut tx, room.calendar.id, &m.uid, data, &object.index).await?
+                room_answer(&mut *tx, room.calendar.id, &m.uid, data, &object.index).await?
             };
             if let RoomAnswer::Partly(instances) = &answer {
                 partly.push((room.address.clone(), instances.clone()));
@@ -382,7 +382,7 @@ impl Calendars<'_> {
                 caldav::booking::decline_instances(stored.as_bytes(), address, instances, &caldav::FloatingZone::utc())
                     .map_err(|e| Error::internal(format!("declining a room's instances: {e}")))?;
         }
-        let mut written = write_own(&mut tx, c, name, object, &stored, condition, &new_tag()).await?;
+        let mut written = write_own(&mut *tx, c, name, object, &stored, condition, &new_tag()).await?;
         written.altered = stored != data;
         for t in &targets {
             let declined = deliveries
@@ -423,14 +423,14 @@ impl Calendars<'_> {
                         (Some(kept), false) => kept.clone(),
                         _ => new_tag(),
                     };
-                    put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &tag).await?;
+                    put_derived(&mut *tx, e.collection_id, &e.item.name, &copy, &tag).await?;
                 }
-                None => put_derived(&mut tx, t.calendar.id, &copy_name(&m.uid), &copy, &new_tag()).await?,
+                None => put_derived(&mut *tx, t.calendar.id, &copy_name(&m.uid), &copy, &new_tag()).await?,
             }
             if t.principal.kind == PrincipalKind::User && tell {
                 let method = if m.cancelled { Method::Cancel } else { Method::Request };
                 let msg = itip::message(stored.as_bytes(), method, None).map_err(internal)?;
-                deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
+                deliver(&mut *tx, &t.principal, &m.uid, &msg).await?;
                 let letter = Letter {
                     method,
                     update: method == Method::Request && existing.is_some(),
@@ -438,7 +438,7 @@ impl Calendars<'_> {
                     itip: &msg,
                     links: Vec::new(),
                 };
-                self.mail_colleague(&mut tx, &c.owner, &t.principal, &letter).await?;
+                self.mail_colleague(&mut *tx, &c.owner, &t.principal, &letter).await?;
             }
         }
         for (address, p) in &removed {
@@ -450,9 +450,9 @@ impl Calendars<'_> {
                 continue;
             }
             let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
-            put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
+            put_derived(&mut *tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
             let msg = itip::message(e.item.data.as_bytes(), Method::Cancel, Some(address)).map_err(internal)?;
-            deliver(&mut tx, p, &m.uid, &msg).await?;
+            deliver(&mut *tx, p, &m.uid, &msg).await?;
             let letter = Letter {
                 method: Method::Cancel,
                 update: false,
@@ -460,7 +460,7 @@ impl Calendars<'_> {
                 itip: &msg,
                 links: Vec::new(),
             };
-            self.mail_colleague(&mut tx, &c.owner, p, &letter).await?;
+            self.mail_colleague(&mut *tx, &c.owner, p, &letter).await?;
         }
         let summary = object.summary.as_deref().unwrap_or("");
         for (address, method) in &mail {
@@ -483,7 +483,7 @@ impl Calendars<'_> {
                 itip: &msg,
                 links,
             };
-            self.mail(&mut tx, &c.owner, address, None, &letter).await?;
+            self.mail(&mut *tx, &c.owner, address, None, &letter).await?;
         }
         tx.commit().await?;
         Ok(written)
@@ -524,7 +524,7 @@ impl Calendars<'_> {
     /// (their settings), without answer links: they answer in their calendar.
     async fn mail_colleague(
         &self,
-        tx: &mut ScheduleTx,
+        tx: &mut dyn UnitOfWork,
         organizer: &Principal,
         to: &Principal,
         letter: &Letter<'_>,
@@ -547,7 +547,7 @@ impl Calendars<'_> {
     /// guest outside the company has none), else in English with UTC times.
     async fn mail(
         &self,
-        tx: &mut ScheduleTx,
+        tx: &mut dyn UnitOfWork,
         organizer: &Principal,
         to: &str,
         settings: Option<&UserSettings>,
@@ -573,7 +573,14 @@ impl Calendars<'_> {
     /// An attendee's answers (`answers`, from their copy `data`) applied to the organizer's
     /// copy, with a REPLY in the organizer's inbox, inside `tx`. An organizer outside the
     /// company, or whose copy is gone, gets nothing (iMIP comes with issue 12).
-    async fn reply(&self, tx: &mut ScheduleTx, m: &Meeting, me: &str, data: &str, answers: &[Answer]) -> Result<()> {
+    async fn reply(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        m: &Meeting,
+        me: &str,
+        data: &str,
+        answers: &[Answer],
+    ) -> Result<()> {
         let Some(organizer) = self.principal_for(&m.organizer.address).await? else {
             return Ok(());
         };
@@ -627,7 +634,7 @@ impl Calendars<'_> {
                 links: Vec::new(),
             };
             for g in &guests {
-                self.mail(&mut tx, owner, &g.address, None, &letter).await?;
+                self.mail(&mut *tx, owner, &g.address, None, &letter).await?;
             }
             for t in &targets {
                 let Some(e) = tx.item_of_owner_by_uid(t.principal.id, &m.uid).await? else {
@@ -638,9 +645,9 @@ impl Calendars<'_> {
                     continue;
                 }
                 let copy = itip::cancelled(e.item.data.as_bytes()).map_err(internal)?;
-                put_derived(&mut tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
-                deliver(&mut tx, &t.principal, &m.uid, &msg).await?;
-                self.mail_colleague(&mut tx, owner, &t.principal, &letter).await?;
+                put_derived(&mut *tx, e.collection_id, &e.item.name, &copy, &new_tag()).await?;
+                deliver(&mut *tx, &t.principal, &m.uid, &msg).await?;
+                self.mail_colleague(&mut *tx, owner, &t.principal, &letter).await?;
             }
             tx.commit().await?;
             return Ok(true);
@@ -660,7 +667,7 @@ impl Calendars<'_> {
         if !tx.delete(c.coll.id, name, if_match).await? {
             return Err(Error::precondition_failed("the object changed meanwhile"));
         }
-        self.reply(&mut tx, &m, &me.address, &answer, &declined).await?;
+        self.reply(&mut *tx, &m, &me.address, &answer, &declined).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -697,7 +704,7 @@ fn new_item<'a>(
 
 /// The scheduling user's own write, under the request's condition.
 async fn write_own(
-    tx: &mut ScheduleTx,
+    tx: &mut dyn UnitOfWork,
     c: &CalendarRef,
     name: &str,
     object: &caldav::CalendarObject,
@@ -713,7 +720,7 @@ async fn write_own(
 
 /// A copy the server derived, stored whatever was there.
 async fn put_derived(
-    tx: &mut ScheduleTx,
+    tx: &mut dyn UnitOfWork,
     collection_id: i64,
     name: &str,
     data: &str,
@@ -734,7 +741,7 @@ async fn put_derived(
 /// and only if the copy is unchanged since it was read), and the REPLY `msg` in the
 /// organizer's inbox.
 pub(super) async fn take_reply(
-    tx: &mut ScheduleTx,
+    tx: &mut dyn UnitOfWork,
     organizer: &Principal,
     theirs: &OwnedItem,
     updated: &str,
@@ -766,7 +773,7 @@ pub(super) async fn take_reply(
 }
 
 /// An iTIP message into a principal's schedule inbox.
-async fn deliver(tx: &mut ScheduleTx, to: &Principal, uid: &str, msg: &str) -> Result<()> {
+async fn deliver(tx: &mut dyn UnitOfWork, to: &Principal, uid: &str, msg: &str) -> Result<()> {
     let etag = etag_of(msg.as_bytes());
     Ok(tx.add_to_inbox(to.id, &message_name(), uid, &etag, msg).await?)
 }
@@ -784,7 +791,7 @@ enum RoomAnswer {
 /// earlier version of the same booking), within its time index and the look-ahead horizon:
 /// free, busy (a single event, or every instance), or busy in some instances of a series.
 async fn room_answer(
-    tx: &mut ScheduleTx,
+    tx: &mut dyn UnitOfWork,
     calendar_id: i64,
     uid: &str,
     data: &str,

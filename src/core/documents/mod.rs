@@ -20,7 +20,7 @@ use dav::encode_href;
 use crate::blobs::BlobRef;
 use crate::core::authz::{Action, DocumentFacts, Library, Resource, can, document_level};
 use crate::core::{Actor, Core, Error, PrincipalKind, Result};
-use crate::store::{AccessLevel, DocGrant, NewContent, Store};
+use crate::store::{AccessLevel, DocGrant, NewContent, Storage};
 
 pub use cleanup::Cleanup;
 pub use locks::{LockGranted, LockRequest, Scope};
@@ -119,7 +119,7 @@ pub struct ListedGrant {
 /// Stored grants (a folder's or a calendar's: principal id, department id, level) with whom
 /// each names; those whose grantee is gone or whose level is unknown are left out.
 pub(crate) async fn listed_grants(
-    store: &Store,
+    store: &dyn Storage,
     grants: Vec<(Option<i64>, Option<i64>, i64)>,
 ) -> Result<Vec<ListedGrant>> {
     let mut out = Vec::new();
@@ -132,7 +132,7 @@ pub(crate) async fn listed_grants(
 }
 
 async fn listed_grant(
-    store: &Store,
+    store: &dyn Storage,
     principal_id: Option<i64>,
     department_id: Option<i64>,
     level: i64,
@@ -178,8 +178,8 @@ impl<'a> Documents<'a> {
         Documents { core, actor }
     }
 
-    fn store(&self) -> &Store {
-        &self.core.store
+    fn store(&self) -> &dyn Storage {
+        &*self.core.store
     }
 
     /// Resolves decoded segments; unknown libraries, users and departments are 404. A
@@ -299,7 +299,7 @@ impl<'a> Documents<'a> {
 }
 
 /// Resolves decoded segments to a target; unknown libraries, users and departments are 404.
-async fn resolve(store: &Store, segments: Vec<String>) -> Result<Located> {
+async fn resolve(store: &dyn Storage, segments: Vec<String>) -> Result<Located> {
     let (root, library) = match segments.as_slice() {
         [] => return Ok(Located::Virtual(VirtualDir::Root)),
         [only] if only == "users" => return Ok(Located::Virtual(VirtualDir::Users)),
