@@ -533,6 +533,23 @@ async fn card_index_agrees_with_scan(store: &Store) {
     put("c", card("c", "FN:100%_done Ltd\r\nNICKNAME:Done,Dusty\r\n"), true).await;
     put("d", card("d", "FN:Anna STRAßE\r\nEMAIL:anna@example.com\r\n"), false).await;
 
+    // Reading by names: the existing ones, once each, whatever is asked twice or is missing.
+    let mut named: Vec<String> = store
+        .items_named(book.id, &["d", "a", "zz", "a"])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    named.sort();
+    assert_eq!(named, ["a", "d"]);
+    assert!(store.items_named(book.id, &[]).await.unwrap().is_empty());
+    // More names than one statement binds.
+    let many: Vec<String> = (0..2500).map(|i| format!("n{i}")).chain(["b".to_owned()]).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let found = store.items_named(book.id, &many).await.unwrap();
+    assert_eq!(found.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["b"]);
+
     let tm = |name: &str, text: &str, attrs: &str| {
         format!(r#"<C:prop-filter name="{name}"><C:text-match {attrs}>{text}</C:text-match></C:prop-filter>"#)
     };

@@ -171,6 +171,13 @@ impl<'a> AddressBooks<'a> {
         Ok(self.store().item(book.coll.id, name).await?)
     }
 
+    /// The cards of `names`, each name with its card if there is one, in the order asked (a
+    /// multiget's hrefs), read at once.
+    pub async fn cards_named(&self, book: &BookRef, names: &[&str]) -> Result<Vec<Option<Item>>> {
+        let found = self.store().items_named(book.coll.id, names).await?;
+        Ok(crate::core::calendars::in_order_asked(names, found))
+    }
+
     pub async fn cards(&self, book: &BookRef) -> Result<Vec<Item>> {
         Ok(self.store().items_all(book.coll.id).await?)
     }

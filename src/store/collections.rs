@@ -535,6 +535,10 @@ pub trait CollectionRepo: Send + Sync {
     async fn item(&self, collection_id: i64, name: &str) -> Result<Option<Item>, StoreError>;
 
     /// One object's name, ETag and size, without its body.
+    /// The objects of a collection among `names` (those that exist, in no order): one query
+    /// for a sync page's changed objects or a multiget's hrefs instead of one each.
+    async fn items_named(&self, collection_id: i64, names: &[&str]) -> Result<Vec<Item>, StoreError>;
+
     async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError>;
 
     /// The UID of the object stored under `name`, if there is one.
@@ -732,6 +736,25 @@ impl CollectionRepo for Store {
             .bind(name)
             .fetch_optional(self.pool())
             .await?)
+    }
+
+    async fn items_named(&self, collection_id: i64, names: &[&str]) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(names.len());
+        for chunk in names.chunks(bulk_rows(1) - 1) {
+            let mut p = Params::new(self.dialect);
+            let sql = format!(
+                "SELECT {} FROM items WHERE collection_id = {} AND name IN ({})",
+                item_columns!(),
+                p.one(),
+                p.rows(chunk.len(), 1)
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(collection_id);
+            for name in chunk {
+                q = q.bind(*name);
+            }
+            found.extend(q.fetch_all(self.pool()).await?);
+        }
+        Ok(found)
     }
 
     async fn item_meta(&self, collection_id: i64, name: &str) -> Result<Option<ItemMeta>, StoreError> {

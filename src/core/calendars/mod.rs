@@ -47,7 +47,7 @@ pub use guests::{GuestAnswer, LinkPage};
 pub use invitations::{Invitation, Reply};
 pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
-pub(crate) use objects::{delete_item, read_changes};
+pub(crate) use objects::{delete_item, in_order_asked, read_changes};
 pub use outbox::FreeBusyAnswer;
 pub use rooms::{Room, valid_room_details};
 

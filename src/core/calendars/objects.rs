@@ -7,6 +7,7 @@
 //! probe hidden text.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use caldav::Reduction;
 use dav::Preconditions;
@@ -159,21 +160,51 @@ pub(crate) async fn read_changes(
     } else {
         coll.sync_seq
     };
-    let mut changes = Vec::with_capacity(log.len());
-    for change in log {
-        let item = if change.deleted != 0 {
-            None
-        } else {
-            store.item(coll.id, &change.name).await?
-        };
-        changes.push((change.name, item));
-    }
+    let present: Vec<&str> = log.iter().filter(|c| c.deleted == 0).map(|c| c.name.as_str()).collect();
+    let mut items: HashMap<String, Item> = store
+        .items_named(coll.id, &present)
+        .await?
+        .into_iter()
+        .map(|i| (i.name.clone(), i))
+        .collect();
+    let changes = log
+        .into_iter()
+        .map(|change| {
+            let item = if change.deleted != 0 {
+                None
+            } else {
+                items.remove(&change.name)
+            };
+            (change.name, item)
+        })
+        .collect();
     Ok(Changes {
         since,
         changes,
         truncated,
         next,
     })
+}
+
+/// `found` (objects read by name, in any order) as the answer to `names`: each name with its
+/// object or none, in the order asked; a name asked twice gets its object twice.
+pub(crate) fn in_order_asked(names: &[&str], found: Vec<Item>) -> Vec<Option<Item>> {
+    let mut found: HashMap<String, Item> = found.into_iter().map(|i| (i.name.clone(), i)).collect();
+    let mut asked: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+    for n in names {
+        *asked.entry(n).or_default() += 1;
+    }
+    names
+        .iter()
+        .map(|n| match asked.get_mut(n) {
+            // Copies for all but the last time a name is asked.
+            Some(left) if *left > 1 => {
+                *left -= 1;
+                found.get(*n).cloned()
+            }
+            _ => found.remove(*n),
+        })
+        .collect()
 }
 
 impl Calendars<'_> {
@@ -183,6 +214,17 @@ impl Calendars<'_> {
             Some(item) => Ok(Some(reduced(c.view, item)?)),
             None => Ok(None),
         }
+    }
+
+    /// The objects of `names` as the actor may see them, each name with its object if there
+    /// is one, in the order asked (a multiget's hrefs).
+    pub async fn objects_named(&self, c: &CalendarRef, names: &[&str]) -> Result<Vec<Option<Item>>> {
+        let found = self.store().items_named(c.coll.id, names).await?;
+        let found = found
+            .into_iter()
+            .map(|i| reduced(c.view, i))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(in_order_asked(names, found))
     }
 
     /// Every object as the actor may see it.
@@ -515,4 +557,32 @@ pub async fn feed(core: &crate::core::Core, token: &str) -> Result<Option<String
         _ => CalendarView::BusyOnly,
     };
     Ok(Some(calendar_text(&*core.store, &coll, view).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(name: &str) -> Item {
+        Item {
+            name: name.into(),
+            uid: name.into(),
+            etag: name.into(),
+            component: "VEVENT".into(),
+            data: String::new(),
+            modified_at: 0,
+            schedule_tag: None,
+        }
+    }
+
+    #[test]
+    fn objects_come_back_in_the_order_asked() {
+        let names = ["a", "missing", "b", "a"];
+        let got: Vec<Option<String>> = in_order_asked(&names, vec![item("b"), item("a")])
+            .into_iter()
+            .map(|i| i.map(|i| i.name))
+            .collect();
+        assert_eq!(got, [Some("a".into()), None, Some("b".into()), Some("a".into())]);
+        assert!(in_order_asked(&[], Vec::new()).is_empty());
+    }
 }

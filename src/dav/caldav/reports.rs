@@ -59,14 +59,16 @@ pub async fn report(cal: &Cal<'_>, c: &CalendarRef, body: Incoming) -> Result<Re
         }
         caldav::Report::CalendarMultiget(multiget) => {
             let zone = collection_zone(coll).unwrap_or_default();
-            let mut found = Vec::with_capacity(multiget.hrefs.len());
-            for href in &multiget.hrefs {
-                let item = match object_name(href, c) {
-                    Some(n) => cal.calendars.object(c, &n).await?,
-                    None => None,
-                };
-                found.push((href.clone(), item));
-            }
+            // One read for every href that names an object of this calendar.
+            let names: Vec<Option<String>> = multiget.hrefs.iter().map(|h| object_name(h, c)).collect();
+            let asked: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+            let mut objects = cal.calendars.objects_named(c, &asked).await?.into_iter();
+            let found: Vec<(String, Option<Item>)> = multiget
+                .hrefs
+                .iter()
+                .zip(&names)
+                .map(|(href, name)| (href.clone(), name.as_ref().and_then(|_| objects.next().flatten())))
+                .collect();
             let c = c.clone();
             let work = match multiget
                 .props

@@ -80,12 +80,15 @@ pub(super) async fn report(
             }
         }
         carddav::Report::AddressbookMultiget(multiget) => {
-            for href in &multiget.hrefs {
-                let item = match card_name(href, &owner.login, slug) {
-                    Some(n) => books.service.card(&book, &n).await?,
-                    None => None,
-                };
-                match item {
+            let names: Vec<Option<String>> = multiget
+                .hrefs
+                .iter()
+                .map(|h| card_name(h, &owner.login, slug))
+                .collect();
+            let asked: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+            let mut cards = books.service.cards_named(&book, &asked).await?.into_iter();
+            for (href, name) in multiget.hrefs.iter().zip(&names) {
+                match name.as_ref().and_then(|_| cards.next().flatten()) {
                     Some(item) => ms.push(respond(&item, &multiget.props)?),
                     None => ms.push(dav::Response::status(href.clone(), Status::NOT_FOUND)),
                 }
