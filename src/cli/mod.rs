@@ -338,6 +338,7 @@ async fn serve(args: ServeArgs, demo: bool) -> anyhow::Result<()> {
     crate::jobs::blob_cleanup::spawn_schedule(app.clone());
     crate::jobs::mail::spawn(app.clone());
     crate::jobs::reminders::spawn(app.clone());
+    crate::jobs::sessions::spawn_schedule(app.clone());
     let mut running = crate::http::start(app.clone(), listener, tls)?;
     println!("Portico listening on {scheme}://{}/", running.addr);
     tracing::info!(addr = %running.addr, "listening");

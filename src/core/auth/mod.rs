@@ -277,6 +277,12 @@ impl Authenticator {
         Ok(self.store.delete_session(&sha256_hex(token.as_bytes())).await?)
     }
 
+    /// Deletes the sessions that have expired (they no longer sign anyone in, but their rows
+    /// would pile up); returns how many.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AuthError> {
+        Ok(self.store.purge_expired_sessions().await?)
+    }
+
     /// The principal's app passwords (never their secrets).
     pub async fn app_passwords(&self, principal: &Principal) -> Result<Vec<AppPassword>, AuthError> {
         Ok(self.store.list_app_passwords(principal.id).await?)
