@@ -215,16 +215,29 @@ async fn guards_hold_for_tokens_drives_locks_and_quota() {
     let (_, drive) = page(&s, &alice, folder).await;
     let token = csrf(&drive);
     // No token: refused, nothing stored.
-    let (st, _) = upload(&s, &alice, folder, None, &[("x.txt", b"x")]).await;
+    let (st, body) = upload(&s, &alice, folder, None, &[("x.txt", b"x")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+    // The refusal says why: the form, not the folder (which is hers to change).
+    assert!(
+        body.contains("The form was sent from another page or has expired"),
+        "{body}"
+    );
+    assert!(!body.contains("You may not change this folder"), "{body}");
+    let (st, body) = upload(&s, &alice, folder, Some("forged"), &[("x.txt", b"x")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert!(
+        body.contains("The form was sent from another page or has expired"),
+        "{body}"
+    );
     let (st, _, _) = post_form(&s, &alice, folder, &[("action", "mkdir"), ("name", "NoToken")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert_eq!(content(&s, ALICE, "/docs/users/alice/x.txt").await.0, 404);
     // Bob, with his own valid token, cannot write into Alice's drive, nor read it.
     let (_, bobs) = page(&s, &bob, "/documents/users/bob/").await;
     let bob_token = csrf(&bobs);
-    let (st, _) = upload(&s, &bob, folder, Some(&bob_token), &[("evil.txt", b"x")]).await;
+    let (st, body) = upload(&s, &bob, folder, Some(&bob_token), &[("evil.txt", b"x")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+    assert!(!body.contains("The form was sent from another page"), "{body}");
     assert_eq!(page(&s, &bob, folder).await.0, StatusCode::FORBIDDEN);
     assert_eq!(content(&s, ALICE, "/docs/users/alice/evil.txt").await.0, 404);
     // Over quota: 507 with a reason.

@@ -235,7 +235,15 @@ pub async fn documents(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Bod
                 .and_then(|c| c.to_str().ok())
                 .and_then(|c| multer::parse_boundary(c).ok());
             let outcome = match multipart {
-                Some(boundary) => upload(ctx, &v, &docs, &target, req.into_body(), boundary).await,
+                Some(boundary) => {
+                    // The token comes first; a form without it is refused like any other.
+                    let constraints =
+                        multer::Constraints::new().size_limit(multer::SizeLimit::new().for_field("csrf", 256));
+                    let mut form =
+                        multer::Multipart::with_constraints(body_chunks(req.into_body()), boundary, constraints);
+                    v.check_csrf(Some(&upload_token(&mut form).await))?;
+                    upload(ctx, &v, &docs, &target, form).await
+                }
                 None => {
                     let form = form_fields(&read_limited(req.into_body(), FORM_LIMIT).await?);
                     v.check_csrf(form.get("csrf").map(String::as_str))?;
@@ -579,26 +587,26 @@ async fn grant_command(
     Ok(page_href(&target.segments, true))
 }
 
-/// A multipart upload into the folder `target`: `csrf` first, then any number of `file`s.
+/// The `csrf` field a multipart upload starts with; empty when the form does not start with
+/// one (or is malformed there), which the token check then refuses.
+async fn upload_token(form: &mut multer::Multipart<'_>) -> String {
+    match form.next_field().await {
+        Ok(Some(field)) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The files of a multipart upload into the folder `target` (after its token): any number
+/// of `file`s.
 async fn upload(
     ctx: &Ctx,
     v: &Visitor,
     docs: &Documents<'_>,
     target: &DocTarget,
-    body: Incoming,
-    boundary: String,
+    mut multipart: multer::Multipart<'_>,
 ) -> Result<String, Error> {
     docs.require(target, Action::Write).await?;
-    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().for_field("csrf", 256));
-    let mut multipart = multer::Multipart::with_constraints(body_chunks(body), boundary, constraints);
     let bad_form = |e: multer::Error| Error::invalid(format!("the upload form is malformed: {e}"));
-    let csrf = match multipart.next_field().await.map_err(bad_form)? {
-        Some(field) if field.name() == Some("csrf") => field.text().await.map_err(bad_form)?,
-        _ => String::new(),
-    };
-    if v.check_csrf(Some(&csrf)).is_err() {
-        return Err(Error::new(ErrorKind::Forbidden, v.lang.t("error-bad-form")));
-    }
     let mut stored = 0;
     while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
         if field.name() != Some("file") {
