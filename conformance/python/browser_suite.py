@@ -90,11 +90,15 @@ MAIN_PAGES = [
     ("/settings", "settings", "/settings"),
     ("/settings/devices", "devices", "/settings"),
     ("/directory?view=structure", "structure", "/directory"),
+    ("/directory?view=absences", "absences", "/directory"),
+    ("/directory?view=birthdays", "birthdays", "/directory"),
+    ("/directory?view=changes", "staff-changes", "/directory"),
     ("/calendar", "calendar", "/calendar"),
     ("/calendar?view=month", "calendar-month", "/calendar"),
     ("/calendar?view=day", "calendar-day", "/calendar"),
     ("/calendar/new", "new-event", "/calendar"),
     ("/calendar/settings", "calendar-settings", "/calendar"),
+    ("/calendar/rooms", "free-rooms", "/calendar"),
     ("/documents", "documents", "/documents"),
     (f"/documents/users/{EMPLOYEE}/", "my-drive", "/documents"),
     ("/documents/shared/", "company-library", "/documents"),
@@ -642,6 +646,12 @@ def admin_access(b):
 
 
 
+def submit_of(b, field):
+    """The submit button of the form that holds the field FIELD (a page may have several forms
+    posting to the same address)."""
+    return b.css(field).find_element(By.XPATH, "./ancestor::form//button[@type='submit']")
+
+
 def set_value(b, selector, value):
     """Sets a date or time field (typing into them depends on the browser's locale)."""
     b.d.execute_script("arguments[0].value = arguments[1];", b.css(selector), value)
@@ -691,7 +701,7 @@ def meeting_invitation(b):
     b.fill("#room-login", room_login)
     b.fill("#room-name", room_name)
     b.fill("#room-email", f"{room_login}@example.test")
-    b.follow(b.css("form[action='/admin/rooms'] button[type=submit]", "create room button"), "room-created")
+    b.follow(submit_of(b, "#room-login"), "room-created")
     check(room_name in b.text("main"), f"{room_name} is not listed")
 
     b.sign_in(EMPLOYEE, DEMO_PASSWORD)
@@ -736,6 +746,60 @@ def meeting_invitation(b):
     answers = b.text("ul.answers")
     check(en["partstat-needs-action"] not in answers and answers.count(en["partstat-accepted"]) == 2,
           f"the answers after the colleague accepted: {answers!r}")
+
+
+@step("find a free room for ten people, book it from the list, and see it taken at that time")
+def free_room_booking(b):
+    en = T["en"]
+    stamp = str(int(time.time()))
+    room_login, room_name = f"hall{stamp}", f"Hall {stamp}"
+    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
+    b.open("/admin/rooms", "admin-rooms")
+    b.fill("#room-login", room_login)
+    b.fill("#room-name", room_name)
+    b.fill("#room-email", f"{room_login}@example.test")
+    b.fill("#room-capacity", "12")
+    b.fill("#room-equipment", "projector")
+    b.follow(submit_of(b, "#room-login"), "hall-created")
+    check(room_name in b.text("main"), f"{room_name} is not listed")
+    # Each room's details form lines its fields up under their labels.
+    for field in ("cap", "eq", "bk"):
+        label = b.css(f"label[for={field}-{room_login}]").rect
+        box = b.css(f"#{field}-{room_login}").rect
+        check(abs(label["x"] - box["x"]) < 2 and box["y"] > label["y"],
+              f"the {field} field of {room_login} is not under its label: {label} {box}")
+
+    b.sign_in(EMPLOYEE, DEMO_PASSWORD)
+    b.open("/calendar/rooms", "free-rooms")
+    b.expect_nav("en", "/calendar")
+    day = b.css("#date").get_attribute("value")
+    check(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day or ""), f"the search's day: {day!r}")
+    set_value(b, "#start", "22:00")
+    set_value(b, "#end", "22:45")
+    b.fill("#people", "10")
+    box = next((c for c in b.all("input[name=equipment]") if c.get_attribute("value") == "projector"), None)
+    check(box is not None, "no projector among the equipment to ask for")
+    box.click()
+    b.follow(b.css("form.rooms-form button[type=submit]", "find button"), "free-rooms-found")
+    free = [th.text.strip() for th in b.all("table.rooms tbody th")]
+    check(room_name in free, f"{room_name} is not among the free rooms: {free}")
+    # Its "book" link opens the event form with the room ticked and the searched time.
+    row = next(tr for tr in b.all("table.rooms tbody tr") if tr.find_element(By.CSS_SELECTOR, "th").text.strip() == room_name)
+    b.follow(row.find_element(By.CSS_SELECTOR, "a"), "book-hall")
+    equal(b.h1(), en["calendar-new"], "the form the book link opens")
+    check(b.css(f"#room-{room_login}", "the room's checkbox").is_selected(), "the room is not ticked")
+    equal(b.css("#start_date").get_attribute("value"), day, "the form's day")
+    equal(b.css("#start_time").get_attribute("value"), "22:00", "the form's start")
+    equal(b.css("#end_time").get_attribute("value"), "22:45", "the form's end")
+    b.fill("#title", f"All hands {stamp}")
+    b.follow(b.css("form.event-form button[type=submit]", "save button"), "hall-booked")
+    check(b.path().startswith("/calendar?"), f"saving led to {b.path()}: {b.alert()!r}")
+    # The same search now finds the room taken, and says so.
+    b.open(f"/calendar/rooms?date={day}&start=22:00&end=22:45&people=10", "free-rooms-after")
+    free = [th.text.strip() for th in b.all("table.rooms tbody th")]
+    check(room_name not in free, f"{room_name} is still listed as free: {free}")
+    taken = [li.text for li in b.all("section.unavailable li")]
+    check(any(room_name in t for t in taken), f"{room_name} is not among the unavailable rooms: {taken}")
 
 
 @step("upload a file twice and restore its previous version")
