@@ -17,7 +17,7 @@
 # page is saved as a PNG in target/browser-screenshots/ (the old ones are removed first).
 # Prints one line per step, the screenshots, then a summary line.
 #
-# Environment: BROWSER_TIMEOUT (seconds for the browser run, default 100), BROWSER_STEPS
+# Environment: BROWSER_TIMEOUT (seconds for the browser run, default 240), BROWSER_STEPS
 # (comma-separated step names: only those), BROWSER_SCREENSHOTS (default
 # <repo>/target/browser-screenshots), PORTICO_BIN, PORTICO_KEEP_TMP=1 (keep the server's data
 # and log, chromedriver's log and the browser profile).
@@ -75,7 +75,7 @@ log "chromedriver $("$CHROMEDRIVER" --version | awk '{print $2}') at http://127.
 OUT=$WORK/browser.out
 set +e
 SE_OFFLINE=true SE_AVOID_STATS=true CHROMIUM=$CHROMIUM \
-  run_bounded "${BROWSER_TIMEOUT:-100}" "$VENV/bin/python" "$PORTICO_ROOT/conformance/python/browser_suite.py" \
+  run_bounded "${BROWSER_TIMEOUT:-240}" "$VENV/bin/python" "$PORTICO_ROOT/conformance/python/browser_suite.py" \
   "$PORTICO_URL" "http://127.0.0.1:$CD_PORT" "$SHOTS" "$WORK/profile" >"$OUT" 2>&1
 rc=$?
 set -e
@@ -91,7 +91,7 @@ fi
 if [[ $last == "browser: "* ]]; then
   result "$last"
 elif [ $rc = 124 ]; then
-  result "browser: FAILED — timed out after ${BROWSER_TIMEOUT:-100}s"
+  result "browser: FAILED — timed out after ${BROWSER_TIMEOUT:-240}s"
 else
   result "browser: FAILED — exit status $rc (see above)"
 fi
