@@ -100,3 +100,73 @@ async fn reminders_are_queued_once_for_those_who_ask() {
     assert!(s.app.core.calendars(&alice_actor).queue_reminders(0, 1).await.is_err());
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn reminders_due_while_the_server_was_down_go_out_after_it_comes_back() {
+    let s = TestServer::start_with_smtp(|_| {}).await;
+    s.add_user(ALICE.0, ALICE.1).await;
+    for uid in ["a", "b", "c"] {
+        let path = format!("/dav/calendars/alice/calendar/{uid}.ics");
+        assert_eq!(
+            s.put_as(ALICE.0, ALICE.1, &path, with_alarm(uid).into_bytes()).await,
+            201
+        );
+    }
+    let alice = s.principal_id("alice").await;
+    s.app.store.set_mail_reminders(alice, true).await.unwrap();
+    let system = Actor::system();
+    let calendars = s.app.core.calendars(&system);
+
+    // The job's last complete pass was at 09:00; the server was then down until 10:00, past
+    // the three 09:45 alarms. Its first pass after the stop looks back to 09:00, two new
+    // reminders at a time: the first pass is cut short and keeps the mark…
+    s.app
+        .store
+        .set_job_mark("reminders", at("20300304T090000Z"))
+        .await
+        .unwrap();
+    let back = at("20300304T100000Z");
+    assert_eq!(calendars.queue_due_reminders(back, 2).await.unwrap(), 2);
+    assert_eq!(
+        s.app.store.job_mark("reminders").await.unwrap(),
+        Some(at("20300304T090000Z"))
+    );
+    // …so the next one finds the third, and moves the mark.
+    assert_eq!(calendars.queue_due_reminders(back + 60, 2).await.unwrap(), 1);
+    assert_eq!(s.app.store.job_mark("reminders").await.unwrap(), Some(back + 60));
+    let due = s.app.store.mail_due(10).await.unwrap();
+    assert_eq!(due.len(), 3, "each reminder once");
+    // A pass with nothing new, then the next day's three.
+    assert_eq!(calendars.queue_due_reminders(back + 120, 2).await.unwrap(), 0);
+    s.app
+        .store
+        .set_job_mark("reminders", at("20300305T093000Z"))
+        .await
+        .unwrap();
+    let next_day = at("20300305T095000Z");
+    assert_eq!(calendars.queue_due_reminders(next_day, 10).await.unwrap(), 3);
+    assert_eq!(s.app.store.mail_due(10).await.unwrap().len(), 6);
+
+    // A mark from long ago looks back a day at most: a reminder days late helps nobody.
+    s.app
+        .store
+        .set_job_mark("reminders", at("20300301T000000Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        calendars.queue_due_reminders(next_day + 3 * 86_400, 10).await.unwrap(),
+        0
+    );
+
+    // Only the job queues reminders.
+    let p = s.app.store.principal_by_login("alice").await.unwrap().unwrap();
+    assert!(
+        s.app
+            .core
+            .calendars(&Actor::user(p))
+            .queue_due_reminders(back, 10)
+            .await
+            .is_err()
+    );
+    s.shutdown().await;
+}

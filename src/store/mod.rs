@@ -21,6 +21,7 @@ mod directory;
 mod directory_sync;
 mod documents;
 mod grants;
+mod jobs;
 mod locks;
 mod mail;
 mod principals;
@@ -61,6 +62,7 @@ pub mod repos {
     pub use crate::store::directory_sync::DirectorySyncRepo;
     pub use crate::store::documents::DocumentRepo;
     pub use crate::store::grants::GrantRepo;
+    pub use crate::store::jobs::JobRepo;
     pub use crate::store::locks::LockRepo;
     pub use crate::store::mail::{MailRepo, OutboxWrites};
     pub use crate::store::principals::PrincipalRepo;
@@ -85,6 +87,7 @@ pub trait Storage:
     + DirectorySyncRepo
     + DocumentRepo
     + GrantRepo
+    + JobRepo
     + LockRepo
     + MailRepo
     + PrincipalRepo
@@ -106,6 +109,7 @@ impl<T> Storage for T where
         + DirectorySyncRepo
         + DocumentRepo
         + GrantRepo
+        + JobRepo
         + LockRepo
         + MailRepo
         + PrincipalRepo

@@ -49,6 +49,7 @@ pub use manage::{AclFacts, TeamOf};
 pub use objects::{Changes, LIMITS, PutObject, Transfer, Written, etag_of, feed, visible_data};
 pub(crate) use objects::{delete_item, in_order_asked, read_changes};
 pub use outbox::FreeBusyAnswer;
+pub use reminders::MAX_PER_PASS as MAX_REMINDERS_PER_PASS;
 pub use rooms::{Room, valid_room_details};
 
 use crate::core::{Principal, PrincipalKind};

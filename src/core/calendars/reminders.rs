@@ -11,18 +11,60 @@ use crate::core::{Error, Result};
 use super::imip::Reader;
 use super::{Calendars, PrincipalKind};
 
-/// Most reminders queued per pass (the rest come in the next).
-const MAX_PER_PASS: usize = 10_000;
+/// Most new reminders queued per pass (the rest come in the next).
+pub const MAX_PER_PASS: usize = 10_000;
+/// The job whose mark ([`crate::store::repos::JobRepo`]) says up to when every reminder is queued.
+const JOB: &str = "reminders";
+/// How far back the reminder job looks when it has no mark (its first start).
+const FIRST_LOOK_BACK_SECONDS: i64 = 600;
+/// How far back it looks at most after a stop: a reminder more than a day late helps nobody.
+const MAX_LOOK_BACK_SECONDS: i64 = 86_400;
+
+/// What one look at a range of time did.
+struct Pass {
+    /// Reminders queued that were not queued before.
+    queued: usize,
+    /// Whether the whole range was looked at (else `limit` new ones stopped the pass).
+    complete: bool,
+}
 
 impl Calendars<'_> {
     /// Queues the reminders due in `(from, to]`; how many were new. The system actor only
     /// (the reminder job).
     pub async fn queue_reminders(&self, from: i64, to: i64) -> Result<usize> {
+        Ok(self.reminders_in(from, to, usize::MAX).await?.queued)
+    }
+
+    /// The reminder job's pass at `now`: queues, at most `limit` new ones, the reminders due
+    /// since the job's mark — the end of its last complete pass, kept in the database, so a
+    /// stop of any length up to a day loses none — and moves the mark to `now` once the whole
+    /// range was looked at (a pass cut short by `limit` leaves it, and the next pass goes on
+    /// from the same place: what is queued already is not counted again). How many were new.
+    /// The system actor only.
+    pub async fn queue_due_reminders(&self, now: i64, limit: usize) -> Result<usize> {
+        if !self.actor.is_system() {
+            return Err(Error::forbidden());
+        }
+        let mark = self.store().job_mark(JOB).await?;
+        let from = mark
+            .unwrap_or(now - FIRST_LOOK_BACK_SECONDS)
+            .clamp(now - MAX_LOOK_BACK_SECONDS, now);
+        let pass = self.reminders_in(from, now, limit).await?;
+        if pass.complete {
+            self.store().set_job_mark(JOB, now).await?;
+        }
+        Ok(pass.queued)
+    }
+
+    async fn reminders_in(&self, from: i64, to: i64, limit: usize) -> Result<Pass> {
         if !self.actor.is_system() {
             return Err(Error::forbidden());
         }
         let Some(sender) = self.core.settings().mail_from.clone() else {
-            return Ok(0);
+            return Ok(Pass {
+                queued: 0,
+                complete: true,
+            });
         };
         let utc = caldav::FloatingZone::utc();
         let mut queued = 0;
@@ -43,8 +85,11 @@ impl Calendars<'_> {
             for coll in self.store().collections_of(id, "calendar").await? {
                 for item in self.store().items_overlapping(coll.id, from, to).await? {
                     for due in caldav::reminders::alarms_due(item.data.as_bytes(), from, to, &utc) {
-                        if queued == MAX_PER_PASS {
-                            return Ok(queued);
+                        if queued == limit {
+                            return Ok(Pass {
+                                queued,
+                                complete: false,
+                            });
                         }
                         let key = format!(
                             "{id}\n{}\n{}\n{:?}\n{}\n{}",
@@ -70,6 +115,6 @@ impl Calendars<'_> {
                 }
             }
         }
-        Ok(queued)
+        Ok(Pass { queued, complete: true })
     }
 }
