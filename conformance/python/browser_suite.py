@@ -652,6 +652,21 @@ def submit_of(b, field):
     return b.css(field).find_element(By.XPATH, "./ancestor::form//button[@type='submit']")
 
 
+def create_room(b, login, name, seats=None, equipment=None):
+    """As the administrator, creates a room with an e-mail address through /admin/rooms."""
+    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
+    b.open("/admin/rooms", "admin-rooms")
+    b.fill("#room-login", login)
+    b.fill("#room-name", name)
+    b.fill("#room-email", f"{login}@example.test")
+    if seats:
+        b.fill("#room-capacity", seats)
+    if equipment:
+        b.fill("#room-equipment", equipment)
+    b.follow(submit_of(b, "#room-login"), f"{login}-created")
+    check(name in b.text("main"), f"{name} is not listed")
+
+
 def set_value(b, selector, value):
     """Sets a date or time field (typing into them depends on the browser's locale)."""
     b.d.execute_script("arguments[0].value = arguments[1];", b.css(selector), value)
@@ -696,13 +711,7 @@ def meeting_invitation(b):
     en = T["en"]
     stamp = str(int(time.time()))
     room_login, room_name = f"room{stamp}", f"Blue Room {stamp}"
-    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
-    b.open("/admin/rooms", "admin-rooms")
-    b.fill("#room-login", room_login)
-    b.fill("#room-name", room_name)
-    b.fill("#room-email", f"{room_login}@example.test")
-    b.follow(submit_of(b, "#room-login"), "room-created")
-    check(room_name in b.text("main"), f"{room_name} is not listed")
+    create_room(b, room_login, room_name)
 
     b.sign_in(EMPLOYEE, DEMO_PASSWORD)
     b.open("/calendar/new", "meeting-new")
@@ -753,15 +762,7 @@ def free_room_booking(b):
     en = T["en"]
     stamp = str(int(time.time()))
     room_login, room_name = f"hall{stamp}", f"Hall {stamp}"
-    b.sign_in("admin", ADMIN_PASSWORD, "admin-signed-in")
-    b.open("/admin/rooms", "admin-rooms")
-    b.fill("#room-login", room_login)
-    b.fill("#room-name", room_name)
-    b.fill("#room-email", f"{room_login}@example.test")
-    b.fill("#room-capacity", "12")
-    b.fill("#room-equipment", "projector")
-    b.follow(submit_of(b, "#room-login"), "hall-created")
-    check(room_name in b.text("main"), f"{room_name} is not listed")
+    create_room(b, room_login, room_name, seats="12", equipment="projector")
     # Each room's details form lines its fields up under their labels.
     for field in ("cap", "eq", "bk"):
         label = b.css(f"label[for={field}-{room_login}]").rect

@@ -99,34 +99,14 @@ pub trait Storage:
 {
 }
 
-impl<T> Storage for T where
-    T: AppPasswordRepo
-        + BackupRepo
-        + BindingRepo
-        + CardIndexRepo
-        + CollectionRepo
-        + DirectoryRepo
-        + DirectorySyncRepo
-        + DocumentRepo
-        + GrantRepo
-        + JobRepo
-        + LockRepo
-        + MailRepo
-        + PrincipalRepo
-        + RoomRepo
-        + SchedulingRepo
-        + SessionRepo
-        + SettingsRepo
-        + StorageInfo
-{
-}
+impl Storage for Store {}
 
 /// A unit of work: one transaction that several repositories' writes join (a meeting's
 /// object, the attendees' copies and inbox messages, a room's lock and the mail outbox), begun
 /// by [`SchedulingRepo::begin_scheduling`] and committed once, or dropped to roll back.
 pub trait UnitOfWork: ScheduleWrites + OutboxWrites {}
 
-impl<T: ScheduleWrites + OutboxWrites> UnitOfWork for T {}
+impl UnitOfWork for scheduling::ScheduleTx {}
 
 use std::path::Path;
 use std::sync::Arc;
